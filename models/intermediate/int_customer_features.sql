@@ -1,0 +1,72 @@
+{#- The feature matrix: one row per segmented customer, each clustering
+    feature in its own units and standardised (`<feature>_z`). Stops the
+    build when too few customers are left to form the requested segments. -#}
+{%- set settings = segmentation_settings() -%}
+{%- set features = settings.features -%}
+{%- set smallest_k = settings.n_clusters or settings.k_min -%}
+
+with
+
+customers as (
+
+    select * from {{ ref('int_customer_rows_validated') }}
+    where is_segmented
+
+),
+
+scaling as (
+
+    select * from {{ ref('int_feature_scaling') }}
+
+),
+
+scaling_wide as (
+
+    select
+        {%- for feature in features %}
+            max(scaling_mean) filter (where feature = '{{ feature }}')
+            as {{ feature }}_mean,
+            max(scaling_std) filter (where feature = '{{ feature }}')
+            as {{ feature }}_std{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from scaling
+
+),
+
+enough_customers as (
+
+    -- Silhouette needs at least k + 1 customers.
+    select
+        case
+            when count(*) < {{ smallest_k + 1 }}
+                then error(
+                    '{{ customer_input_label() | replace("'", "''") }}: only '
+                    || count(*) || ' usable customer rows after cleaning;'
+                    || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
+                    || ' (reasons in intermediate.int_customer_rows_validated)'
+                )
+        end as failure
+
+    from customers
+
+),
+
+features as (
+
+    select
+        customers.customer_id,
+        {%- for feature in features %}
+            customers.{{ feature }},
+            (customers.{{ feature }} - scaling_wide.{{ feature }}_mean)
+            / scaling_wide.{{ feature }}_std as {{ feature }}_z
+            {{- "," if not loop.last }}
+        {%- endfor %}
+
+    from customers
+    cross join scaling_wide
+    where (select enough_customers.failure from enough_customers) is null
+
+)
+
+select * from features

@@ -1,0 +1,118 @@
+{#- Every input row with the single reason it is rejected (NULL when it is
+    segmented). Order of the checks: identity, conflicting duplicates,
+    invalid values, missing clustering features, then extra exact copies. -#}
+{%- set features = segmentation_features() -%}
+
+with
+
+customer_rows as (
+
+    select * from {{ ref('stg_customers') }}
+
+),
+
+id_versions as (
+
+    -- A version is a row's values after cleaning, so "19" and "19.0", or
+    -- " Male " and "M", are the same version.
+    select
+        customer_id,
+        count(distinct row(
+            coalesce(gender, gender_text),
+            coalesce(cast(age as varchar), age_text),
+            coalesce(cast(annual_income_k as varchar), annual_income_k_text),
+            coalesce(cast(spending_score as varchar), spending_score_text)
+        )) as version_count,
+        count(*) as row_count
+
+    from customer_rows
+    where customer_id is not null
+    group by customer_id
+
+),
+
+copies_numbered as (
+
+    select
+        customer_rows.*,
+        id_versions.version_count,
+        id_versions.row_count as rows_with_id,
+        row_number() over (
+            partition by customer_rows.customer_id
+            order by customer_rows.source_row_number
+        ) as copy_number,
+        min(customer_rows.source_row_number) over (
+            partition by customer_rows.customer_id
+        ) as first_source_row_number
+
+    from customer_rows
+    left join id_versions
+        on customer_rows.customer_id = id_versions.customer_id
+
+),
+
+reasons as (
+
+    select
+        *,
+        case
+            when customer_id_text is null then 'missing_customer_id'
+            when customer_id is null then 'invalid_customer_id'
+            when version_count > 1 then 'conflicting_duplicate'
+            when gender_text is not null and gender is null
+                then 'invalid_gender'
+            when age_text is not null and age is null then 'invalid_age'
+            when annual_income_k_text is not null and annual_income_k is null
+                then 'invalid_annual_income_k'
+            when spending_score_text is not null and spending_score is null
+                then 'invalid_spending_score'
+            {%- for feature in features %}
+                when {{ feature }}_text is null then 'missing_{{ feature }}'
+            {%- endfor %}
+            when copy_number > 1 then 'exact_duplicate'
+        end as reject_reason
+
+    from copies_numbered
+
+),
+
+explained as (
+
+    select
+        *,
+        case reject_reason
+            when 'missing_customer_id' then 'CustomerID is missing'
+            when 'invalid_customer_id'
+                then 'CustomerID ''' || customer_id_raw
+                || ''' is not a positive whole number'
+            when 'conflicting_duplicate'
+                then 'CustomerID ' || customer_id || ' appears in '
+                || rows_with_id || ' rows with ' || version_count
+                || ' different sets of values'
+            when 'invalid_gender'
+                then 'Gender ''' || gender_raw
+                || ''' is not a recognised spelling of Female or Male'
+            when 'invalid_age'
+                then 'Age ''' || age_raw
+                || ''' is not a whole number from 0 to 120'
+            when 'invalid_annual_income_k'
+                then 'Annual Income (k$) ''' || annual_income_k_raw
+                || ''' is not a number of at least 0'
+            when 'invalid_spending_score'
+                then 'Spending Score (1-100) ''' || spending_score_raw
+                || ''' is not a whole number from 1 to 100'
+            when 'missing_age' then 'Age, a clustering feature, is missing'
+            when 'missing_annual_income_k'
+                then 'Annual Income (k$), a clustering feature, is missing'
+            when 'missing_spending_score'
+                then 'Spending Score (1-100), a clustering feature, is missing'
+            when 'exact_duplicate'
+                then 'exact copy of source row ' || first_source_row_number
+        end as reject_detail,
+        reject_reason is null as is_segmented
+
+    from reasons
+
+)
+
+select * from explained

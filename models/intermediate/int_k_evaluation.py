@@ -1,0 +1,28 @@
+"""Score K-Means for every candidate k and mark the one the pipeline uses."""
+
+from segmentation.dbt_io import feature_matrix, read_settings
+from segmentation.kmeans import (
+    candidate_ks,
+    evaluate_k_range,
+    mark_selected,
+    select_k,
+)
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+
+    settings = read_settings(dbt.ref("int_segmentation_settings"))
+    x = feature_matrix(
+        dbt.ref("int_customer_features"), settings["segmentation_features"]
+    )
+    forced_k = settings["n_clusters"]
+
+    evaluation = evaluate_k_range(
+        x,
+        candidate_ks(len(x), settings["k_min"], settings["k_max"], forced_k),
+        seed=settings["random_seed"],
+        selection_sample_rows=settings["model_selection_sample_rows"],
+        silhouette_sample_rows=settings["silhouette_sample_rows"],
+    )
+    return mark_selected(evaluation, select_k(evaluation, forced_k))

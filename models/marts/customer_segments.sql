@@ -1,0 +1,48 @@
+{#- One row per segmented customer: cleaned attributes and their segment. -#}
+
+with
+
+customers as (
+
+    select * from {{ ref('int_customer_rows_validated') }}
+    where is_segmented
+
+),
+
+assignments as (
+
+    select * from {{ ref('int_customers_clustered') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('int_segments_named') }}
+
+),
+
+customer_segments as (
+
+    select
+        -- ids
+        customers.customer_id,
+        assignments.segment_id,
+        -- strings
+        segments.segment_name,
+        customers.gender,
+        -- numerics
+        customers.age,
+        customers.annual_income_k,
+        customers.spending_score,
+        assignments.distance_to_centroid,
+        customers.source_row_number
+
+    from customers
+    inner join assignments
+        on customers.customer_id = assignments.customer_id
+    inner join segments
+        on assignments.segment_id = segments.segment_id
+
+)
+
+select * from customer_segments

@@ -1,0 +1,49 @@
+{#- One row per segment and clustering feature: the centroid in the
+    feature's own units and in z-score units, with the scaling that links
+    them. Enough to assign a new customer to a segment in plain SQL. -#}
+
+with
+
+centroids as (
+
+    select * from {{ ref('int_segment_centroids') }}
+
+),
+
+scaling as (
+
+    select * from {{ ref('int_feature_scaling') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('int_segments_named') }}
+
+),
+
+segment_centroids as (
+
+    select
+        -- ids
+        centroids.segment_id,
+        -- strings
+        segments.segment_name,
+        centroids.feature,
+        -- numerics
+        centroids.centroid_z * scaling.scaling_std
+        + scaling.scaling_mean as centroid_value,
+        centroids.centroid_z,
+        scaling.scaling_mean,
+        scaling.scaling_std,
+        scaling.feature_position
+
+    from centroids
+    inner join scaling
+        on centroids.feature = scaling.feature
+    inner join segments
+        on centroids.segment_id = segments.segment_id
+
+)
+
+select * from segment_centroids

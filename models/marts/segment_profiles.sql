@@ -1,0 +1,102 @@
+{#- One row per segment: size, averages, gender mix, and the playbook's
+    description and recommended action for its kind of segment. -#}
+
+with
+
+customer_segments as (
+
+    select * from {{ ref('customer_segments') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('int_segments_named') }}
+
+),
+
+playbook as (
+
+    select * from {{ ref('segment_playbook') }}
+
+),
+
+segment_statistics as (
+
+    select
+        segment_id,
+        count(*) as customer_count,
+        avg(age) as avg_age,
+        avg(annual_income_k) as avg_annual_income_k,
+        avg(spending_score) as avg_spending_score,
+        -- Share among customers whose gender is known.
+        count(*) filter (where gender = 'Female')
+        / nullif(count(gender), 0) as female_share
+
+    from customer_segments
+    group by segment_id
+
+),
+
+playbook_ranked as (
+
+    -- The most specific rule wins; "any" matches every level, including a
+    -- feature that was not used for clustering (NULL level).
+    select
+        segments.segment_id,
+        playbook.playbook_rule_id,
+        playbook.playbook_label,
+        playbook.description,
+        playbook.recommended_action,
+        row_number() over (
+            partition by segments.segment_id
+            order by
+                (playbook.age_level != 'any')::integer
+                + (playbook.income_level != 'any')::integer
+                + (playbook.spending_level != 'any')::integer desc,
+                playbook.playbook_rule_id
+        ) as match_rank
+
+    from segments
+    inner join playbook
+        on
+            playbook.age_level in ('any', segments.age_level)
+            and playbook.income_level in ('any', segments.income_level)
+            and playbook.spending_level in ('any', segments.spending_level)
+
+),
+
+segment_profiles as (
+
+    select
+        -- ids
+        segments.segment_id,
+        playbook_ranked.playbook_rule_id,
+        -- strings
+        segments.segment_name,
+        segments.age_level,
+        segments.income_level,
+        segments.spending_level,
+        playbook_ranked.playbook_label,
+        playbook_ranked.description,
+        playbook_ranked.recommended_action,
+        -- numerics
+        segment_statistics.customer_count,
+        segment_statistics.customer_count
+        / sum(segment_statistics.customer_count) over () as customer_share,
+        segment_statistics.avg_age,
+        segment_statistics.avg_annual_income_k,
+        segment_statistics.avg_spending_score,
+        segment_statistics.female_share
+
+    from segments
+    inner join segment_statistics
+        on segments.segment_id = segment_statistics.segment_id
+    inner join playbook_ranked
+        on
+            segments.segment_id = playbook_ranked.segment_id
+            and playbook_ranked.match_rank = 1
+
+)
+
+select * from segment_profiles

@@ -1,0 +1,1 @@
+"""Tested building blocks behind the dbt Python models and side scripts."""

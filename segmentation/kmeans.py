@@ -1,0 +1,169 @@
+"""K-Means model selection and fitting for the dbt Python models.
+
+The dbt models only wire tables to these functions; everything here works on
+plain NumPy arrays of already standardised features, so it is unit-tested
+without dbt. scikit-learn does the clustering and the metrics.
+
+Scale: choosing k runs on a reproducible random sample of at most
+``selection_sample_rows`` rows, and silhouette on at most
+``silhouette_sample_rows`` of those, so nothing is quadratic in the row count.
+Below those sizes every step uses all rows and the results are exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import (
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    silhouette_score,
+)
+
+# Explicit, and at least 10, so the best of several starts is kept.
+N_INIT = 10
+
+K_EVALUATION_COLUMNS = {
+    "k": "int32",
+    "inertia": "float64",
+    "silhouette": "float64",
+    "davies_bouldin": "float64",
+    "calinski_harabasz": "float64",
+    "evaluated_rows": "int64",
+    "is_selected": "bool",
+}
+
+
+def sample_rows(n_rows: int, max_rows: int, seed: int) -> np.ndarray | None:
+    """Sorted indices of a reproducible random sample, or None for all rows."""
+    if n_rows <= max_rows:
+        return None
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n_rows, size=max_rows, replace=False))
+
+
+def candidate_ks(
+    n_rows: int, k_min: int, k_max: int, forced_k: int | None
+) -> list[int]:
+    """The k values to evaluate.
+
+    Silhouette needs 2 <= k <= n - 1, so the search stops at n - 1. A forced
+    k is always included, even outside k_min..k_max.
+    """
+    needed = (forced_k if forced_k is not None else k_min) + 1
+    if n_rows < needed:
+        raise ValueError(
+            f"only {n_rows} usable customer rows; k="
+            f"{forced_k if forced_k is not None else k_min} needs at least"
+            f" {needed}"
+        )
+    ks = set(range(k_min, min(k_max, n_rows - 1) + 1))
+    if forced_k is not None:
+        ks.add(forced_k)
+    return sorted(ks)
+
+
+def fit_kmeans(x: np.ndarray, k: int, seed: int) -> KMeans:
+    return KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(x)
+
+
+def evaluate_k_range(
+    x: np.ndarray,
+    ks: list[int],
+    seed: int,
+    selection_sample_rows: int,
+    silhouette_sample_rows: int,
+) -> pd.DataFrame:
+    """Fit K-Means for each k and score it; one row per k, is_selected unset.
+
+    Inertia is reported for the rows the model was fitted on
+    (``evaluated_rows``), so it is comparable across k within one run.
+    """
+    picked = sample_rows(len(x), selection_sample_rows, seed)
+    fit_x = x if picked is None else x[picked]
+    # Silhouette is O(n^2): score it on a further bounded sample.
+    scored = sample_rows(len(fit_x), silhouette_sample_rows, seed)
+    rows = []
+    for k in ks:
+        fitted = fit_kmeans(fit_x, k, seed)
+        labels = fitted.labels_
+        n_labels = len(np.unique(labels))
+        has_scores = 2 <= n_labels <= len(fit_x) - 1
+        rows.append(
+            {
+                "k": k,
+                "inertia": float(fitted.inertia_),
+                "silhouette": (
+                    float(
+                        silhouette_score(
+                            fit_x if scored is None else fit_x[scored],
+                            labels if scored is None else labels[scored],
+                        )
+                    )
+                    if has_scores
+                    else np.nan
+                ),
+                "davies_bouldin": (
+                    float(davies_bouldin_score(fit_x, labels))
+                    if has_scores
+                    else np.nan
+                ),
+                "calinski_harabasz": (
+                    float(calinski_harabasz_score(fit_x, labels))
+                    if has_scores
+                    else np.nan
+                ),
+                "evaluated_rows": len(fit_x),
+                "is_selected": False,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(K_EVALUATION_COLUMNS)).astype(
+        K_EVALUATION_COLUMNS
+    )
+
+
+def select_k(evaluation: pd.DataFrame, forced_k: int | None = None) -> int:
+    """The forced k, else the k with the best silhouette (smaller k on ties)."""
+    if forced_k is not None:
+        return forced_k
+    scored = evaluation.dropna(subset=["silhouette"])
+    if scored.empty:
+        raise ValueError("no candidate k has a silhouette score")
+    best = scored["silhouette"].max()
+    return int(scored.loc[scored["silhouette"] == best, "k"].min())
+
+
+def mark_selected(evaluation: pd.DataFrame, k: int) -> pd.DataFrame:
+    marked = evaluation.copy()
+    marked["is_selected"] = marked["k"] == k
+    return marked
+
+
+def order_centroids(centers: np.ndarray) -> np.ndarray:
+    """Centroids sorted lexicographically by feature (first feature first).
+
+    Sorting gives segment ids that never permute between runs, whatever
+    order K-Means found the clusters in. Rounding keeps float noise from
+    flipping near-equal values.
+    """
+    keys = np.round(centers, 9)
+    order = np.lexsort(keys.T[::-1])
+    return centers[order]
+
+
+def fit_segment_centroids(
+    x: np.ndarray, k: int, seed: int, selection_sample_rows: int
+) -> np.ndarray:
+    """Final centroids for k, ordered so that row i is segment i + 1.
+
+    Up to ``selection_sample_rows`` rows this is a plain K-Means fit on all
+    rows. Above it, K-Means runs on the same sample used to choose k, and
+    full Lloyd iterations on all rows then refine those centroids.
+    """
+    picked = sample_rows(len(x), selection_sample_rows, seed)
+    if picked is None:
+        return order_centroids(fit_kmeans(x, k, seed).cluster_centers_)
+    started = fit_kmeans(x[picked], k, seed).cluster_centers_
+    refined = KMeans(n_clusters=k, init=started, n_init=1, random_state=seed)
+    return order_centroids(refined.fit(x).cluster_centers_)
