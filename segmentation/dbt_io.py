@@ -16,14 +16,12 @@ def read_settings(settings: duckdb.DuckDBPyRelation) -> dict[str, Any]:
     rows = settings.fetchall()
     if len(rows) != 1:
         raise ValueError(f"expected one settings row, found {len(rows)}")
-    values = dict(zip(settings.columns, rows[0]))
+    values = dict(zip(settings.columns, rows[0], strict=True))
     values["segmentation_features"] = list(values["segmentation_features"])
     return values
 
 
-def feature_matrix(
-    features: duckdb.DuckDBPyRelation, names: list[str]
-) -> np.ndarray:
+def feature_matrix(features: duckdb.DuckDBPyRelation, names: list[str]) -> np.ndarray:
     """The standardised feature columns only, ordered by customer_id.
 
     A fixed row order makes K-Means, and so the marts, reproducible.

@@ -105,9 +105,7 @@ def evaluate_k_range(
                     else np.nan
                 ),
                 "davies_bouldin": (
-                    float(davies_bouldin_score(fit_x, labels))
-                    if has_scores
-                    else np.nan
+                    float(davies_bouldin_score(fit_x, labels)) if has_scores else np.nan
                 ),
                 "calinski_harabasz": (
                     float(calinski_harabasz_score(fit_x, labels))

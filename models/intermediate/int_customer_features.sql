@@ -20,17 +20,23 @@ scaling as (
 
 ),
 
-scaling_wide as (
+scaling_values as (
 
     select
-        {%- for feature in features %}
-            max(scaling_mean) filter (where feature = '{{ feature }}')
-            as {{ feature }}_mean,
-            max(scaling_std) filter (where feature = '{{ feature }}')
-            as {{ feature }}_std{{ "," if not loop.last }}
-        {%- endfor %}
+        feature,
+        scaling_mean,
+        scaling_std
 
     from scaling
+
+),
+
+scaling_wide as (
+
+    -- One row, columns <feature>_mean and <feature>_std.
+    pivot scaling_values
+    on feature in ({{ "'" ~ features | join("', '") ~ "'" }})
+    using max(scaling_mean) as mean, max(scaling_std) as std
 
 ),
 
@@ -56,12 +62,12 @@ features as (
 
     select
         customers.customer_id,
-        {%- for feature in features %}
-            customers.{{ feature }},
-            (customers.{{ feature }} - scaling_wide.{{ feature }}_mean)
-            / scaling_wide.{{ feature }}_std as {{ feature }}_z
-            {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- for feature in features %}
+        customers.{{ feature }},
+        (customers.{{ feature }} - scaling_wide.{{ feature }}_mean)
+        / scaling_wide.{{ feature }}_std as {{ feature }}_z
+        {{- "," if not loop.last }}
+    {%- endfor %}
 
     from customers
     cross join scaling_wide

@@ -83,24 +83,30 @@ explained as (
         case reject_reason
             when 'missing_customer_id' then 'CustomerID is missing'
             when 'invalid_customer_id'
-                then 'CustomerID ''' || customer_id_raw
-                || ''' is not a positive whole number'
+                then
+                    'CustomerID ''' || customer_id_raw
+                    || ''' is not a positive whole number'
             when 'conflicting_duplicate'
-                then 'CustomerID ' || customer_id || ' appears in '
-                || rows_with_id || ' rows with ' || version_count
-                || ' different sets of values'
+                then
+                    'CustomerID ' || customer_id || ' appears in '
+                    || rows_with_id || ' rows with ' || version_count
+                    || ' different sets of values'
             when 'invalid_gender'
-                then 'Gender ''' || gender_raw
-                || ''' is not a recognised spelling of Female or Male'
+                then
+                    'Gender ''' || gender_raw
+                    || ''' is not a recognised spelling of Female or Male'
             when 'invalid_age'
-                then 'Age ''' || age_raw
-                || ''' is not a whole number from 0 to 120'
+                then
+                    'Age ''' || age_raw
+                    || ''' is not a whole number from 0 to 120'
             when 'invalid_annual_income_k'
-                then 'Annual Income (k$) ''' || annual_income_k_raw
-                || ''' is not a number of at least 0'
+                then
+                    'Annual Income (k$) ''' || annual_income_k_raw
+                    || ''' is not a number of at least 0'
             when 'invalid_spending_score'
-                then 'Spending Score (1-100) ''' || spending_score_raw
-                || ''' is not a whole number from 1 to 100'
+                then
+                    'Spending Score (1-100) ''' || spending_score_raw
+                    || ''' is not a whole number from 1 to 100'
             when 'missing_age' then 'Age, a clustering feature, is missing'
             when 'missing_annual_income_k'
                 then 'Annual Income (k$), a clustering feature, is missing'

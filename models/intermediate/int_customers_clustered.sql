@@ -21,10 +21,11 @@ centroids_wide as (
 
     select
         segment_id,
-        {%- for feature in features %}
-            max(centroid_z) filter (where feature = '{{ feature }}')
-            as {{ feature }}_z{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- for feature in features %}
+        max(centroid_z) filter (where feature = '{{ feature }}')
+            as {{ feature }}_z
+        {{- "," if not loop.last }}
+    {%- endfor %}
 
     from centroids
     group by segment_id

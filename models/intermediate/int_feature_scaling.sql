@@ -12,15 +12,31 @@ customers as (
 
 ),
 
-feature_statistics as (
+feature_means as (
 
     {%- for feature in segmentation_features() %}
         select
             '{{ feature }}' as feature,
             {{ loop.index }} as feature_position,
-            avg({{ feature }}) as scaling_mean,
-            stddev_pop({{ feature }}) as population_std
+            {{ exact_avg(feature) }} as scaling_mean
         from customers
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+
+),
+
+feature_variances as (
+
+    -- Two-pass population variance, as scikit-learn's StandardScaler does.
+    {%- for feature in segmentation_features() %}
+        select
+            '{{ feature }}' as feature,
+            {{ exact_avg(
+                "power(customers." ~ feature ~ " - feature_means.scaling_mean, 2)"
+            ) }} as population_variance
+        from customers
+        inner join feature_means
+            on feature_means.feature = '{{ feature }}'
         {{ "union all" if not loop.last }}
     {%- endfor %}
 
@@ -29,14 +45,18 @@ feature_statistics as (
 scaling as (
 
     select
-        feature,
-        feature_position,
-        scaling_mean,
+        feature_means.feature,
+        feature_means.feature_position,
+        feature_means.scaling_mean,
         case
-            when population_std > 0 then population_std else 1.0
+            when feature_variances.population_variance > 0
+                then sqrt(feature_variances.population_variance)
+            else 1.0
         end as scaling_std
 
-    from feature_statistics
+    from feature_means
+    inner join feature_variances
+        on feature_means.feature = feature_variances.feature
 
 )
 

@@ -11,14 +11,14 @@ settings as (
             {%- for feature in settings.features -%}
                 '{{ feature }}'{{ ", " if not loop.last }}
             {%- endfor -%}
-        ]::varchar [] as segmentation_features,
+        ]::varchar[] as segmentation_features,
         {{ settings.k_min }}::integer as k_min,
         {{ settings.k_max }}::integer as k_max,
         {{ "null" if settings.n_clusters is none else settings.n_clusters }}
         ::integer as n_clusters,
         {{ settings.random_seed }}::ubigint as random_seed,
         {{ settings.model_selection_sample_rows }}::bigint
-        as model_selection_sample_rows,
+            as model_selection_sample_rows,
         {{ settings.silhouette_sample_rows }}::bigint as silhouette_sample_rows
 
 )

@@ -26,7 +26,7 @@ banded as (
             when centroids.centroid_z >= 0.5 then 'high'
             when centroids.centroid_z <= -0.5 then 'low'
             else 'average'
-        end as level,
+        end as coarse_level,
         case
             when centroids.centroid_z >= 1.5 then 'very high'
             when centroids.centroid_z >= 0.5 then 'high'
@@ -45,7 +45,7 @@ worded as (
 
     select
         *,
-        {{ segment_word("feature", "level") }} as coarse_word,
+        {{ segment_word("feature", "coarse_level") }} as coarse_word,
         {{ segment_word("feature", "fine_level") }} as fine_word
 
     from banded
@@ -59,9 +59,11 @@ named as (
         string_agg(coarse_word, ' · ' order by feature_position) as coarse_name,
         string_agg(fine_word, ' · ' order by feature_position) as fine_name,
         -- NULL for a feature that was not used to cluster.
-        max(level) filter (where feature = 'age') as age_level,
-        max(level) filter (where feature = 'annual_income_k') as income_level,
-        max(level) filter (where feature = 'spending_score') as spending_level
+        max(coarse_level) filter (where feature = 'age') as age_level,
+        max(coarse_level) filter (where feature = 'annual_income_k')
+            as income_level,
+        max(coarse_level) filter (where feature = 'spending_score')
+            as spending_level
 
     from worded
     group by segment_id

@@ -26,9 +26,9 @@ segment_statistics as (
     select
         segment_id,
         count(*) as customer_count,
-        avg(age) as avg_age,
-        avg(annual_income_k) as avg_annual_income_k,
-        avg(spending_score) as avg_spending_score,
+        {{ exact_avg("age") }} as avg_age,
+        {{ exact_avg("annual_income_k") }} as avg_annual_income_k,
+        {{ exact_avg("spending_score") }} as avg_spending_score,
         -- Share among customers whose gender is known.
         count(*) filter (where gender = 'Female')
         / nullif(count(gender), 0) as female_share

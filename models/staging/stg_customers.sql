@@ -15,10 +15,11 @@ numbered as (
     select
         -- Scan order is file order (DuckDB preserves insertion order).
         row_number() over () as source_row_number,
-        {%- for column in customer_input_columns() %}
-            cast("{{ headers[column.name] }}" as varchar)
-            as {{ column.name }}_raw{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- for column in customer_input_columns() %}
+        cast("{{ headers[column.name] }}" as varchar)
+            as {{ column.name }}_raw
+        {{- "," if not loop.last }}
+    {%- endfor %}
 
     from source
 
@@ -27,14 +28,12 @@ numbered as (
 cleaned_text as (
 
     select
-        source_row_number,
-        {%- for column in customer_input_columns() %}
-            {{ column.name }}_raw,
-        {%- endfor %}
-        {%- for column in customer_input_columns() %}
-            {{ clean_text(column.name ~ "_raw") }}
-            as {{ column.name }}_text{{ "," if not loop.last }}
-        {%- endfor %}
+        *,
+    {%- for column in customer_input_columns() %}
+        {{ clean_text(column.name ~ "_raw") }}
+            as {{ column.name }}_text
+        {{- "," if not loop.last }}
+    {%- endfor %}
 
     from numbered
 
@@ -52,7 +51,7 @@ typed as (
         {{ parse_whole_number("age_text", 0, 120) }} as age,
         {{ parse_decimal("annual_income_k_text", 0) }} as annual_income_k,
         {{ parse_whole_number("spending_score_text", 1, 100) }}
-        as spending_score
+            as spending_score
 
     from cleaned_text
 

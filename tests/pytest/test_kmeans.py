@@ -1,0 +1,184 @@
+"""Unit tests for segmentation.kmeans: k choice, ordering, sampling."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+from segmentation.kmeans import (
+    N_INIT,
+    candidate_ks,
+    evaluate_k_range,
+    fit_segment_centroids,
+    mark_selected,
+    order_centroids,
+    sample_rows,
+    select_k,
+)
+
+
+def blobs(n: int, centers: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    x, y = make_blobs(n_samples=n, centers=centers, cluster_std=0.4, random_state=seed)
+    return x, y
+
+
+def test_n_init_is_explicit_and_at_least_ten():
+    assert N_INIT == 10
+
+
+def test_sample_rows_returns_none_up_to_the_limit():
+    assert sample_rows(500, 500, seed=1) is None
+
+
+def test_sample_rows_is_reproducible_sorted_and_unique():
+    first = sample_rows(1000, 100, seed=7)
+    second = sample_rows(1000, 100, seed=7)
+    assert first is not None
+    assert len(first) == 100
+    assert len(np.unique(first)) == 100
+    assert np.array_equal(first, second)
+    assert np.array_equal(first, np.sort(first))
+    assert not np.array_equal(first, sample_rows(1000, 100, seed=8))
+
+
+def test_candidate_ks_covers_the_range():
+    assert candidate_ks(200, 2, 10, None) == [2, 3, 4, 5, 6, 7, 8, 9, 10]
+
+
+def test_candidate_ks_stops_at_rows_minus_one():
+    assert candidate_ks(6, 2, 10, None) == [2, 3, 4, 5]
+
+
+def test_candidate_ks_adds_a_forced_k_outside_the_range():
+    assert candidate_ks(200, 2, 4, 7) == [2, 3, 4, 7]
+
+
+@pytest.mark.parametrize(
+    ("n_rows", "k_min", "forced", "message"),
+    [
+        (2, 2, None, "only 2 usable customer rows; k=2 needs at least 3"),
+        (5, 2, 5, "only 5 usable customer rows; k=5 needs at least 6"),
+    ],
+)
+def test_candidate_ks_refuses_too_few_rows(n_rows, k_min, forced, message):
+    with pytest.raises(ValueError, match=message):
+        candidate_ks(n_rows, k_min, 10, forced)
+
+
+def evaluation(silhouettes: dict[int, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"k": list(silhouettes), "silhouette": list(silhouettes.values())}
+    )
+
+
+def test_select_k_takes_the_best_silhouette():
+    assert select_k(evaluation({2: 0.30, 3: 0.55, 4: 0.41})) == 3
+
+
+def test_select_k_breaks_ties_towards_fewer_segments():
+    assert select_k(evaluation({2: 0.30, 3: 0.55, 5: 0.55})) == 3
+
+
+def test_select_k_ignores_missing_silhouettes():
+    assert select_k(evaluation({2: np.nan, 3: 0.2})) == 3
+
+
+def test_select_k_honours_a_forced_k():
+    assert select_k(evaluation({2: 0.9, 3: 0.1}), forced_k=3) == 3
+
+
+def test_select_k_refuses_when_nothing_is_scored():
+    with pytest.raises(ValueError, match="no candidate k has a silhouette"):
+        select_k(evaluation({2: np.nan}))
+
+
+def test_mark_selected_flags_exactly_the_chosen_k():
+    marked = mark_selected(evaluation({2: 0.1, 3: 0.2, 4: 0.3}), 3)
+    assert marked["is_selected"].tolist() == [False, True, False]
+
+
+def test_order_centroids_is_lexicographic_by_feature():
+    centers = np.array([[1.0, 5.0], [-1.0, 2.0], [1.0, -3.0]])
+    assert order_centroids(centers).tolist() == [
+        [-1.0, 2.0],
+        [1.0, -3.0],
+        [1.0, 5.0],
+    ]
+
+
+def test_order_centroids_does_not_depend_on_input_order():
+    rng = np.random.default_rng(3)
+    centers = rng.normal(size=(6, 3))
+    shuffled = centers[rng.permutation(6)]
+    assert np.array_equal(order_centroids(centers), order_centroids(shuffled))
+
+
+def test_evaluate_k_range_matches_plain_scikit_learn():
+    x, _ = blobs(300, 4)
+    result = evaluate_k_range(
+        x,
+        [2, 3, 4, 5],
+        seed=42,
+        selection_sample_rows=10_000,
+        silhouette_sample_rows=10_000,
+    )
+    assert result["k"].tolist() == [2, 3, 4, 5]
+    assert result["evaluated_rows"].tolist() == [300] * 4
+    assert not result["is_selected"].any()
+    for row in result.itertuples():
+        plain = KMeans(n_clusters=row.k, n_init=10, random_state=42).fit(x)
+        assert row.inertia == pytest.approx(plain.inertia_, rel=1e-12)
+        assert row.silhouette == pytest.approx(
+            silhouette_score(x, plain.labels_), rel=1e-12
+        )
+    assert select_k(result) == 4
+
+
+def test_evaluate_k_range_samples_large_inputs():
+    x, _ = blobs(5_000, 3)
+    result = evaluate_k_range(
+        x,
+        [2, 3, 4],
+        seed=1,
+        selection_sample_rows=1_000,
+        silhouette_sample_rows=300,
+    )
+    assert result["evaluated_rows"].tolist() == [1_000] * 3
+    assert select_k(result) == 3
+
+
+def test_evaluate_k_range_has_stable_column_types():
+    x, _ = blobs(50, 2)
+    result = evaluate_k_range(x, [2], 0, 1_000, 1_000)
+    assert result.dtypes.astype(str).to_dict() == {
+        "k": "int32",
+        "inertia": "float64",
+        "silhouette": "float64",
+        "davies_bouldin": "float64",
+        "calinski_harabasz": "float64",
+        "evaluated_rows": "int64",
+        "is_selected": "bool",
+    }
+
+
+def test_fit_segment_centroids_is_exact_below_the_sample_size():
+    x, _ = blobs(400, 5, seed=2)
+    centers = fit_segment_centroids(x, 5, seed=42, selection_sample_rows=400)
+    plain = KMeans(n_clusters=5, n_init=10, random_state=42).fit(x)
+    assert np.array_equal(centers, order_centroids(plain.cluster_centers_))
+
+
+def test_fit_segment_centroids_refines_a_sample_fit_on_all_rows():
+    x, truth = blobs(20_000, 5, seed=4)
+    centers = fit_segment_centroids(x, 5, seed=42, selection_sample_rows=2_000)
+    labels = np.argmin(((x[:, None, :] - centers[None]) ** 2).sum(-1), axis=1)
+    assert adjusted_rand_score(truth, labels) == pytest.approx(1.0)
+    # Lloyd refinement on all rows: each centroid is its members' mean, up
+    # to K-Means' convergence tolerance.
+    for segment in range(5):
+        member_mean = x[labels == segment].mean(axis=0)
+        assert np.allclose(centers[segment], member_mean, atol=1e-3)

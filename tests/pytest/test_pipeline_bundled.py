@@ -1,0 +1,177 @@
+"""End to end: `dbt build` on the bundled Mall data, checked against a plain
+scikit-learn run of our own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import MARTS, PROJECT_DIR, run_dbt
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.preprocessing import StandardScaler
+
+SEED_CSV = PROJECT_DIR / "seeds" / "mall_customers.csv"
+FEATURES = ["Annual Income (k$)", "Spending Score (1-100)"]
+
+
+@pytest.fixture(scope="module")
+def plain_sklearn():
+    """The textbook approach: scale the two features, pick k by silhouette."""
+    data = pd.read_csv(SEED_CSV)
+    scaled = StandardScaler().fit_transform(data[FEATURES])
+    silhouettes = {
+        k: silhouette_score(
+            scaled, KMeans(n_clusters=k, n_init=10, random_state=42).fit(scaled).labels_
+        )
+        for k in range(2, 11)
+    }
+    best_k = max(silhouettes, key=silhouettes.get)
+    final = KMeans(n_clusters=best_k, n_init=10, random_state=42).fit(scaled)
+    return data, best_k, final, silhouettes
+
+
+def test_marts_land_in_the_marts_schema(bundled_build):
+    tables = bundled_build.query(
+        "select table_schema, table_name from information_schema.tables"
+        " where table_schema in ('staging', 'intermediate', 'marts', 'raw')"
+        " order by all"
+    )
+    assert ("marts", "customer_segments") in tables
+    assert {name for schema, name in tables if schema == "marts"} >= set(MARTS)
+    assert ("raw", "mall_customers") in tables
+    assert ("staging", "stg_customers") in tables
+    assert not any(schema.startswith("main_") for schema, _ in tables)
+
+
+def test_every_bundled_customer_is_segmented(bundled_build):
+    assert bundled_build.query(
+        "select count(*), count(distinct customer_id), min(customer_id),"
+        " max(customer_id) from marts.customer_segments"
+    ) == [(200, 200, 1, 200)]
+
+
+def test_selected_k_matches_plain_scikit_learn(bundled_build, plain_sklearn):
+    _, best_k, _, silhouettes = plain_sklearn
+    assert best_k == 5
+    rows = bundled_build.query(
+        "select k, silhouette, is_selected, selection_reason"
+        " from marts.k_evaluation order by k"
+    )
+    assert [row[0] for row in rows] == list(range(2, 11))
+    assert [row[0] for row in rows if row[2]] == [5]
+    assert [row[3] for row in rows if row[2]] == ["best silhouette"]
+    for k, silhouette, _, _ in rows:
+        assert silhouette == pytest.approx(silhouettes[k], rel=1e-9)
+
+
+def test_segments_match_plain_scikit_learn(bundled_build, plain_sklearn):
+    data, _, final, _ = plain_sklearn
+    ours = dict(
+        bundled_build.query(
+            "select customer_id, segment_id from marts.customer_segments"
+        )
+    )
+    ids = data["CustomerID"].astype(int)
+    assert adjusted_rand_score(final.labels_, [ours[i] for i in ids]) == pytest.approx(
+        1.0
+    )
+
+
+def test_centroids_match_plain_scikit_learn(bundled_build, plain_sklearn):
+    data, _, final, _ = plain_sklearn
+    scaler = StandardScaler().fit(data[FEATURES])
+    expected = final.cluster_centers_ * scaler.scale_ + scaler.mean_
+    expected = expected[np.lexsort(expected.T[::-1])]
+    rows = bundled_build.query(
+        "select segment_id, feature, centroid_value from marts.segment_centroids"
+        " order by segment_id, feature_position"
+    )
+    ours = np.array([value for _, _, value in rows]).reshape(5, 2)
+    assert np.allclose(ours, expected, rtol=1e-9)
+
+
+def test_segment_profiles_on_the_bundled_data(bundled_build):
+    assert bundled_build.query(
+        "select segment_id, segment_name, customer_count,"
+        " round(avg_annual_income_k, 2), round(avg_spending_score, 2),"
+        " playbook_label from marts.segment_profiles order by segment_id"
+    ) == [
+        (1, "Low income · High spending", 22, 25.73, 79.36, "Enthusiasts on a budget"),
+        (
+            2,
+            "Low income · Low spending",
+            23,
+            26.30,
+            20.91,
+            "Price-sensitive occasional shoppers",
+        ),
+        (3, "Average income · Average spending", 81, 55.30, 49.52, "Mainstream core"),
+        (4, "High income · High spending", 39, 86.54, 82.13, "Affluent big spenders"),
+        (5, "High income · Low spending", 35, 88.20, 17.11, "Careful high earners"),
+    ]
+
+
+def test_profiles_add_up(bundled_build):
+    assert bundled_build.query(
+        "select sum(customer_count), round(sum(customer_share), 12)"
+        " from marts.segment_profiles"
+    ) == [(200, 1.0)]
+    # Female share is among customers with a known gender: all 200 here.
+    assert bundled_build.query(
+        "select sum(round(female_share * customer_count)) from marts.segment_profiles"
+    ) == [(112.0,)]
+
+
+def test_scaling_is_the_population_z_score(bundled_build):
+    data = pd.read_csv(SEED_CSV)
+    rows = bundled_build.query(
+        "select distinct feature, scaling_mean, scaling_std"
+        " from marts.segment_centroids order by feature"
+    )
+    for (feature, mean, std), column in zip(rows, FEATURES, strict=True):
+        assert feature in ("annual_income_k", "spending_score")
+        assert mean == pytest.approx(data[column].mean(), rel=1e-12)
+        assert std == pytest.approx(data[column].std(ddof=0), rel=1e-12)
+
+
+def test_a_new_customer_can_be_assigned_in_plain_sql(bundled_build):
+    """The README's SQL recipe reproduces every segment assignment."""
+    mismatches = bundled_build.query(
+        """
+        with distances as (
+            select
+                customers.customer_id,
+                centroids.segment_id,
+                sum(power(
+                    (case centroids.feature
+                        when 'annual_income_k' then customers.annual_income_k
+                        when 'spending_score' then customers.spending_score
+                        when 'age' then customers.age
+                    end - centroids.scaling_mean) / centroids.scaling_std
+                    - centroids.centroid_z, 2)) as squared_distance
+            from marts.customer_segments as customers
+            cross join marts.segment_centroids as centroids
+            group by all
+        )
+        select customer_id
+        from distances
+        group by customer_id
+        having arg_min(segment_id, squared_distance) != (
+            select segment_id from marts.customer_segments as s
+            where s.customer_id = distances.customer_id
+        )
+        """
+    )
+    assert mismatches == []
+
+
+def test_rebuilding_gives_identical_marts(tmp_path):
+    database = tmp_path / "warehouse.duckdb"
+    first = run_dbt(database, "build")
+    assert first.returncode == 0, first.output
+    before = {mart: first.mart_rows(mart) for mart in MARTS}
+    second = run_dbt(database, "build")
+    assert second.returncode == 0, second.output
+    assert {mart: second.mart_rows(mart) for mart in MARTS} == before
+    assert len(before["customer_segments"]) == 200
