@@ -67,6 +67,8 @@ def run_dbt(
         "DBT_PROJECT_DIR": str(PROJECT_DIR),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # Builds export their marts to Parquet; keep that out of the project.
+        "SEGMENTATION_EXPORT_DIR": str(work_dir / "exports"),
         **(env or {}),
     }
     done = subprocess.run(

@@ -1,0 +1,115 @@
+{#-
+    Parquet exports for Power BI, written on-run-end (dbt_project.yml).
+
+    After a `dbt build` in which every node passed, each model of the `marts`
+    schema goes to <folder>/<mart>.parquet, next to a .pbids file that opens
+    Power BI's Get Data on the folder. The folder is $SEGMENTATION_EXPORT_DIR,
+    or exports/ in the project. Any other run leaves the exports as they were.
+
+    Two phases, so that neither a reader nor a failure ever sees a mix of old
+    and new: DuckDB writes every mart to a staging file in the folder, then
+    one call renames them all into place (segmentation/exports.py, made
+    callable from SQL by the plugin segmentation/dbt_plugin.py).
+-#}
+
+{% macro export_folder_setting() -%}
+    {{ return(
+        env_var("SEGMENTATION_EXPORT_DIR", "")
+        or invocation_args_dict["project_dir"] ~ "/exports"
+    ) }}
+{%- endmacro %}
+
+{% macro exported_marts() -%}
+    {#- Every model of the marts schema, by name: a new mart is exported
+        without being listed anywhere. -#}
+    {%- set marts = [] -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == "model" and node.schema == "marts" -%}
+        {%- do marts.append(node) -%}
+    {%- endfor -%}
+    {{ return(marts | sort(attribute="name")) }}
+{%- endmacro %}
+
+{% macro export_skip_reason(results, marts) -%}
+    {#- Why this run must not replace the exports; "" when it may. A build
+        succeeds only when its models and its tests all passed. -#}
+    {%- set unfinished = results | selectattr(
+        "status", "in",
+        ["error", "fail", "skipped", "runtime error", "partial success"]
+    ) | list -%}
+    {%- set built_marts = results | selectattr(
+        "node.unique_id", "in", marts | map(attribute="unique_id") | list
+    ) | list -%}
+    {%- if flags.WHICH != "build" -%}
+        {{ return("only `dbt build` writes them") }}
+    {%- elif flags.EMPTY -%}
+        {{ return("an --empty build has no rows to export") }}
+    {%- elif unfinished -%}
+        {{ return(
+            "the build did not succeed (" ~ unfinished | length
+            ~ " nodes failed or were skipped)"
+        ) }}
+    {%- elif not built_marts -%}
+        {{ return("this build selected no mart") }}
+    {%- endif -%}
+    {%- for mart in marts -%}
+        {%- if adapter.get_relation(
+            database=mart.database, schema=mart.schema, identifier=mart.alias
+        ) is none -%}
+            {{ return(mart.schema ~ "." ~ mart.alias ~ " has not been built") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return("") }}
+{%- endmacro %}
+
+{% macro sql_text(value) -%}
+    '{{ value | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro export_marts(results) -%}
+    {%- if not execute -%}
+        {{ return("") }}
+    {%- endif -%}
+    {%- set marts = exported_marts() -%}
+    {%- set skip_reason = export_skip_reason(results, marts) -%}
+    {%- if skip_reason -%}
+        {% do log("Parquet exports left as they were: " ~ skip_reason ~ ".",
+            info=true) %}
+        {{ return("") }}
+    {%- endif -%}
+
+    {%- set folder = run_query(
+        "select segmentation_export_folder("
+        ~ sql_text(export_folder_setting()) ~ ")"
+    ).columns[0].values()[0] -%}
+    {%- set names = marts | map(attribute="name") | list -%}
+    {%- set name_list -%}
+        [{% for name in names %}{{ sql_text(name) }}{{ ", " if not loop.last }}{% endfor %}]
+    {%- endset -%}
+
+    {%- for mart in marts -%}
+        {%- set staged = run_query(
+            "select segmentation_staging_path(" ~ sql_text(folder) ~ ", "
+            ~ sql_text(mart.name) ~ ", " ~ sql_text(invocation_id) ~ ")"
+        ).columns[0].values()[0] -%}
+        {#- Sorted, so that the same mart always gives the same file;
+            snappy, so that a DuckDB upgrade cannot change the codec. -#}
+        {%- call statement("export_" ~ mart.name) -%}
+            copy (
+                select * from {{ api.Relation.create(
+                    database=mart.database,
+                    schema=mart.schema,
+                    identifier=mart.alias,
+                ) }}
+                order by all
+            ) to {{ sql_text(staged) }} (format parquet, compression snappy)
+        {%- endcall -%}
+    {%- endfor -%}
+
+    {%- set published = run_query(
+        "select segmentation_publish_exports(" ~ sql_text(folder) ~ ", "
+        ~ name_list ~ ", " ~ sql_text(invocation_id) ~ ")"
+    ).columns[0].values()[0] -%}
+    {% do log("Parquet exports for Power BI: " ~ published ~ ".", info=true) %}
+    {{ return("") }}
+{%- endmacro %}

@@ -1,0 +1,85 @@
+"""File work behind the Parquet exports for Power BI.
+
+DuckDB writes each mart to a staging file next to its final name (``COPY``
+in macros/export_marts.sql); these functions create the folder, then move
+every staged file onto its final name with ``os.replace``. A rename within
+one folder is atomic, so a reader (Power BI refreshing, say) opens either
+the previous complete file or the new complete file, never half a file.
+The dbt-duckdb plugin in ``segmentation.dbt_plugin`` makes them callable
+from SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+PBIDS_NAME = "segmentation_exports.pbids"
+# Staged files end ".tmp-<dbt invocation id>": never ".parquet", so a folder
+# listing filtered on the extension never shows one.
+STAGING_MARKER = ".tmp-"
+
+
+def export_folder(folder: str) -> str:
+    """The folder as an absolute path, created if missing.
+
+    A relative folder is taken from the current directory, as DuckDB's COPY
+    does, so both land in the same place.
+    """
+    path = Path(folder).expanduser().absolute()
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
+def staging_path(folder: str, mart: str, run_id: str) -> str:
+    """Where DuckDB writes ``mart`` before it is moved into place."""
+    return str(Path(folder) / f"{mart}.parquet{STAGING_MARKER}{run_id}")
+
+
+def pbids_document(folder: str) -> dict:
+    """A Power BI data source file that opens Get Data on ``folder``.
+
+    The format (version "0.1", one connection, protocol "folder") is the
+    Folder example in Microsoft's "Data sources in Power BI Desktop" page.
+    The mode is Import: the Folder connector has no DirectQuery.
+    """
+    return {
+        "version": "0.1",
+        "connections": [
+            {
+                "details": {"protocol": "folder", "address": {"path": folder}},
+                "options": {},
+                "mode": "Import",
+            }
+        ],
+    }
+
+
+def publish_exports(folder: str, marts: list[str], run_id: str) -> str:
+    """Move each staged ``<mart>.parquet`` into place, then write the .pbids.
+
+    Every mart is staged before anything is replaced, so a failure while
+    writing leaves the previous exports as they were. Staged files from
+    earlier runs that failed halfway are removed.
+    """
+    root = Path(folder)
+    staged = {
+        Path(staging_path(folder, mart, run_id)): root / f"{mart}.parquet"
+        for mart in marts
+    }
+    missing = [str(path) for path in staged if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(f"staged export missing: {', '.join(missing)}")
+    for source, target in staged.items():
+        os.replace(source, target)
+    write_atomically(root / PBIDS_NAME, json.dumps(pbids_document(folder), indent=2))
+    for leftover in root.glob(f"*.parquet{STAGING_MARKER}*"):
+        leftover.unlink(missing_ok=True)
+    return f"{len(marts)} marts exported to {folder}"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    staged = path.with_name(path.name + STAGING_MARKER + str(os.getpid()))
+    staged.write_text(text + "\n", encoding="utf-8")
+    os.replace(staged, path)
