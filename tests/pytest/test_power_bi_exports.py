@@ -1,0 +1,235 @@
+"""End to end: the Parquet exports and .pbids file for Power BI, and what a
+failed build or a locked database does to them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import MARTS, DbtResult, run_dbt
+from lock_holder import holding_database
+
+from segmentation.exports import PBIDS_NAME, STAGING_MARKER
+
+# Rows per mart on the bundled data (k = 5, two clustering features).
+BUNDLED_ROW_COUNTS = {
+    "customer_segments": 200,
+    "segment_profiles": 5,
+    "segment_centroids": 10,
+    "k_evaluation": 9,
+}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple[DbtResult, Path]:
+    work = tmp_path_factory.mktemp("exported")
+    folder = work / "power_bi"
+    result = run_dbt(
+        work / "warehouse.duckdb",
+        "build",
+        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
+    )
+    assert result.returncode == 0, result.output
+    return result, folder
+
+
+def marts_in_database(build: DbtResult) -> list[str]:
+    return [
+        name
+        for (name,) in build.query(
+            "select table_name from information_schema.tables"
+            " where table_schema = 'marts' order by table_name"
+        )
+    ]
+
+
+def mart_models_in_manifest(build: DbtResult) -> dict[str, dict]:
+    manifest = json.loads(
+        (build.database.parent / "target" / "manifest.json").read_text()
+    )
+    return {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+
+
+def column_types(con, relation: str) -> list[tuple[str, str]]:
+    return con.sql(
+        f"select column_name, column_type from (describe select * from {relation})"
+    ).fetchall()
+
+
+def file_bytes(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def copy_of_exports(exported, tmp_path: Path) -> Path:
+    _, folder = exported
+    return Path(shutil.copytree(folder, tmp_path / "exports"))
+
+
+def test_every_mart_is_exported_and_nothing_else(exported):
+    build, folder = exported
+    marts = marts_in_database(build)
+    assert marts == sorted(mart_models_in_manifest(build))
+    assert set(MARTS) <= set(marts)
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        [f"{mart}.parquet" for mart in marts] + [PBIDS_NAME]
+    )
+    assert "Parquet exports for Power BI: " in build.output
+    assert f"marts exported to {folder}." in build.output
+
+
+def test_each_export_equals_its_mart_row_for_row_and_type_for_type(exported):
+    build, folder = exported
+    with duckdb.connect(str(build.database), read_only=True) as con:
+        for mart in marts_in_database(build):
+            export = f"read_parquet('{folder / mart}.parquet')"
+            assert column_types(con, export) == column_types(con, f"marts.{mart}"), mart
+            exported_rows = con.sql(f"select * from {export}").fetchall()
+            assert exported_rows == (
+                con.sql(f"select * from marts.{mart} order by all").fetchall()
+            ), mart
+            if mart in BUNDLED_ROW_COUNTS:
+                assert len(exported_rows) == BUNDLED_ROW_COUNTS[mart], mart
+
+
+def test_exported_marts_have_enforced_contracts_with_the_export_types(exported):
+    build, folder = exported
+    models = mart_models_in_manifest(build)
+    with duckdb.connect() as con:
+        for mart, model in models.items():
+            assert model["config"]["contract"]["enforced"] is True, mart
+            contract = [
+                (column["name"], column["data_type"].upper())
+                for column in model["columns"].values()
+            ]
+            export = f"read_parquet('{folder / mart}.parquet')"
+            assert column_types(con, export) == contract, mart
+
+
+def test_pbids_file_opens_the_export_folder(exported):
+    _, folder = exported
+    pbids = json.loads((folder / PBIDS_NAME).read_text(encoding="utf-8"))
+    assert pbids == {
+        "version": "0.1",
+        "connections": [
+            {
+                "details": {
+                    "protocol": "folder",
+                    "address": {"path": str(folder)},
+                },
+                "options": {},
+                "mode": "Import",
+            }
+        ],
+    }
+    assert Path(pbids["connections"][0]["details"]["address"]["path"]).is_absolute()
+
+
+def test_a_failed_build_leaves_the_exports_untouched(exported, tmp_path):
+    folder = copy_of_exports(exported, tmp_path)
+    before = file_bytes(folder)
+    # Three customers cannot make five segments.
+    three_customers = tmp_path / "three_customers.csv"
+    three_customers.write_text(
+        "CustomerID,Genre,Age,Annual Income (k$),Spending Score (1-100)\n"
+        "1,Male,19,15,39\n2,Male,21,15,81\n3,Female,20,16,6\n"
+    )
+    result = run_dbt(
+        tmp_path / "warehouse.duckdb",
+        "build",
+        vars={"raw_customers_path": str(three_customers), "n_clusters": 5},
+        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
+    )
+    assert result.returncode == 1, result.output
+    assert "Parquet exports left as they were: the build did not succeed" in (
+        result.output
+    )
+    assert file_bytes(folder) == before
+
+
+def test_a_locked_database_fails_clearly_and_loses_nothing(exported, tmp_path):
+    folder = copy_of_exports(exported, tmp_path)
+    before = file_bytes(folder)
+    database = tmp_path / "warehouse.duckdb"
+    env = {"SEGMENTATION_EXPORT_DIR": str(folder)}
+
+    with holding_database(database) as holder:
+        started = time.monotonic()
+        locked = run_dbt(database, "build", env=env)
+        seconds = time.monotonic() - started
+
+    print(f"locked build gave up after {seconds:.1f} s")
+    assert locked.returncode != 0
+    output = locked.output
+    # DuckDB names the holder by its resolved executable; the PID is exact.
+    assert f"The database file {database} is locked by another program (" in output
+    assert (
+        f", PID {holder.pid}); still locked after waiting 15 s. Close that"
+        " program (for example Power BI Desktop or a DuckDB client that has the"
+        " file open) and run the build again, or point Power BI at the Parquet"
+        " exports, which never lock the database (see docs/power_bi.md)."
+    ) in output
+    assert "Traceback" not in output
+    assert seconds < 60
+    assert file_bytes(folder) == before
+
+    # The holder has exited: the same build now goes through.
+    freed = run_dbt(database, "build", env=env)
+    assert freed.returncode == 0, freed.output
+    assert sorted(file_bytes(folder)) == sorted(before)
+
+
+READER = """
+import json, pathlib, sys
+import pyarrow.parquet as pq
+
+export, stop = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+reads, segment_counts, errors = 0, set(), []
+while not stop.exists():
+    try:
+        table = pq.read_table(export)
+        assert table.num_rows == 200, table.num_rows
+        segment_counts.add(len(set(table.column("segment_id").to_pylist())))
+        reads += 1
+    except Exception as error:
+        errors.append(repr(error))
+print(json.dumps({"reads": reads, "segment_counts": sorted(segment_counts),
+                  "errors": errors[:5]}))
+"""
+
+
+def test_a_reader_always_sees_a_complete_file_while_a_build_replaces_it(
+    exported, tmp_path
+):
+    folder = copy_of_exports(exported, tmp_path)
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(folder / "customer_segments.parquet"), stop],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    # Three segments instead of five, so the reader can tell the files apart.
+    rebuilt = run_dbt(
+        tmp_path / "warehouse.duckdb",
+        "build",
+        vars={"n_clusters": 3},
+        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
+    )
+    time.sleep(0.5)
+    stop.touch()
+    seen = json.loads(reader.communicate(timeout=60)[0])
+
+    assert rebuilt.returncode == 0, rebuilt.output
+    assert seen["errors"] == []
+    assert seen["segment_counts"] == [3, 5]
+    assert seen["reads"] > 100
+    assert not [p.name for p in folder.iterdir() if STAGING_MARKER in p.name]
