@@ -3,6 +3,7 @@ failed build or a locked database does to them."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from conftest import MARTS, DbtResult, run_dbt
 from lock_holder import holding_database
@@ -211,9 +213,13 @@ def test_a_reader_always_sees_a_complete_file_while_a_build_replaces_it(
     exported, tmp_path
 ):
     folder = copy_of_exports(exported, tmp_path)
+    export = folder / "customer_segments.parquet"
+    # A read that started before the build: its open handle must keep
+    # giving the old, complete file however the new one is written.
+    started_read = export.open("rb")
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(folder / "customer_segments.parquet"), stop],
+        [sys.executable, "-c", READER, str(export), str(stop)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -228,7 +234,11 @@ def test_a_reader_always_sees_a_complete_file_while_a_build_replaces_it(
     stop.touch()
     seen = json.loads(reader.communicate(timeout=60)[0])
 
+    with started_read:
+        old_file = pq.read_table(io.BytesIO(started_read.read()))
     assert rebuilt.returncode == 0, rebuilt.output
+    assert len(set(old_file.column("segment_id").to_pylist())) == 5
+    assert len(set(pq.read_table(export).column("segment_id").to_pylist())) == 3
     assert seen["errors"] == []
     assert seen["segment_counts"] == [3, 5]
     assert seen["reads"] > 100
