@@ -73,8 +73,11 @@
     {%- set marts = exported_marts() -%}
     {%- set skip_reason = export_skip_reason(results, marts) -%}
     {%- if skip_reason -%}
-        {% do log("Parquet exports left as they were: " ~ skip_reason ~ ".",
-            info=true) %}
+        {#- Said only where someone could expect new exports. -#}
+        {%- if flags.WHICH in ["build", "run", "retry"] -%}
+            {% do log("Parquet exports left as they were: " ~ skip_reason
+                ~ ".", info=true) %}
+        {%- endif -%}
         {{ return("") }}
     {%- endif -%}
 
