@@ -47,7 +47,8 @@ enough_customers as (
         case
             when count(*) < {{ smallest_k + 1 }}
                 then error(
-                    '{{ customer_input_label() | replace("'", "''") }}: only '
+                    'Unusable input '
+                    || '{{ customer_input_label() | replace("'", "''") }}: only '
                     || count(*) || ' usable customer rows after cleaning;'
                     || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
                     || ' (reasons in intermediate.int_customer_rows_validated)'
