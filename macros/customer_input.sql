@@ -83,10 +83,16 @@
     {%- for cell in first_line[0].split(",") -%}
         {%- do headers.append(cell.strip().strip('"').strip()) -%}
     {%- endfor -%}
-    {{ return(headers) }}
+    {{ return({"headers": headers, "shown": first_line[0].strip()}) }}
+{%- endmacro %}
+
+{% macro _headers_as_found(headers) -%}
+    {{ return({"headers": headers, "shown": headers | join(", ")}) }}
 {%- endmacro %}
 
 {% macro _input_headers(path) -%}
+    {#- {"headers": the input's column names, "shown": how to quote them in
+        a message}. Stops the build on a missing or empty file. -#}
     {%- if path is none -%}
         {%- set headers = adapter.get_columns_in_relation(
             ref("mall_customers")
@@ -94,9 +100,9 @@
             | map(attribute="name") | list -%}
         {#- The seed is not loaded yet (compiling or linting a fresh clone):
             assume its committed header. -#}
-        {{ return(
+        {{ return(_headers_as_found(
             headers or customer_input_columns() | map(attribute="header") | list
-        ) }}
+        )) }}
     {%- endif -%}
 
     {%- set found = run_query(
@@ -113,9 +119,9 @@
     {%- endif -%}
 
     {%- if _is_parquet(path) -%}
-        {{ return(run_query(
+        {{ return(_headers_as_found(run_query(
             "describe select * from read_parquet(" ~ _sql_literal(path) ~ ")"
-        ).columns[0].values() | list) }}
+        ).columns[0].values() | list)) }}
     {%- endif -%}
     {{ return(_csv_file_headers(path)) }}
 {%- endmacro %}
@@ -128,8 +134,9 @@
     {{ return(labels | join(", ")) }}
 {%- endmacro %}
 
-{% macro _header_map(headers) -%}
+{% macro _header_map(found) -%}
     {#- Staging column name -> the input's header for it. -#}
+    {%- set headers = found.headers -%}
     {%- set wanted = customer_input_columns() -%}
     {%- set mapping = {} -%}
     {%- for column in wanted -%}
@@ -142,7 +149,7 @@
     {%- endfor -%}
 
     {%- set missing = wanted | rejectattr("name", "in", mapping) | list -%}
-    {%- set shown = headers | join(", ") | truncate(120) -%}
+    {%- set shown = found.shown | truncate(120) -%}
     {%- if missing | length == wanted | length -%}
         {{ _unusable_input(
             "no header row with the expected columns (first line: " ~ shown
@@ -195,12 +202,14 @@
     {%- set is_unit_test = model.resource_type == "unit_test" -%}
     {%- if not execute or is_unit_test -%}
         {#- Parsing, or fixture rows named like the Mall headers. -#}
-        {%- set headers = customer_input_columns() | map(attribute="header")
-            | list -%}
+        {%- set found = _headers_as_found(
+            customer_input_columns() | map(attribute="header") | list
+        ) -%}
     {%- else -%}
-        {%- set headers = _input_headers(path) -%}
+        {%- set found = _input_headers(path) -%}
     {%- endif -%}
-    {%- set mapping = _header_map(headers) -%}
+    {%- set mapping = _header_map(found) -%}
+    {%- set headers = found.headers -%}
 
     {%- if path is none or is_unit_test -%}
         {%- set relation = seed -%}
