@@ -1,12 +1,12 @@
 {#- One row per input row: raw text kept for the rejects mart, typed values
     for everything downstream (NULL when missing or invalid). -#}
-{%- set headers = customer_input_header_map() -%}
+{%- set input = checked_customer_input() -%}
 
 with
 
 source as (
 
-    select * from {{ customer_input_relation() }}
+    select * from {{ input.relation }}
 
 ),
 
@@ -16,7 +16,7 @@ numbered as (
         -- Scan order is file order (DuckDB preserves insertion order).
         row_number() over () as source_row_number,
     {%- for column in customer_input_columns() %}
-        cast("{{ headers[column.name] }}" as varchar)
+        cast("{{ input.headers[column.name] }}" as varchar)
             as {{ column.name }}_raw
         {{- "," if not loop.last }}
     {%- endfor %}

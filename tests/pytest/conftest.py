@@ -16,7 +16,14 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 DBT = Path(sys.executable).with_name("dbt")
 
-MARTS = ("customer_segments", "segment_profiles", "segment_centroids", "k_evaluation")
+MARTS = (
+    "customer_segments",
+    "segment_profiles",
+    "segment_centroids",
+    "k_evaluation",
+    "rejected_customer_rows",
+    "segmentation_run_summary",
+)
 
 
 @dataclass
@@ -99,3 +106,6 @@ def shared_data() -> Path:
             " Mall file is read from there in place"
         )
     return SHARED_DATA
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"

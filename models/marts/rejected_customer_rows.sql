@@ -1,0 +1,37 @@
+{#- One row per input row that is not segmented, with its raw values and
+    the reason. Together with customer_segments it accounts for every input
+    row (tests/assert_every_input_row_is_accounted_for.sql). -#}
+
+-- Built only after clustering succeeds, so that a failed build leaves this
+-- mart and customer_segments from the same, previous run.
+-- depends_on: {{ ref('int_customers_clustered') }}
+
+with
+
+validated_rows as (
+
+    select * from {{ ref('int_customer_rows_validated') }}
+
+),
+
+rejected as (
+
+    select
+        -- ids
+        source_row_number,
+        customer_id,
+        -- strings
+        reject_reason,
+        reject_detail,
+        customer_id_raw,
+        gender_raw,
+        age_raw,
+        annual_income_k_raw,
+        spending_score_raw
+
+    from validated_rows
+    where not is_segmented
+
+)
+
+select * from rejected
