@@ -25,7 +25,7 @@ h1 { margin-bottom: 0.2rem; }
 table { border-collapse: collapse; margin: 1rem 0 2rem; font-size: 0.95rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.4rem 0.6rem; text-align: left;
          vertical-align: top; }
-td.number { text-align: right; white-space: nowrap; }
+td.number, td.segment-id { text-align: right; white-space: nowrap; }
 .swatch { display: inline-block; width: 0.9rem; height: 0.9rem;
           border-radius: 2px; margin-right: 0.4rem; vertical-align: -0.1rem; }
 figure { margin: 0 0 2.5rem; }
@@ -43,7 +43,7 @@ def _segment_rows(marts: Marts) -> str:
     rows = []
     for segment in marts.profiles.sort_values("segment_id").itertuples():
         cells = [
-            f'<td><span class="swatch" style="background:'
+            f'<td class="segment-id"><span class="swatch" style="background:'
             f'{segment_colour(segment.segment_id)}"></span>'
             f"{segment.segment_id}</td>",
             f"<td><strong>{escape(segment.segment_name)}</strong><br>"
@@ -65,7 +65,15 @@ def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
     summary = (
         f"{len(marts.customers)} customers in {int(selected['k'])} segments,"
         f" clustered with K-Means on {feature_list_text(marts.features)};"
-        f" k = {int(selected['k'])} ({escape(str(selected['selection_reason']))})."
+        f" selected k = {int(selected['k'])}"
+        f" ({escape(str(selected['selection_reason']))})."
+    )
+    reading = (
+        "A segment's name says where its centre sits against all customers"
+        " (low, average or high on each clustering feature); the label and"
+        " the recommended action come from the store's playbook"
+        " (seeds/segment_playbook.csv). Each segment keeps its colour in"
+        " every figure."
     )
     contents = "\n".join(
         f'<li><a href="#{escape(Path(f.filename).stem)}">{escape(f.title)}</a></li>'
@@ -89,6 +97,7 @@ def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
 <h1>Customer segments</h1>
 <p class="summary">{summary}</p>
 <h2>The segments</h2>
+<p>{reading}</p>
 <table>
 <thead><tr><th>#</th><th>Segment</th><th>Customers</th><th>Avg age</th>
 <th>Avg income k$</th><th>Avg score</th><th>Female</th>
