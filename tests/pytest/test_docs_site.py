@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MARTS, PROJECT_DIR, run_dbt
+from mart_data import MART_ORDER
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -101,11 +102,20 @@ def test_exposures_close_the_lineage(manifest):
     assert dashboard["owner"]["name"] == "Marketing Analytics"
     assert dashboard["owner"]["email"] == "marketing-analytics@example.com"
     assert exposures[FIGURES]["type"] == "analysis"
+    # The figures script reads exactly the marts its loader names; the
+    # dashboard reads at least the core marts, and only marts.
+    assert set(exposures[FIGURES]["depends_on"]["nodes"]) == {
+        f"model.mall_segmentation.{mart}" for mart in MART_ORDER
+    }
+    assert {f"model.mall_segmentation.{mart}" for mart in MARTS} <= set(
+        dashboard["depends_on"]["nodes"]
+    )
     for exposure in exposures.values():
         assert exposure["description"].strip()
-        assert set(exposure["depends_on"]["nodes"]) == {
-            f"model.mall_segmentation.{mart}" for mart in MARTS
-        }
+        assert {
+            manifest["nodes"][unique_id]["schema"]
+            for unique_id in exposure["depends_on"]["nodes"]
+        } == {"marts"}
 
     # Walk upstream from the dashboard: seed -> staging -> intermediate ->
     # Python models -> marts -> Power BI.
