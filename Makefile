@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Debian's chromium, for the docs browser test (see its rule below).
+CHROMIUM := /usr/bin/chromium
 
 # dbt reads the committed profiles.yml from the project; no usage tracking.
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -14,10 +16,14 @@ export DO_NOT_TRACK := 1
 
 .PHONY: build test lint pytest setup clean
 
+# After the marts: the figures (python_plots/figures/index.html) and the
+# self-contained docs site (target/static_index.html).
 build: $(INSTALLED)
 	$(BIN)/dbt build
+	$(BIN)/python python_plots/render_figures.py
+	$(BIN)/dbt docs generate --static
 
-test: $(INSTALLED) lint pytest
+test: $(INSTALLED) $(CHROMIUM) lint pytest
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -29,6 +35,13 @@ pytest: $(INSTALLED)
 
 setup: $(INSTALLED)
 
+# The browser test drives Debian's chromium: Playwright's own browser
+# download needs a network CI machines do not have, and they start bare.
+# Installing a system package needs root, as on CI.
+$(CHROMIUM):
+	apt-get update
+	apt-get install -y chromium
+
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -37,3 +50,4 @@ $(INSTALLED): requirements.txt
 
 clean:
 	rm -rf target logs mall_segmentation.duckdb mall_segmentation.duckdb.wal
+	rm -rf python_plots/figures test-artifacts

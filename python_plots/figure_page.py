@@ -1,0 +1,122 @@
+"""One self-contained HTML page with every figure and a segment table.
+
+No scripts and no external files beyond the PNGs next to it, so it opens
+from disk in any browser and can be mailed as a folder.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+from mart_data import Marts
+from segment_figures import (
+    RenderedFigure,
+    feature_list_text,
+    segment_colour,
+)
+
+PAGE_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px;
+       padding: 0 1rem; color: #222; line-height: 1.45; }
+h1 { margin-bottom: 0.2rem; }
+.summary { color: #444; font-size: 1.1rem; }
+table { border-collapse: collapse; margin: 1rem 0 2rem; font-size: 0.95rem; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.4rem 0.6rem; text-align: left;
+         vertical-align: top; }
+td.number, td.segment-id { text-align: right; white-space: nowrap; }
+.swatch { display: inline-block; width: 0.9rem; height: 0.9rem;
+          border-radius: 2px; margin-right: 0.4rem; vertical-align: -0.1rem; }
+figure { margin: 0 0 2.5rem; }
+figure img { width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { margin-top: 0.4rem; }
+nav ol { columns: 2; }
+"""
+
+
+def _number(value: float, pattern: str) -> str:
+    return "n/a" if pd.isna(value) else pattern.format(value)
+
+
+def _segment_rows(marts: Marts) -> str:
+    rows = []
+    for segment in marts.profiles.sort_values("segment_id").itertuples():
+        cells = [
+            f'<td class="segment-id"><span class="swatch" style="background:'
+            f'{segment_colour(segment.segment_id)}"></span>'
+            f"{segment.segment_id}</td>",
+            f"<td><strong>{escape(segment.segment_name)}</strong><br>"
+            f"{escape(segment.playbook_label)}</td>",
+            f'<td class="number">{segment.customer_count}'
+            f" ({segment.customer_share:.0%})</td>",
+            f'<td class="number">{_number(segment.avg_age, "{:.0f}")}</td>',
+            f'<td class="number">{_number(segment.avg_annual_income_k, "{:.1f}")}</td>',
+            f'<td class="number">{_number(segment.avg_spending_score, "{:.0f}")}</td>',
+            f'<td class="number">{_number(segment.female_share, "{:.0%}")}</td>',
+            f"<td>{escape(segment.recommended_action)}</td>",
+        ]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return "\n".join(rows)
+
+
+def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
+    selected = marts.selected
+    summary = (
+        f"{len(marts.customers)} customers in {int(selected['k'])} segments,"
+        f" clustered with K-Means on {feature_list_text(marts.features)};"
+        f" selected k = {int(selected['k'])}"
+        f" ({escape(str(selected['selection_reason']))})."
+    )
+    reading = (
+        "A segment's name says where its centre sits against all customers"
+        " (low, average or high on each clustering feature); the label and"
+        " the recommended action come from the store's playbook"
+        " (seeds/segment_playbook.csv). Each segment keeps its colour in"
+        " every figure."
+    )
+    contents = "\n".join(
+        f'<li><a href="#{escape(Path(f.filename).stem)}">{escape(f.title)}</a></li>'
+        for f in figures
+    )
+    blocks = "\n".join(
+        f'<figure id="{escape(Path(f.filename).stem)}">\n'
+        f'<img src="{escape(f.filename)}" alt="{escape(f.title)}">\n'
+        f"<figcaption><strong>{escape(f.title)}.</strong>"
+        f" {escape(f.caption)}</figcaption>\n</figure>"
+        for f in figures
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Customer segments: figures</title>
+<style>{PAGE_STYLE}</style>
+</head>
+<body>
+<h1>Customer segments</h1>
+<p class="summary">{summary}</p>
+<h2>The segments</h2>
+<p>{reading}</p>
+<table>
+<thead><tr><th>#</th><th>Segment</th><th>Customers</th><th>Avg age</th>
+<th>Avg income k$</th><th>Avg score</th><th>Female</th>
+<th>Recommended action</th></tr></thead>
+<tbody>
+{_segment_rows(marts)}
+</tbody>
+</table>
+<h2>Figures</h2>
+<nav><ol>
+{contents}
+</ol></nav>
+{blocks}
+</body>
+</html>
+"""
+
+
+def write_index(marts: Marts, figures: list[RenderedFigure], out_dir: Path) -> Path:
+    page = out_dir / "index.html"
+    page.write_text(render_index(marts, figures), encoding="utf-8")
+    return page

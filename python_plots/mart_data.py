@@ -1,0 +1,104 @@
+"""The marts the figures need, read from the DuckDB file without writing to it.
+
+Opening the file read-only lets the figures run while Power BI or a SQL
+client has it open too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+# The same default as profiles.yml, relative to the project like dbt's.
+DEFAULT_DATABASE = "mall_segmentation.duckdb"
+
+# Each mart with the order its rows are read in.
+MART_ORDER = {
+    "customer_segments": "customer_id",
+    "segment_profiles": "segment_id",
+    "segment_centroids": "segment_id, feature_position",
+    "k_evaluation": "k",
+}
+
+
+class MartsUnavailable(Exception):
+    """The marts cannot be read; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Marts:
+    customers: pd.DataFrame
+    profiles: pd.DataFrame
+    centroids: pd.DataFrame
+    k_evaluation: pd.DataFrame
+
+    @property
+    def features(self) -> list[str]:
+        """The clustering features, in the pipeline's canonical order."""
+        ordered = self.centroids.sort_values("feature_position")
+        return list(dict.fromkeys(ordered["feature"]))
+
+    @property
+    def segment_ids(self) -> list[int]:
+        return [int(segment_id) for segment_id in self.profiles["segment_id"]]
+
+    @property
+    def selected(self) -> pd.Series:
+        """The k_evaluation row of the k the segments use."""
+        return self.k_evaluation.loc[self.k_evaluation["is_selected"]].iloc[0]
+
+
+def database_path(
+    environ: Mapping[str, str] = os.environ, project_dir: Path = PROJECT_DIR
+) -> Path:
+    """DBT_DUCKDB_PATH, or the project default; relative paths start at the
+    project folder, where `make build` runs dbt."""
+    path = Path(environ.get("DBT_DUCKDB_PATH") or DEFAULT_DATABASE).expanduser()
+    return path if path.is_absolute() else project_dir / path
+
+
+def load_marts(path: Path) -> Marts:
+    """Every mart the figures use, or MartsUnavailable saying what to do."""
+    if not path.is_file():
+        raise MartsUnavailable(
+            f"{path}: database not found; run `make build` first to create the marts"
+        )
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        reason = str(error).strip().splitlines()[0]
+        raise MartsUnavailable(f"{path}: cannot open read-only: {reason}") from None
+    with connection:
+        present = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables"
+                " where table_schema = 'marts'"
+            ).fetchall()
+        }
+        missing = [name for name in MART_ORDER if name not in present]
+        if missing:
+            raise MartsUnavailable(
+                f"{path}: table marts.{missing[0]} not found; run `make build`"
+                " first to create the marts"
+            )
+        frames = {
+            name: connection.sql(f"select * from marts.{name} order by {order}").df()
+            for name, order in MART_ORDER.items()
+        }
+    if frames["customer_segments"].empty:
+        raise MartsUnavailable(
+            f"{path}: marts.customer_segments is empty; run `make build` first"
+        )
+    return Marts(
+        customers=frames["customer_segments"],
+        profiles=frames["segment_profiles"],
+        centroids=frames["segment_centroids"],
+        k_evaluation=frames["k_evaluation"],
+    )

@@ -1,0 +1,45 @@
+"""Render the segment figures and one HTML page showing them all.
+
+    .venv/bin/python python_plots/render_figures.py [--out DIR]
+
+Reads the marts read-only from the DuckDB file in DBT_DUCKDB_PATH (default
+mall_segmentation.duckdb in the project folder); `make build` runs it after
+`dbt build`. Writes PNGs and index.html to python_plots/figures/ or DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from figure_page import write_index
+from mart_data import PROJECT_DIR, MartsUnavailable, database_path, load_marts
+from segment_figures import render_all
+
+DEFAULT_OUT = PROJECT_DIR / "python_plots" / "figures"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"folder for the PNGs and index.html (default: {DEFAULT_OUT})",
+    )
+    args = parser.parse_args(argv)
+    try:
+        marts = load_marts(database_path())
+    except MartsUnavailable as problem:
+        print(f"render_figures: {problem}", file=sys.stderr)
+        return 1
+    rendered = render_all(marts, args.out)
+    page = write_index(marts, rendered, args.out)
+    print(f"Wrote {len(rendered)} figures and {page}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The figures side script: files, sizes, colours and its refusal messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import PROJECT_DIR, run_dbt
+from mart_data import PROJECT_DIR as SCRIPT_PROJECT_DIR
+from mart_data import database_path, load_marts
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_rgb
+from matplotlib.image import imread
+from matplotlib.patches import Rectangle
+from segment_figures import (
+    SEGMENT_PALETTE,
+    plot_segment_profiles,
+    plot_segments_feature_pairs,
+    plot_segments_income_spending,
+    segment_colour,
+)
+
+SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"
+THREE_FEATURES = ["age", "annual_income_k", "spending_score"]
+COMMON_FIGURES = [
+    "01_eda_distributions_by_gender.png",
+    "02_eda_correlation_matrix.png",
+    "03_eda_pairwise_scatter.png",
+    "04_model_selection_k.png",
+    "05_segments_income_spending.png",
+    "06_segment_profiles.png",
+    "07_segment_sizes_gender.png",
+    "08_segment_centroids.png",
+]
+
+
+def render(database: Path, out_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out_dir)],
+        env={**os.environ, "DBT_DUCKDB_PATH": str(database)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def assert_valid_pngs(out_dir: Path, names: list[str]) -> None:
+    for name in names:
+        # imread decodes the whole image, so a truncated file fails here.
+        height, width, _ = imread(out_dir / name).shape
+        assert width >= 600, name
+        assert height >= 400, name
+
+
+def scatter_collections(figure, prefix: str) -> dict[int, PathCollection]:
+    found = figure.findobj(
+        lambda artist: (
+            isinstance(artist, PathCollection)
+            and (artist.get_gid() or "").startswith(prefix)
+        )
+    )
+    return {int(artist.get_gid().removeprefix(prefix)): artist for artist in found}
+
+
+def distinct_colours(collections) -> set[tuple[float, ...]]:
+    return {
+        tuple(round(channel, 6) for channel in colour[:3])
+        for collection in collections
+        for colour in collection.get_facecolors()
+    }
+
+
+@pytest.fixture(scope="module")
+def bundled_marts(bundled_build):
+    return load_marts(bundled_build.database)
+
+
+@pytest.fixture(scope="module")
+def three_feature_build(tmp_path_factory):
+    database = tmp_path_factory.mktemp("k3") / "warehouse.duckdb"
+    result = run_dbt(
+        database,
+        "build",
+        vars={"n_clusters": 3, "segmentation_features": THREE_FEATURES},
+    )
+    assert result.returncode == 0, result.output
+    return result
+
+
+def test_bundled_data_gives_every_figure_and_the_page(bundled_build, tmp_path):
+    done = render(bundled_build.database, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Wrote 8 figures and {tmp_path / 'index.html'}"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        *COMMON_FIGURES,
+        "index.html",
+    ]
+    assert_valid_pngs(tmp_path, COMMON_FIGURES)
+
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert [f'<img src="{name}"' in page for name in COMMON_FIGURES] == [True] * 8
+    assert page.count("<figcaption>") == 8
+    assert "200 customers in 5 segments, clustered with K-Means on annual" in page
+    assert "k = 5 was selected (best silhouette, silhouette 0.555)." in page, (
+        "the model-selection caption states the measured choice"
+    )
+    assert "the strongest pair is age and spending score (r = −0.33)" in page
+    for name in [
+        "Low income · High spending",
+        "Low income · Low spending",
+        "Average income · Average spending",
+        "High income · High spending",
+        "High income · Low spending",
+    ]:
+        assert f"<strong>{name}</strong>" in page
+
+
+def test_forced_three_segments_on_three_features(three_feature_build, tmp_path):
+    done = render(three_feature_build.database, tmp_path)
+    assert done.returncode == 0, done.stderr
+    # Three features add the view of the space K-Means actually saw.
+    figures = [*COMMON_FIGURES, "09_segments_clustering_features.png"]
+    assert sorted(path.name for path in tmp_path.glob("*.png")) == figures
+    assert_valid_pngs(tmp_path, figures)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert page.count("<figcaption>") == 9
+    assert "200 customers in 3 segments, clustered with K-Means on age, annual" in page
+    assert "k = 3 was selected (forced by n_clusters" in page
+
+
+def test_scatter_has_one_colour_per_segment(bundled_marts):
+    figure = plot_segments_income_spending(bundled_marts)
+    points = scatter_collections(figure, "segment-points-")
+    assert sorted(points) == [1, 2, 3, 4, 5]
+    assert len(distinct_colours(points.values())) == 5
+    assert sum(len(c.get_offsets()) for c in points.values()) == 200
+    # Each segment's centroid is marked once, in the segment's colour.
+    centres = scatter_collections(figure, "segment-centre-")
+    assert sorted(centres) == [1, 2, 3, 4, 5]
+    for segment_id, centre in centres.items():
+        assert len(centre.get_offsets()) == 1
+        assert distinct_colours([centre]) == distinct_colours([points[segment_id]])
+
+
+def test_three_feature_scatters_have_three_colours(three_feature_build):
+    marts = load_marts(three_feature_build.database)
+    assert marts.features == THREE_FEATURES
+    plane = plot_segments_income_spending(marts)
+    assert (
+        len(distinct_colours(scatter_collections(plane, "segment-points-").values()))
+        == 3
+    )
+    pairs = plot_segments_feature_pairs(marts)
+    points = scatter_collections(pairs, "segment-points-")
+    # Three panels (age×income, age×score, income×score), three segments each.
+    assert (
+        len(pairs.findobj(lambda a: (a.get_gid() or "").startswith("segment-points-")))
+        == 9
+    )
+    assert len(distinct_colours(points.values())) == 3
+
+
+def test_a_segment_keeps_its_colour_across_figures(bundled_marts):
+    scatter = scatter_collections(
+        plot_segments_income_spending(bundled_marts), "segment-points-"
+    )
+    bars = [
+        patch
+        for patch in plot_segment_profiles(bundled_marts).axes[0].patches
+        if isinstance(patch, Rectangle)
+    ]
+    # First panel: one bar per segment, in segment order.
+    assert len(bars) == 5
+    for segment_id, bar in enumerate(bars, start=1):
+        colour = tuple(round(c, 6) for c in bar.get_facecolor()[:3])
+        assert {colour} == distinct_colours([scatter[segment_id]])
+        assert colour == tuple(round(c, 6) for c in to_rgb(segment_colour(segment_id)))
+    assert len(set(SEGMENT_PALETTE)) == 20
+
+
+def test_missing_database_says_to_run_make_build(tmp_path):
+    missing = tmp_path / "nowhere.duckdb"
+    done = render(missing, tmp_path / "out")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"render_figures: {missing}: database not found; run `make build`"
+        " first to create the marts\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_database_without_marts_says_to_run_make_build(tmp_path):
+    database = tmp_path / "empty.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create table unrelated as select 1 as x")
+    done = render(database, tmp_path / "out")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"render_figures: {database}: table marts.customer_segments not found;"
+        " run `make build` first to create the marts\n"
+    )
+
+
+def test_reads_the_database_read_only(bundled_build, tmp_path):
+    # Another process holds the file open read-only, as Power BI or a SQL
+    # client would; a writer could not open it now, a reader can.
+    with duckdb.connect(str(bundled_build.database), read_only=True):
+        done = render(bundled_build.database, tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def test_database_path_follows_dbt_duckdb_path():
+    assert database_path({}) == SCRIPT_PROJECT_DIR / "mall_segmentation.duckdb"
+    assert database_path({"DBT_DUCKDB_PATH": "data/x.duckdb"}) == (
+        SCRIPT_PROJECT_DIR / "data" / "x.duckdb"
+    )
+    assert database_path({"DBT_DUCKDB_PATH": "/srv/w.duckdb"}) == Path("/srv/w.duckdb")
+    assert SCRIPT_PROJECT_DIR == PROJECT_DIR
