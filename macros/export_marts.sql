@@ -6,10 +6,11 @@
     Power BI's Get Data on the folder. The folder is $SEGMENTATION_EXPORT_DIR,
     or exports/ in the project. Any other run leaves the exports as they were.
 
-    Two phases, so that neither a reader nor a failure ever sees a mix of old
-    and new: DuckDB writes every mart to a staging file in the folder, then
-    one call renames them all into place (segmentation/exports.py, made
-    callable from SQL by the plugin segmentation/dbt_plugin.py).
+    Two phases: DuckDB writes every mart to a staging file in the folder,
+    then one call renames them all into place (segmentation/exports.py, made
+    callable from SQL by the plugin segmentation/dbt_plugin.py). A failure
+    while writing so leaves the previous files, and a rename never shows a
+    reader half a file.
 -#}
 
 {% macro export_folder_setting() -%}

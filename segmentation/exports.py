@@ -24,8 +24,7 @@ STAGING_MARKER = ".tmp-"
 def export_folder(folder: str) -> str:
     """The folder as an absolute path, created if missing.
 
-    A relative folder is taken from the current directory, as DuckDB's COPY
-    does, so both land in the same place.
+    A relative folder is taken from the current directory.
     """
     path = Path(folder).expanduser().absolute()
     path.mkdir(parents=True, exist_ok=True)
@@ -42,7 +41,7 @@ def pbids_document(folder: str) -> dict:
 
     The format (version "0.1", one connection, protocol "folder") is the
     Folder example in Microsoft's "Data sources in Power BI Desktop" page.
-    The mode is Import: the Folder connector has no DirectQuery.
+    With the mode given, Power BI does not ask for one; files are imported.
     """
     return {
         "version": "0.1",
@@ -60,8 +59,10 @@ def publish_exports(folder: str, marts: list[str], run_id: str) -> str:
     """Move each staged ``<mart>.parquet`` into place, then write the .pbids.
 
     Every mart is staged before anything is replaced, so a failure while
-    writing leaves the previous exports as they were. Staged files from
-    earlier runs that failed halfway are removed.
+    writing leaves the previous exports as they were. The renames follow
+    each other, so for a few milliseconds some marts are new and others
+    old; each file on its own is always complete. Staged files from earlier
+    runs that failed halfway are removed.
     """
     root = Path(folder)
     staged = {

@@ -164,6 +164,26 @@ def test_a_failed_build_leaves_the_exports_untouched(exported, tmp_path):
     assert file_bytes(folder) == before
 
 
+def test_a_build_that_selects_no_mart_leaves_the_exports_untouched(exported, tmp_path):
+    folder = copy_of_exports(exported, tmp_path)
+    before = file_bytes(folder)
+    result = run_dbt(
+        tmp_path / "warehouse.duckdb",
+        "build",
+        "--select",
+        "+stg_customers",
+        # Not the tests that also read the marts.
+        "--indirect-selection",
+        "cautious",
+        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
+    )
+    assert result.returncode == 0, result.output
+    assert "Parquet exports left as they were: this build selected no mart." in (
+        result.output
+    )
+    assert file_bytes(folder) == before
+
+
 def test_a_locked_database_fails_clearly_and_loses_nothing(exported, tmp_path):
     folder = copy_of_exports(exported, tmp_path)
     before = file_bytes(folder)
@@ -196,6 +216,10 @@ def test_a_locked_database_fails_clearly_and_loses_nothing(exported, tmp_path):
     assert sorted(file_bytes(folder)) == sorted(before)
 
 
+# Each read opens the file once and parses what that handle gives. (pyarrow's
+# pq.read_table(path) opens the path more than once per read, so a rename
+# between two opens can pair one file's footer with another's pages; no
+# writer can prevent that, see docs/power_bi.md.)
 READER = """
 import json, pathlib, sys
 import pyarrow.parquet as pq
@@ -204,7 +228,8 @@ export, stop = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 reads, segment_counts, errors = 0, set(), []
 while not stop.exists():
     try:
-        table = pq.read_table(export)
+        with export.open("rb") as handle:
+            table = pq.read_table(handle)
         assert table.num_rows == 200, table.num_rows
         segment_counts.add(len(set(table.column("segment_id").to_pylist())))
         reads += 1
