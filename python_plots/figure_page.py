@@ -68,6 +68,13 @@ def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
         f" selected k = {int(selected['k'])}"
         f" ({escape(str(selected['selection_reason']))})."
     )
+    run = marts.run_summary.iloc[0]
+    accounting = (
+        f"Input: {escape(str(run['input_source']))}, {int(run['input_rows'])}"
+        f" rows; {int(run['segmented_rows'])} segmented and"
+        f" {int(run['rejected_rows'])} rejected, each with its reason in"
+        " marts.rejected_customer_rows."
+    )
     reading = (
         "A segment's name says where its centre sits against all customers"
         " (low, average or high on each clustering feature); the label and"
@@ -96,6 +103,7 @@ def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
 <body>
 <h1>Customer segments</h1>
 <p class="summary">{summary}</p>
+<p>{accounting}</p>
 <h2>The segments</h2>
 <p>{reading}</p>
 <table>

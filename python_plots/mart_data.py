@@ -24,6 +24,7 @@ MART_ORDER = {
     "segment_profiles": "segment_id",
     "segment_centroids": "segment_id, feature_position",
     "k_evaluation": "k",
+    "segmentation_run_summary": "input_rows",
 }
 
 
@@ -37,6 +38,7 @@ class Marts:
     profiles: pd.DataFrame
     centroids: pd.DataFrame
     k_evaluation: pd.DataFrame
+    run_summary: pd.DataFrame
 
     @property
     def features(self) -> list[str]:
@@ -101,4 +103,5 @@ def load_marts(path: Path) -> Marts:
         profiles=frames["segment_profiles"],
         centroids=frames["segment_centroids"],
         k_evaluation=frames["k_evaluation"],
+        run_summary=frames["segmentation_run_summary"],
     )

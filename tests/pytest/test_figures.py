@@ -105,6 +105,11 @@ def test_bundled_data_gives_every_figure_and_the_page(bundled_build, tmp_path):
     assert [f'<img src="{name}"' in page for name in COMMON_FIGURES] == [True] * 8
     assert page.count("<figcaption>") == 8
     assert "200 customers in 5 segments, clustered with K-Means on annual" in page
+    assert (
+        "Input: seed mall_customers (seeds/mall_customers.csv), 200 rows;"
+        " 200 segmented and 0 rejected, each with its reason in"
+        " marts.rejected_customer_rows."
+    ) in page
     assert "k = 5 was selected (best silhouette, silhouette 0.555)." in page, (
         "the model-selection caption states the measured choice"
     )
