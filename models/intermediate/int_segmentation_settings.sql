@@ -16,7 +16,7 @@ settings as (
         {{ settings.k_max }}::integer as k_max,
         {{ "null" if settings.n_clusters is none else settings.n_clusters }}
         ::integer as n_clusters,
-        {{ settings.random_seed }}::ubigint as random_seed,
+        {{ settings.random_seed }}::bigint as random_seed,
         {{ settings.model_selection_sample_rows }}::bigint
             as model_selection_sample_rows,
         {{ settings.silhouette_sample_rows }}::bigint as silhouette_sample_rows
