@@ -55,9 +55,7 @@ MALL_SEGMENTS = (
 )
 
 
-def synthetic_customers(
-    n_rows: int, seed: int
-) -> tuple[pa.Table, np.ndarray]:
+def synthetic_customers(n_rows: int, seed: int) -> tuple[pa.Table, np.ndarray]:
     """``n_rows`` customers with the Mall header, and each one's true segment.
 
     CustomerID runs 1..n_rows; true_segments[i] is the index in
@@ -74,9 +72,9 @@ def synthetic_customers(
         values = np.array([getattr(segment, attribute) for segment in MALL_SEGMENTS])
         return values[true_segments]
 
-    income = np.rint(
-        rng.normal(per_segment("income_mean"), WITHIN_SEGMENT_STD)
-    ).clip(1, None)
+    income = np.rint(rng.normal(per_segment("income_mean"), WITHIN_SEGMENT_STD)).clip(
+        1, None
+    )
     spending = np.rint(
         rng.normal(per_segment("spending_mean"), WITHIN_SEGMENT_STD)
     ).clip(1, 100)

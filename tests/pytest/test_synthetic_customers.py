@@ -74,9 +74,7 @@ def test_segments_have_the_mall_shares_means_and_spread(large):
         # overwhelming probability, a mean within 0.3 points.
         assert members.mean() == pytest.approx(segment.share, abs=0.005)
         assert income[members].mean() == pytest.approx(segment.income_mean, abs=0.3)
-        assert spending[members].mean() == pytest.approx(
-            segment.spending_mean, abs=0.3
-        )
+        assert spending[members].mean() == pytest.approx(segment.spending_mean, abs=0.3)
         # Rounding adds 1/12 to the variance; clipping at 100 trims a little.
         assert income[members].std() == pytest.approx(WITHIN_SEGMENT_STD, abs=0.2)
 
@@ -102,8 +100,7 @@ def test_written_files_hold_the_customers_and_the_truth(tmp_path):
             f"select count(*), count(distinct CustomerID) from '{csv_path}'"
         ).fetchall()
         written_truth = con.sql(
-            f"select customer_id, true_segment from '{truth_path}'"
-            " order by customer_id"
+            f"select customer_id, true_segment from '{truth_path}' order by customer_id"
         ).fetchnumpy()
     assert (rows, ids) == (1_000, 1_000)
     assert written_truth["customer_id"].tolist() == list(range(1, 1_001))
