@@ -40,6 +40,7 @@ def test_stage_times_lists_models_in_run_order_and_sums_tests(tmp_path):
                     node("seed.mall_segmentation.mall_customers", 0.5, "T1"),
                     node("unit_test.mall_segmentation.stg.u1", 0.125, "T0"),
                     node("test.mall_segmentation.not_null_x.def", 0.5, "T4"),
+                    node("exposure.mall_segmentation.dashboard", 0.0, "T5"),
                 ]
             }
         )
