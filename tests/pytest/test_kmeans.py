@@ -8,6 +8,7 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, silhouette_score
+from threadpoolctl import threadpool_limits
 
 from segmentation.kmeans import (
     N_INIT,
@@ -202,7 +203,10 @@ def test_evaluate_k_range_has_stable_column_types():
 def test_fit_segment_centroids_is_exact_below_the_sample_size():
     x, _ = blobs(400, 5, seed=2)
     centers = fit_segment_centroids(x, 5, seed=42, selection_sample_rows=400)
-    plain = KMeans(n_clusters=5, n_init=10, random_state=42).fit(x)
+    # Inputs this small are fitted on one OpenMP thread; with more, sklearn
+    # adds the per-thread sums in another order (last-bit differences).
+    with threadpool_limits(limits=1, user_api="openmp"):
+        plain = KMeans(n_clusters=5, n_init=10, random_state=42).fit(x)
     assert np.array_equal(centers, order_centroids(plain.cluster_centers_))
 
 
