@@ -14,7 +14,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: build test lint pytest setup clean
+.PHONY: build test lint pytest setup clean bench
 
 # After the marts: the figures (python_plots/figures/index.html) and the
 # self-contained docs site (target/static_index.html).
@@ -41,6 +41,12 @@ setup: $(INSTALLED)
 $(CHROMIUM):
 	apt-get update
 	apt-get install -y chromium
+
+# dbt build vs the classic notebook on N synthetic customers; the Markdown
+# table is printed and written to bench-results/n$(N)/benchmark.md.
+N ?= 1000000
+bench: $(INSTALLED)
+	$(BIN)/python -m segmentation.benchmark --rows $(N)
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -12,17 +12,20 @@ Below those sizes every step uses all rows and the results are exact.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from sklearn.metrics import (
-    calinski_harabasz_score,
-    davies_bouldin_score,
-    silhouette_score,
-)
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+from sklearn.metrics.pairwise import pairwise_distances_chunked
+from threadpoolctl import threadpool_limits
 
 # Explicit, and at least 10, so the best of several starts is kept.
 N_INIT = 10
+
+# Megabytes of pairwise distances held at once while scoring silhouettes.
+SILHOUETTE_WORKING_MEMORY_MB = 64
 
 K_EVALUATION_COLUMNS = {
     "k": "int32",
@@ -64,8 +67,74 @@ def candidate_ks(
     return sorted(ks)
 
 
+# Up to this many rows, K-Means runs on one OpenMP thread. Each Lloyd
+# iteration ends in a barrier across threads; on a sample of a few thousand
+# rows per thread the barriers cost more than the work, and far more when the
+# cores are busy with anything else (measured: 90 fits of a 20k-row sample took
+# 11 s with two threads on a loaded 2-core machine, 0.7 s with one).
+SINGLE_THREAD_MAX_ROWS = 100_000
+
+
+def _kmeans_threads(n_rows: int) -> AbstractContextManager:
+    if n_rows > SINGLE_THREAD_MAX_ROWS:
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="openmp")
+
+
 def fit_kmeans(x: np.ndarray, k: int, seed: int) -> KMeans:
-    return KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(x)
+    with _kmeans_threads(len(x)):
+        return KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(x)
+
+
+def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]:
+    """Mean silhouette coefficient of each labelling of the rows of ``x``.
+
+    The same values as ``sklearn.metrics.silhouette_score(x, labels)`` for
+    each labelling (up to float rounding). scikit-learn recomputes all n x n
+    distances for every labelling; choosing k scores one labelling per
+    candidate k of the same rows, so here the distances are computed once, a
+    bounded chunk of rows at a time, and each chunk is summed per cluster of
+    every labelling with one matrix product.
+    """
+    n_rows = len(x)
+    codes = []
+    sizes = []
+    for labels in labelings:
+        _, code, size = np.unique(labels, return_inverse=True, return_counts=True)
+        if not 2 <= len(size) <= n_rows - 1:
+            raise ValueError(
+                f"silhouette needs 2 to {n_rows - 1} clusters, got {len(size)}"
+            )
+        codes.append(code)
+        sizes.append(size)
+    # One indicator column per (labelling, cluster).
+    offsets = np.cumsum([0] + [len(size) for size in sizes])
+    membership = np.zeros((n_rows, offsets[-1]))
+    for code, offset in zip(codes, offsets, strict=False):
+        membership[np.arange(n_rows), offset + code] = 1.0
+
+    distance_sums = np.empty((n_rows, offsets[-1]))
+    start = 0
+    for chunk in pairwise_distances_chunked(
+        x, working_memory=SILHOUETTE_WORKING_MEMORY_MB
+    ):
+        distance_sums[start : start + len(chunk)] = chunk @ membership
+        start += len(chunk)
+
+    scores = []
+    rows = np.arange(n_rows)
+    for code, size, offset in zip(codes, sizes, offsets, strict=False):
+        sums = distance_sums[:, offset : offset + len(size)]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # Mean distance to the rest of the own cluster (0/0 for a
+            # singleton, whose coefficient is 0 as in scikit-learn).
+            own = sums[rows, code] / (size[code] - 1)
+            means = sums / size
+            means[rows, code] = np.inf
+            nearest_other = means.min(axis=1)
+            coefficient = (nearest_other - own) / np.maximum(own, nearest_other)
+        scores.append(float(np.mean(np.nan_to_num(coefficient))))
+    return scores
 
 
 def evaluate_k_range(
@@ -84,26 +153,22 @@ def evaluate_k_range(
     fit_x = x if picked is None else x[picked]
     # Silhouette is O(n^2): score it on a further bounded sample.
     scored = sample_rows(len(fit_x), silhouette_sample_rows, seed)
+    scored_x = fit_x if scored is None else fit_x[scored]
     rows = []
+    scored_labels = {}
     for k in ks:
         fitted = fit_kmeans(fit_x, k, seed)
         labels = fitted.labels_
-        n_labels = len(np.unique(labels))
-        has_scores = 2 <= n_labels <= len(fit_x) - 1
+        has_scores = 2 <= len(np.unique(labels)) <= len(fit_x) - 1
+        labels_scored = labels if scored is None else labels[scored]
+        # A sample can miss a cluster; silhouette then needs 2 to n-1 left.
+        if has_scores and 2 <= len(np.unique(labels_scored)) <= len(scored_x) - 1:
+            scored_labels[k] = labels_scored
         rows.append(
             {
                 "k": k,
                 "inertia": float(fitted.inertia_),
-                "silhouette": (
-                    float(
-                        silhouette_score(
-                            fit_x if scored is None else fit_x[scored],
-                            labels if scored is None else labels[scored],
-                        )
-                    )
-                    if has_scores
-                    else np.nan
-                ),
+                "silhouette": np.nan,
                 "davies_bouldin": (
                     float(davies_bouldin_score(fit_x, labels)) if has_scores else np.nan
                 ),
@@ -116,9 +181,17 @@ def evaluate_k_range(
                 "is_selected": False,
             }
         )
-    return pd.DataFrame(rows, columns=list(K_EVALUATION_COLUMNS)).astype(
+    evaluation = pd.DataFrame(rows, columns=list(K_EVALUATION_COLUMNS)).astype(
         K_EVALUATION_COLUMNS
     )
+    if scored_labels:
+        silhouettes = silhouette_scores(scored_x, list(scored_labels.values()))
+        evaluation["silhouette"] = (
+            evaluation["k"]
+            .map(dict(zip(scored_labels, silhouettes, strict=True)))
+            .astype("float64")
+        )
+    return evaluation
 
 
 def select_k(evaluation: pd.DataFrame, forced_k: int | None = None) -> int:
@@ -164,4 +237,5 @@ def fit_segment_centroids(
         return order_centroids(fit_kmeans(x, k, seed).cluster_centers_)
     started = fit_kmeans(x[picked], k, seed).cluster_centers_
     refined = KMeans(n_clusters=k, init=started, n_init=1, random_state=seed)
-    return order_centroids(refined.fit(x).cluster_centers_)
+    with _kmeans_threads(len(x)):
+        return order_centroids(refined.fit(x).cluster_centers_)

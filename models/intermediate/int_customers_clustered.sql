@@ -32,23 +32,53 @@ centroids_wide as (
 
 ),
 
+centroid_list as (
+
+    -- Every centroid in one row, in segment order: each customer is then
+    -- compared with k centroids in a single pass, with no join fan-out and no
+    -- aggregation over all customers.
+    select
+        list(
+            [
+                {%- for feature in features -%}
+                    {{ feature }}_z{{ ", " if not loop.last }}
+                {%- endfor -%}
+            ]
+            order by segment_id
+        ) as centroid_vectors,
+        list(segment_id order by segment_id) as segment_ids
+
+    from centroids_wide
+
+),
+
+customers_with_centroids as (
+
+    select
+        customer_features.*,
+        centroid_list.*
+
+    from customer_features
+    cross join centroid_list
+
+),
+
 distances as (
 
     select
-        customer_features.customer_id,
-        centroids_wide.segment_id,
-        sqrt(
-            {%- for feature in features %}
-                power(
-                    customer_features.{{ feature }}_z
-                    - centroids_wide.{{ feature }}_z,
-                    2
-                ){{ " +" if not loop.last }}
-            {%- endfor %}
-        ) as distance
+        customer_id,
+        segment_ids,
+        list_transform(
+            centroid_vectors,
+            lambda centroid: sqrt(
+                {%- for feature in features %}
+                    power({{ feature }}_z - centroid[{{ loop.index }}], 2)
+                    {{- " +" if not loop.last }}
+                {%- endfor %}
+            )
+        ) as distances
 
-    from customer_features
-    cross join centroids_wide
+    from customers_with_centroids
 
 ),
 
@@ -56,12 +86,13 @@ nearest as (
 
     select
         customer_id,
-        -- Ties go to the lower segment id, so the result is deterministic.
-        arg_min(segment_id, row(distance, segment_id)) as segment_id,
-        min(distance) as distance_to_centroid
+        -- The first smallest distance: ties go to the lower segment id, so
+        -- the result is deterministic.
+        segment_ids[list_position(distances, list_min(distances))]
+            as segment_id,
+        list_min(distances) as distance_to_centroid
 
     from distances
-    group by customer_id
 
 )
 

@@ -8,6 +8,7 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, silhouette_score
+from threadpoolctl import threadpool_limits
 
 from segmentation.kmeans import (
     N_INIT,
@@ -18,6 +19,7 @@ from segmentation.kmeans import (
     order_centroids,
     sample_rows,
     select_k,
+    silhouette_scores,
 )
 
 
@@ -117,6 +119,39 @@ def test_order_centroids_does_not_depend_on_input_order():
     assert np.array_equal(order_centroids(centers), order_centroids(shuffled))
 
 
+def test_silhouette_scores_match_scikit_learn_for_every_labelling():
+    x, _ = blobs(700, 4, seed=5)
+    labelings = [
+        KMeans(n_clusters=k, n_init=1, random_state=0).fit(x).labels_
+        for k in (2, 3, 4, 6)
+    ]
+    expected = [silhouette_score(x, labels) for labels in labelings]
+    assert silhouette_scores(x, labelings) == pytest.approx(expected, rel=1e-12)
+
+
+def test_silhouette_scores_use_bounded_chunks(monkeypatch):
+    """Chunking the distance matrix must not change the scores."""
+    x, _ = blobs(600, 3, seed=6)
+    labels = KMeans(n_clusters=3, n_init=1, random_state=0).fit(x).labels_
+    whole = silhouette_scores(x, [labels])
+    # 600 rows x 600 distances x 8 bytes is 2.9 MB; 1 MB forces 3+ chunks.
+    monkeypatch.setattr("segmentation.kmeans.SILHOUETTE_WORKING_MEMORY_MB", 1)
+    assert silhouette_scores(x, [labels]) == pytest.approx(whole, rel=1e-12)
+
+
+def test_silhouette_scores_give_singletons_zero_like_scikit_learn():
+    x = np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [5.0, 5.0]])
+    labels = np.array([7, 7, 7, 3])  # any label values; one singleton
+    assert silhouette_scores(x, [labels]) == pytest.approx(
+        [silhouette_score(x, labels)], rel=1e-12
+    )
+
+
+def test_silhouette_scores_refuse_a_single_cluster():
+    with pytest.raises(ValueError, match="silhouette needs 2 to 2 clusters, got 1"):
+        silhouette_scores(np.zeros((3, 2)), [np.zeros(3, dtype=int)])
+
+
 def test_evaluate_k_range_matches_plain_scikit_learn():
     x, _ = blobs(300, 4)
     result = evaluate_k_range(
@@ -168,7 +203,10 @@ def test_evaluate_k_range_has_stable_column_types():
 def test_fit_segment_centroids_is_exact_below_the_sample_size():
     x, _ = blobs(400, 5, seed=2)
     centers = fit_segment_centroids(x, 5, seed=42, selection_sample_rows=400)
-    plain = KMeans(n_clusters=5, n_init=10, random_state=42).fit(x)
+    # Inputs this small are fitted on one OpenMP thread; with more, sklearn
+    # adds the per-thread sums in another order (last-bit differences).
+    with threadpool_limits(limits=1, user_api="openmp"):
+        plain = KMeans(n_clusters=5, n_init=10, random_state=42).fit(x)
     assert np.array_equal(centers, order_centroids(plain.cluster_centers_))
 
 
