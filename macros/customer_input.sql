@@ -36,10 +36,6 @@
     ) }}
 {%- endmacro %}
 
-{% macro _sql_literal(text) -%}
-    {{ return("'" ~ (text | string | replace("'", "''")) ~ "'") }}
-{%- endmacro %}
-
 {% macro _unusable_input(problem) -%}
     {{ exceptions.raise_compiler_error(
         "Unusable input " ~ customer_input_label() ~ ": " ~ problem
@@ -55,10 +51,10 @@
         exactly as written, and a malformed line is reported, not guessed. -#}
     {%- set columns = [] -%}
     {%- for header in headers -%}
-        {%- do columns.append(_sql_literal(header) ~ ": 'varchar'") -%}
+        {%- do columns.append(sql_literal(header) ~ ": 'varchar'") -%}
     {%- endfor -%}
     {{ return(
-        "read_csv(" ~ _sql_literal(path) ~ ", header = true, "
+        "read_csv(" ~ sql_literal(path) ~ ", header = true, "
         ~ "auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
         ~ "columns = {" ~ columns | join(", ") ~ "}" ~ extra_options ~ ")"
     ) }}
@@ -68,7 +64,7 @@
     {#- The first line, split on commas, without BOM, quotes or padding.
         Read as one text column so that no CSV parsing can fail here. -#}
     {%- set first_line = run_query(
-        "select line from read_csv(" ~ _sql_literal(path)
+        "select line from read_csv(" ~ sql_literal(path)
         ~ ", columns = {'line': 'varchar'}, header = false,"
         ~ " auto_detect = false, delim = chr(31), quote = '', escape = '',"
         ~ " ignore_errors = true) limit 1"
@@ -106,13 +102,13 @@
     {%- endif -%}
 
     {%- set found = run_query(
-        "select count(*) from glob(" ~ _sql_literal(path) ~ ")"
+        "select count(*) from glob(" ~ sql_literal(path) ~ ")"
     ).columns[0].values()[0] -%}
     {%- if found == 0 -%}
         {{ _unusable_input("file not found") }}
     {%- endif -%}
     {%- set size = run_query(
-        "select size from read_blob(" ~ _sql_literal(path) ~ ")"
+        "select size from read_blob(" ~ sql_literal(path) ~ ")"
     ).columns[0].values()[0] -%}
     {%- if size == 0 -%}
         {{ _unusable_input("the file is empty (0 bytes)") }}
@@ -120,7 +116,7 @@
 
     {%- if _is_parquet(path) -%}
         {{ return(_headers_as_found(run_query(
-            "describe select * from read_parquet(" ~ _sql_literal(path) ~ ")"
+            "describe select * from read_parquet(" ~ sql_literal(path) ~ ")"
         ).columns[0].values() | list)) }}
     {%- endif -%}
     {{ return(_csv_file_headers(path)) }}
@@ -168,7 +164,7 @@
     {#- One full scan that counts data rows and records malformed lines. -#}
     {%- if _is_parquet(path) -%}
         {%- set rows = run_query(
-            "select count(*) from read_parquet(" ~ _sql_literal(path) ~ ")"
+            "select count(*) from read_parquet(" ~ sql_literal(path) ~ ")"
         ).columns[0].values()[0] -%}
     {%- else -%}
         {%- set rows = run_query(
@@ -214,7 +210,7 @@
     {%- if path is none or is_unit_test -%}
         {%- set relation = seed -%}
     {%- elif _is_parquet(path) -%}
-        {%- set relation = "read_parquet(" ~ _sql_literal(path) ~ ")" -%}
+        {%- set relation = "read_parquet(" ~ sql_literal(path) ~ ")" -%}
     {%- else -%}
         {%- set relation = _csv_reader(path, headers) -%}
     {%- endif -%}

@@ -63,10 +63,6 @@
     {{ return("") }}
 {%- endmacro %}
 
-{% macro sql_text(value) -%}
-    '{{ value | replace("'", "''") }}'
-{%- endmacro %}
-
 {% macro export_marts(results) -%}
     {%- if not execute -%}
         {{ return("") }}
@@ -84,17 +80,17 @@
 
     {%- set folder = run_query(
         "select segmentation_export_folder("
-        ~ sql_text(export_folder_setting()) ~ ")"
+        ~ sql_literal(export_folder_setting()) ~ ")"
     ).columns[0].values()[0] -%}
     {%- set names = marts | map(attribute="name") | list -%}
     {%- set name_list -%}
-        [{% for name in names %}{{ sql_text(name) }}{{ ", " if not loop.last }}{% endfor %}]
+        [{% for name in names %}{{ sql_literal(name) }}{{ ", " if not loop.last }}{% endfor %}]
     {%- endset -%}
 
     {%- for mart in marts -%}
         {%- set staged = run_query(
-            "select segmentation_staging_path(" ~ sql_text(folder) ~ ", "
-            ~ sql_text(mart.name) ~ ", " ~ sql_text(invocation_id) ~ ")"
+            "select segmentation_staging_path(" ~ sql_literal(folder) ~ ", "
+            ~ sql_literal(mart.name) ~ ", " ~ sql_literal(invocation_id) ~ ")"
         ).columns[0].values()[0] -%}
         {#- Sorted, so that the same mart always gives the same file;
             snappy, so that a DuckDB upgrade cannot change the codec. -#}
@@ -106,13 +102,13 @@
                     identifier=mart.alias,
                 ) }}
                 order by all
-            ) to {{ sql_text(staged) }} (format parquet, compression snappy)
+            ) to {{ sql_literal(staged) }} (format parquet, compression snappy)
         {%- endcall -%}
     {%- endfor -%}
 
     {%- set published = run_query(
-        "select segmentation_publish_exports(" ~ sql_text(folder) ~ ", "
-        ~ name_list ~ ", " ~ sql_text(invocation_id) ~ ")"
+        "select segmentation_publish_exports(" ~ sql_literal(folder) ~ ", "
+        ~ name_list ~ ", " ~ sql_literal(invocation_id) ~ ")"
     ).columns[0].values()[0] -%}
     {% do log("Parquet exports for Power BI: " ~ published ~ ".", info=true) %}
     {{ return("") }}

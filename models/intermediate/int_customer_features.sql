@@ -4,7 +4,6 @@
 {%- set settings = segmentation_settings() -%}
 {%- set features = settings.features -%}
 {%- set smallest_k = settings.n_clusters or settings.k_min -%}
-{%- set input_label = customer_input_label() | replace("'", "''") -%}
 
 with
 
@@ -49,7 +48,7 @@ enough_customers as (
             when count(*) < {{ smallest_k + 1 }}
                 then error(
                     'Unusable input '
-                    || '{{ input_label }}: only '
+                    || {{ sql_literal(customer_input_label()) }} || ': only '
                     || count(*) || ' usable customer rows after cleaning;'
                     || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
                     || ' (reasons in intermediate.int_customer_rows_validated)'

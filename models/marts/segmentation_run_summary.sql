@@ -52,7 +52,7 @@ summary as (
 
     select
         -- strings
-        '{{ customer_input_label() | replace("'", "''") }}' as input_source,
+        {{ sql_literal(customer_input_label()) }} as input_source,
         array_to_string(settings.segmentation_features, ', ')
             as segmentation_features,
         selected_k.selection_reason,
