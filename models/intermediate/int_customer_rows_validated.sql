@@ -11,19 +11,11 @@ customer_rows as (
 
 ),
 
-id_versions as (
+id_row_counts as (
 
-    -- A version is a row's values after cleaning, so "19" and "19.0", or
-    -- " Male " and "M", are the same version.
     select
         customer_id,
-        count(distinct row(
-            coalesce(gender, gender_text),
-            coalesce(cast(age as varchar), age_text),
-            coalesce(cast(annual_income_k as varchar), annual_income_k_text),
-            coalesce(cast(spending_score as varchar), spending_score_text)
-        )) as version_count,
-        count(*) as row_count
+        count(*) as rows_with_id
 
     from customer_rows
     where customer_id is not null
@@ -31,23 +23,94 @@ id_versions as (
 
 ),
 
-copies_numbered as (
+repeated_id_rows as (
 
+    -- Only ids on more than one row can be duplicates. Most ids appear
+    -- once, so the costly checks below run on a few rows, not on all.
+    -- A version is a row's values after cleaning, so "19" and "19.0", or
+    -- " Male " and "M", are the same version.
     select
-        customer_rows.*,
-        id_versions.version_count,
-        id_versions.row_count as rows_with_id,
-        row_number() over (
-            partition by customer_rows.customer_id
-            order by customer_rows.source_row_number
-        ) as copy_number,
-        min(customer_rows.source_row_number) over (
-            partition by customer_rows.customer_id
-        ) as first_source_row_number
+        customer_rows.customer_id,
+        customer_rows.source_row_number,
+        row(
+            coalesce(customer_rows.gender, customer_rows.gender_text),
+            coalesce(
+                cast(customer_rows.age as varchar), customer_rows.age_text
+            ),
+            coalesce(
+                cast(customer_rows.annual_income_k as varchar),
+                customer_rows.annual_income_k_text
+            ),
+            coalesce(
+                cast(customer_rows.spending_score as varchar),
+                customer_rows.spending_score_text
+            )
+        ) as row_version
 
     from customer_rows
-    left join id_versions
-        on customer_rows.customer_id = id_versions.customer_id
+    inner join id_row_counts
+        on customer_rows.customer_id = id_row_counts.customer_id
+    where id_row_counts.rows_with_id > 1
+
+),
+
+repeated_ids as (
+
+    select
+        customer_id,
+        count(distinct row_version) as version_count,
+        min(source_row_number) as first_source_row_number
+
+    from repeated_id_rows
+    group by customer_id
+
+),
+
+repeated_id_copies as (
+
+    select
+        source_row_number,
+        row_number() over (
+            partition by customer_id
+            order by source_row_number
+        ) as copy_number
+
+    from repeated_id_rows
+
+),
+
+copies_numbered as (
+
+    -- Every row once; the four duplicate columns are NULL without an id.
+    select
+        customer_rows.*,
+        case
+            when id_row_counts.customer_id is not null
+                then coalesce(repeated_ids.version_count, 1)
+        end as version_count,
+        id_row_counts.rows_with_id,
+        case
+            when id_row_counts.customer_id is not null
+                then coalesce(repeated_id_copies.copy_number, 1)
+        end as copy_number,
+        case
+            when id_row_counts.customer_id is not null
+                then
+                    coalesce(
+                        repeated_ids.first_source_row_number,
+                        customer_rows.source_row_number
+                    )
+        end as first_source_row_number
+
+    from customer_rows
+    left join id_row_counts
+        on customer_rows.customer_id = id_row_counts.customer_id
+    left join repeated_ids
+        on customer_rows.customer_id = repeated_ids.customer_id
+    left join repeated_id_copies
+        on
+            customer_rows.source_row_number
+            = repeated_id_copies.source_row_number
 
 ),
 
