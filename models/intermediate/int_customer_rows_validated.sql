@@ -2,6 +2,11 @@
     segmented). Order of the checks: identity, conflicting duplicates,
     invalid values, missing clustering features, then extra exact copies. -#}
 {%- set features = segmentation_features() -%}
+{%- set raw_and_text_columns = [] -%}
+{%- for column in customer_input_columns() -%}
+    {%- do raw_and_text_columns.append(column.name ~ "_raw") -%}
+    {%- do raw_and_text_columns.append(column.name ~ "_text") -%}
+{%- endfor -%}
 
 with
 
@@ -182,6 +187,24 @@ explained as (
 
     from reasons
 
+),
+
+final as (
+
+    -- Raw values are kept where they explain a rejection; a segmented row's
+    -- values are in the typed columns. Leaving out text that nothing
+    -- downstream reads keeps this table, written once per run, small.
+    select
+        * exclude ({{ raw_and_text_columns | join(", ") }}),
+    {%- for column in customer_input_columns() %}
+        case
+            when not is_segmented then {{ column.name }}_raw
+        end as {{ column.name }}_raw
+        {{- "," if not loop.last }}
+    {%- endfor %}
+
+    from explained
+
 )
 
-select * from explained
+select * from final
