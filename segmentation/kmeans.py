@@ -12,19 +12,23 @@ Below those sizes every step uses all rows and the results are exact.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
-from sklearn.metrics.pairwise import pairwise_distances_chunked
+from sklearn.metrics.pairwise import euclidean_distances
+from sklearn.utils import gen_batches
 from threadpoolctl import threadpool_limits
 
 # Explicit, and at least 10, so the best of several starts is kept.
 N_INIT = 10
 
-# Megabytes of pairwise distances held at once while scoring silhouettes.
+# Megabytes of pairwise distances in one chunk while scoring silhouettes;
+# one chunk per core is held at once.
 SILHOUETTE_WORKING_MEMORY_MB = 64
 
 K_EVALUATION_COLUMNS = {
@@ -86,6 +90,25 @@ def fit_kmeans(x: np.ndarray, k: int, seed: int) -> KMeans:
         return KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(x)
 
 
+def _side_by_side(n_tasks: int) -> int:
+    """Workers for independent one-thread tasks: one per core."""
+    return max(1, min(n_tasks, os.cpu_count() or 1))
+
+
+def fit_candidates(x: np.ndarray, ks: list[int], seed: int) -> list[KMeans]:
+    """K-Means for each k, in the order of ``ks``.
+
+    On a sample small enough for one thread per fit, the fits run side by
+    side, one per core; each is the same fit as ``fit_kmeans`` would make.
+    Larger inputs are fitted one k at a time on all cores.
+    """
+    if len(x) > SINGLE_THREAD_MAX_ROWS:
+        return [fit_kmeans(x, k, seed) for k in ks]
+    with ThreadPoolExecutor(max_workers=_side_by_side(len(ks))) as pool:
+        # fit_kmeans limits OpenMP to one thread in the worker thread itself.
+        return list(pool.map(lambda k: fit_kmeans(x, k, seed), ks))
+
+
 def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]:
     """Mean silhouette coefficient of each labelling of the rows of ``x``.
 
@@ -114,12 +137,24 @@ def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]
         membership[np.arange(n_rows), offset + code] = 1.0
 
     distance_sums = np.empty((n_rows, offsets[-1]))
-    start = 0
-    for chunk in pairwise_distances_chunked(
-        x, working_memory=SILHOUETTE_WORKING_MEMORY_MB
+    chunk_rows = max(1, SILHOUETTE_WORKING_MEMORY_MB * 2**20 // (8 * n_rows))
+    chunks = list(gen_batches(n_rows, chunk_rows))
+
+    def sum_chunk(rows: slice) -> None:
+        # As sklearn.metrics.pairwise_distances_chunked computes a chunk: all
+        # rows at once take euclidean_distances' own X-is-Y path, and a row's
+        # distance to itself is exactly 0. Each chunk fills its own rows.
+        whole = rows.start == 0 and rows.stop == n_rows
+        distances = euclidean_distances(x if whole else x[rows], x)
+        distances.flat[rows.start :: n_rows + 1] = 0
+        distance_sums[rows] = distances @ membership
+
+    # Chunks run side by side, one per core, with BLAS on one thread each.
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=_side_by_side(len(chunks))) as pool,
     ):
-        distance_sums[start : start + len(chunk)] = chunk @ membership
-        start += len(chunk)
+        list(pool.map(sum_chunk, chunks))
 
     scores = []
     rows = np.arange(n_rows)
@@ -156,8 +191,7 @@ def evaluate_k_range(
     scored_x = fit_x if scored is None else fit_x[scored]
     rows = []
     scored_labels = {}
-    for k in ks:
-        fitted = fit_kmeans(fit_x, k, seed)
+    for k, fitted in zip(ks, fit_candidates(fit_x, ks, seed), strict=True):
         labels = fitted.labels_
         has_scores = 2 <= len(np.unique(labels)) <= len(fit_x) - 1
         labels_scored = labels if scored is None else labels[scored]
