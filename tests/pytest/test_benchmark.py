@@ -6,12 +6,15 @@ Timings are printed by the benchmark, never asserted here.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from segmentation.benchmark import (
+    NIGHTLY_BUILD_OPTIONS,
+    PROJECT_DIR,
     BenchmarkResult,
     DbtRun,
     Measured,
@@ -180,3 +183,19 @@ def test_small_benchmark_nightly_run_reuses_the_saved_parse(small_benchmark):
     assert "Starting full parse" in first_log
     assert "Starting full parse" not in nightly_log
     assert "partial pars" not in nightly_log.lower()
+
+
+def test_make_nightly_runs_the_command_the_benchmark_times():
+    dry_run = subprocess.run(
+        ["make", "-n", "nightly", "INPUT=/data/customers.csv"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    commands = " ".join(dry_run.replace("\\\n", " ").split())
+    assert commands.endswith(
+        "/dbt build "
+        + " ".join(NIGHTLY_BUILD_OPTIONS)
+        + """ --vars '{"raw_customers_path": "/data/customers.csv"}'"""
+    )
