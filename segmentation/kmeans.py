@@ -27,8 +27,8 @@ from threadpoolctl import threadpool_limits
 # Explicit, and at least 10, so the best of several starts is kept.
 N_INIT = 10
 
-# Megabytes of pairwise distances in one chunk while scoring silhouettes;
-# one chunk per core is held at once.
+# Megabytes of pairwise distances held at once while scoring silhouettes,
+# shared by the chunks computed side by side (one per core).
 SILHOUETTE_WORKING_MEMORY_MB = 64
 
 K_EVALUATION_COLUMNS = {
@@ -90,9 +90,15 @@ def fit_kmeans(x: np.ndarray, k: int, seed: int) -> KMeans:
         return KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(x)
 
 
+def _cores() -> int:
+    """Cores this process may run on (a CPU quota or affinity can be fewer
+    than the machine has)."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
 def _side_by_side(n_tasks: int) -> int:
     """Workers for independent one-thread tasks: one per core."""
-    return max(1, min(n_tasks, os.cpu_count() or 1))
+    return max(1, min(n_tasks, _cores()))
 
 
 def fit_candidates(x: np.ndarray, ks: list[int], seed: int) -> list[KMeans]:
@@ -104,8 +110,13 @@ def fit_candidates(x: np.ndarray, ks: list[int], seed: int) -> list[KMeans]:
     """
     if len(x) > SINGLE_THREAD_MAX_ROWS:
         return [fit_kmeans(x, k, seed) for k in ks]
-    with ThreadPoolExecutor(max_workers=_side_by_side(len(ks))) as pool:
-        # fit_kmeans limits OpenMP to one thread in the worker thread itself.
+    # BLAS's thread count is one setting for the whole process: set it here,
+    # once, so that concurrent fits do not each save and restore it. OpenMP's
+    # is per thread, so fit_kmeans sets it in each worker.
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=_side_by_side(len(ks))) as pool,
+    ):
         return list(pool.map(lambda k: fit_kmeans(x, k, seed), ks))
 
 
@@ -137,8 +148,10 @@ def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]
         membership[np.arange(n_rows), offset + code] = 1.0
 
     distance_sums = np.empty((n_rows, offsets[-1]))
-    chunk_rows = max(1, SILHOUETTE_WORKING_MEMORY_MB * 2**20 // (8 * n_rows))
-    chunks = list(gen_batches(n_rows, chunk_rows))
+    # The memory budget is shared by the chunks held at once, one per core.
+    workers = _cores()
+    chunk_bytes = SILHOUETTE_WORKING_MEMORY_MB * 2**20 // workers
+    chunks = list(gen_batches(n_rows, max(1, chunk_bytes // (8 * n_rows))))
 
     def sum_chunk(rows: slice) -> None:
         # As sklearn.metrics.pairwise_distances_chunked computes a chunk: all
@@ -152,7 +165,7 @@ def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]
     # Chunks run side by side, one per core, with BLAS on one thread each.
     with (
         threadpool_limits(limits=1, user_api="blas"),
-        ThreadPoolExecutor(max_workers=_side_by_side(len(chunks))) as pool,
+        ThreadPoolExecutor(max_workers=min(workers, len(chunks))) as pool,
     ):
         list(pool.map(sum_chunk, chunks))
 

@@ -8,7 +8,7 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, silhouette_score
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from segmentation.kmeans import (
     N_INIT,
@@ -220,3 +220,25 @@ def test_fit_segment_centroids_refines_a_sample_fit_on_all_rows():
     for segment in range(5):
         member_mean = x[labels == segment].mean(axis=0)
         assert np.allclose(centers[segment], member_mean, atol=1e-3)
+
+
+def test_choosing_k_leaves_the_blas_thread_count_as_it_found_it():
+    # Candidate fits run side by side; BLAS's thread count is process-wide,
+    # so a fit restoring it while another runs must not leave it changed.
+    def blas_threads():
+        return [
+            pool["num_threads"]
+            for pool in threadpool_info()
+            if pool["user_api"] == "blas"
+        ]
+
+    before = blas_threads()
+    x, _ = blobs(20_000, 5, seed=3)
+    evaluate_k_range(
+        x,
+        list(range(2, 11)),
+        seed=42,
+        selection_sample_rows=20_000,
+        silhouette_sample_rows=2_000,
+    )
+    assert blas_threads() == before
