@@ -338,7 +338,7 @@ def markdown_report(result: BenchmarkResult) -> str:
         row(
             "time / notebook time",
             lambda run: (
-                f"{run.measured.wall_seconds / notebook.wall_seconds:.2f}"
+                f"{run.measured.wall_seconds / notebook.wall_seconds:.3f}"
                 if notebook
                 else "not run"
             ),

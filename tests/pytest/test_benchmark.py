@@ -83,7 +83,7 @@ def test_markdown_report_compares_both_runs_with_the_notebook():
         "| | dbt build, nightly | dbt build, first run | classic notebook |",
         "|---|---:|---:|---:|",
         "| wall time | 10.0 s | 20.0 s | 40.0 s |",
-        "| time / notebook time | 0.25 | 0.50 |  |",
+        "| time / notebook time | 0.250 | 0.500 |  |",
         "| peak memory (max RSS) | 1.00 GB | 2.00 GB | 0.50 GB |",
         "| k | 5 (best silhouette) | 5 (best silhouette)"
         " | 5 (read off the elbow plot) |",
