@@ -190,7 +190,13 @@ def test_small_benchmark_nightly_run_reuses_the_saved_parse(small_benchmark):
 
 def test_make_nightly_runs_the_command_the_benchmark_times():
     dry_run = subprocess.run(
-        ["make", "-n", "nightly", "INPUT=/data/customers.csv"],
+        [
+            "make",
+            "--dry-run",
+            "--no-print-directory",
+            "nightly",
+            "INPUT=/data/customers.csv",
+        ],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
