@@ -13,8 +13,10 @@ Below those sizes every step uses all rows and the results are exact.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,9 +98,18 @@ def _cores() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def _side_by_side(n_tasks: int) -> int:
-    """Workers for independent one-thread tasks: one per core."""
-    return max(1, min(n_tasks, _cores()))
+def _map_side_by_side(task: Callable[[Any], Any], items: list) -> list:
+    """``task`` on every item, in order, one worker per core.
+
+    BLAS's thread count is one setting for the whole process, so it is set to
+    one here, once, around all workers; tasks that also use OpenMP set its
+    (per-thread) limit themselves.
+    """
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=max(1, min(len(items), _cores()))) as pool,
+    ):
+        return list(pool.map(task, items))
 
 
 def fit_candidates(x: np.ndarray, ks: list[int], seed: int) -> list[KMeans]:
@@ -110,14 +121,8 @@ def fit_candidates(x: np.ndarray, ks: list[int], seed: int) -> list[KMeans]:
     """
     if len(x) > SINGLE_THREAD_MAX_ROWS:
         return [fit_kmeans(x, k, seed) for k in ks]
-    # BLAS's thread count is one setting for the whole process: set it here,
-    # once, so that concurrent fits do not each save and restore it. OpenMP's
-    # is per thread, so fit_kmeans sets it in each worker.
-    with (
-        threadpool_limits(limits=1, user_api="blas"),
-        ThreadPoolExecutor(max_workers=_side_by_side(len(ks))) as pool,
-    ):
-        return list(pool.map(lambda k: fit_kmeans(x, k, seed), ks))
+    # fit_kmeans limits OpenMP to one thread in each worker.
+    return _map_side_by_side(lambda k: fit_kmeans(x, k, seed), ks)
 
 
 def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]:
@@ -149,8 +154,7 @@ def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]
 
     distance_sums = np.empty((n_rows, offsets[-1]))
     # The memory budget is shared by the chunks held at once, one per core.
-    workers = _cores()
-    chunk_bytes = SILHOUETTE_WORKING_MEMORY_MB * 2**20 // workers
+    chunk_bytes = SILHOUETTE_WORKING_MEMORY_MB * 2**20 // _cores()
     chunks = list(gen_batches(n_rows, max(1, chunk_bytes // (8 * n_rows))))
 
     def sum_chunk(rows: slice) -> None:
@@ -162,12 +166,7 @@ def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]
         distances.flat[rows.start :: n_rows + 1] = 0
         distance_sums[rows] = distances @ membership
 
-    # Chunks run side by side, one per core, with BLAS on one thread each.
-    with (
-        threadpool_limits(limits=1, user_api="blas"),
-        ThreadPoolExecutor(max_workers=min(workers, len(chunks))) as pool,
-    ):
-        list(pool.map(sum_chunk, chunks))
+    _map_side_by_side(sum_chunk, chunks)
 
     scores = []
     rows = np.arange(n_rows)
