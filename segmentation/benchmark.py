@@ -373,26 +373,21 @@ def markdown_report(result: BenchmarkResult) -> str:
             f" {quality.distinct_customers:,} distinct,"
             f" {quality.unassigned_customers:,} unassigned."
         )
-    first_run_seconds = dict(result.first_run.stages)
     lines += [
         "",
         "| dbt stage | nightly (s) | first run (s) |",
         "|---|---:|---:|",
     ]
-    nightly_names = [name for name, _ in result.nightly.stages]
-    for name, seconds in result.nightly.stages:
-        lines.append(
-            f"| {name} | {seconds:.2f} | "
-            + (
-                f"{first_run_seconds[name]:.2f}"
-                if name in first_run_seconds
-                else "not run"
-            )
-            + " |"
-        )
-    for name, seconds in result.first_run.stages:
-        if name not in nightly_names:
-            lines.append(f"| {name} | not run | {seconds:.2f} |")
+    seconds_by_run = [dict(run.stages) for run in runs.values()]
+    # Every stage once: the nightly run's in run order, then any only the
+    # first run had (its unit tests).
+    stage_names = dict.fromkeys(name for run in runs.values() for name, _ in run.stages)
+    for name in stage_names:
+        cells = [
+            f"{seconds[name]:.2f}" if name in seconds else "not run"
+            for seconds in seconds_by_run
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     return "\n".join(lines)
 
