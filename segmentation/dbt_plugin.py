@@ -1,6 +1,6 @@
 """dbt-duckdb plugin (listed under ``plugins`` in profiles.yml).
 
-Two jobs, both hooked into dbt-duckdb's connection set-up so that plain
+Three jobs, all hooked into dbt-duckdb's connection set-up so that plain
 ``dbt build`` gets them, not only ``make build``:
 
 - Lock conflicts. Before dbt-duckdb opens the database file, wait for another
