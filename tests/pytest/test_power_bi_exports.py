@@ -80,6 +80,23 @@ def copy_of_exports(exported, tmp_path: Path) -> Path:
     return Path(shutil.copytree(folder, tmp_path / "exports"))
 
 
+def build_exporting_to_a_copy(
+    exported, tmp_path: Path, *args: str, vars: dict | None = None
+) -> tuple[DbtResult, bool]:
+    """`dbt build` with a copy of the exports as its export folder: the
+    result, and whether every file in the copy came through byte for byte."""
+    folder = copy_of_exports(exported, tmp_path)
+    before = file_bytes(folder)
+    result = run_dbt(
+        tmp_path / "warehouse.duckdb",
+        "build",
+        *args,
+        vars=vars,
+        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
+    )
+    return result, file_bytes(folder) == before
+
+
 def test_every_mart_is_exported_and_nothing_else(exported):
     build, folder = exported
     marts = marts_in_database(build)
@@ -143,45 +160,39 @@ def test_pbids_file_opens_the_export_folder(exported):
 
 
 def test_a_failed_build_leaves_the_exports_untouched(exported, tmp_path):
-    folder = copy_of_exports(exported, tmp_path)
-    before = file_bytes(folder)
     # Three customers cannot make five segments.
     three_customers = tmp_path / "three_customers.csv"
     three_customers.write_text(
         "CustomerID,Genre,Age,Annual Income (k$),Spending Score (1-100)\n"
         "1,Male,19,15,39\n2,Male,21,15,81\n3,Female,20,16,6\n"
     )
-    result = run_dbt(
-        tmp_path / "warehouse.duckdb",
-        "build",
+    result, unchanged = build_exporting_to_a_copy(
+        exported,
+        tmp_path,
         vars={"raw_customers_path": str(three_customers), "n_clusters": 5},
-        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
     )
     assert result.returncode == 1, result.output
     assert "Parquet exports left as they were: the build did not succeed" in (
         result.output
     )
-    assert file_bytes(folder) == before
+    assert unchanged
 
 
 def test_a_build_that_selects_no_mart_leaves_the_exports_untouched(exported, tmp_path):
-    folder = copy_of_exports(exported, tmp_path)
-    before = file_bytes(folder)
-    result = run_dbt(
-        tmp_path / "warehouse.duckdb",
-        "build",
+    result, unchanged = build_exporting_to_a_copy(
+        exported,
+        tmp_path,
         "--select",
         "+stg_customers",
         # Not the tests that also read the marts.
         "--indirect-selection",
         "cautious",
-        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
     )
     assert result.returncode == 0, result.output
     assert "Parquet exports left as they were: this build selected no mart." in (
         result.output
     )
-    assert file_bytes(folder) == before
+    assert unchanged
 
 
 def test_a_locked_database_fails_clearly_and_loses_nothing(exported, tmp_path):
