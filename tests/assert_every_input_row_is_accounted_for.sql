@@ -1,5 +1,8 @@
 -- Every input row is either segmented or rejected with a reason, never both
 -- and never neither: input rows = customer_segments + rejected_customer_rows.
+-- stg_customers numbers its rows 1..N in file order, so "every input row
+-- exactly once" means: the two marts together hold each of 1..N once. That
+-- needs only the input's row count, not a join back to the input file.
 with
 
 input_rows as (
@@ -20,6 +23,12 @@ rejected_customer_rows as (
 
 ),
 
+input_row_count as (
+
+    select count(*) as row_count from input_rows
+
+),
+
 accounted as (
 
     select source_row_number from customer_segments
@@ -28,30 +37,44 @@ accounted as (
 
 ),
 
-mismatches as (
+times_accounted as (
 
     select
-        input_rows.source_row_number,
-        count(accounted.source_row_number) as times_accounted
+        source_row_number,
+        count(*) as times_accounted
 
-    from input_rows
-    left join accounted
-        on input_rows.source_row_number = accounted.source_row_number
-    group by input_rows.source_row_number
-    having count(accounted.source_row_number) != 1
+    from accounted
+    group by source_row_number
 
 ),
 
-totals as (
+-- A row in both marts, twice in one, or not from the input at all.
+miscounted_rows as (
+
+    select times_accounted.*
+
+    from times_accounted
+    cross join input_row_count
+    where
+        times_accounted.times_accounted != 1
+        or times_accounted.source_row_number is null
+        or times_accounted.source_row_number
+        not between 1 and input_row_count.row_count
+
+),
+
+-- Input rows in neither mart show as fewer distinct rows than the input.
+unaccounted_total as (
 
     select
         null::bigint as source_row_number,
-        (select count(*) from accounted) as times_accounted
+        (select count(*) from times_accounted) as times_accounted
 
-    where (select count(*) from accounted) != (select count(*) from input_rows)
+    from input_row_count
+    where (select count(*) from times_accounted) != input_row_count.row_count
 
 )
 
-select * from mismatches
+select * from miscounted_rows
 union all
-select * from totals
+select * from unaccounted_total

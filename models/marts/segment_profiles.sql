@@ -17,7 +17,7 @@ segments as (
 
 playbook as (
 
-    select * from {{ ref('segment_playbook') }}
+    select * from {{ ref('stg_segment_playbook') }}
 
 ),
 

@@ -1,0 +1,132 @@
+"""The checks that replace per-model tests really fail on bad data.
+
+The whole-input check (tests/assert_every_input_row_is_accounted_for.sql)
+stands in for the key tests the intermediate tables no longer have, and the
+playbook's contract constraints stand in for its seed tests. Each case
+damages a copy of a built warehouse and expects the check to object.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import DbtResult, run_dbt
+
+ACCOUNTED_CHECK = Path(
+    "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"
+)
+
+
+def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
+    """A copy of the built warehouse (same file name, so the same catalog)
+    with ``statements`` applied."""
+    copy = tmp_path / "copy" / build.database.name
+    copy.parent.mkdir()
+    shutil.copy(build.database, copy)
+    with duckdb.connect(str(copy)) as con:
+        for statement in statements:
+            con.execute(statement)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("damage", "failures"),
+    [
+        pytest.param([], [], id="intact"),
+        pytest.param(
+            ["delete from marts.customer_segments where source_row_number = 5"],
+            [(None, 199)],
+            id="row-in-neither-mart",
+        ),
+        pytest.param(
+            [
+                "insert into marts.rejected_customer_rows"
+                " (source_row_number, reject_reason, reject_detail)"
+                " values (5, 'exact_duplicate', 'copy of row 4')"
+            ],
+            [(5, 2)],
+            id="row-in-both-marts",
+        ),
+        pytest.param(
+            [
+                "insert into marts.customer_segments select * from"
+                " marts.customer_segments where source_row_number = 7"
+            ],
+            [(7, 2)],
+            id="row-twice-in-one-mart",
+        ),
+        pytest.param(
+            [
+                "update marts.customer_segments set source_row_number = 201"
+                " where source_row_number = 9"
+            ],
+            [(201, 1)],
+            id="row-not-from-the-input",
+        ),
+        pytest.param(
+            [
+                "update marts.customer_segments set source_row_number = 10"
+                " where source_row_number = 11"
+            ],
+            [(10, 2), (None, 199)],
+            id="one-row-counted-for-another",
+        ),
+    ],
+)
+def test_every_input_row_check_lists_what_is_wrong(
+    bundled_build, tmp_path, damage, failures
+):
+    check = (bundled_build.database.parent / "target" / ACCOUNTED_CHECK).read_text()
+    copy = damaged_copy(bundled_build, tmp_path, *damage)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        found = con.sql(check).fetchall()
+    assert sorted(found, key=str) == sorted(failures, key=str)
+
+
+@pytest.mark.parametrize(
+    ("bad_edit", "error"),
+    [
+        pytest.param(
+            "update raw.segment_playbook set income_level = 'hi'"
+            " where playbook_rule_id = 2",
+            'CHECK constraint failed on table "stg_segment_playbook__dbt_tmp"'
+            " with"
+            " expression CHECK((income_level IN ('low', 'average', 'high',"
+            " 'any')))",
+            id="unknown-level",
+        ),
+        pytest.param(
+            "update raw.segment_playbook set playbook_rule_id = 1"
+            " where playbook_rule_id = 2",
+            'PRIMARY KEY or UNIQUE constraint violation: duplicate key "1"',
+            id="repeated-rule-id",
+        ),
+        pytest.param(
+            "update raw.segment_playbook set age_level = 'any',"
+            " income_level = 'any', spending_level = 'any'"
+            " where playbook_rule_id = 2",
+            'PRIMARY KEY or UNIQUE constraint violation: duplicate key "any, any, any"',
+            id="repeated-pattern",
+        ),
+        pytest.param(
+            "update raw.segment_playbook set recommended_action = null"
+            " where playbook_rule_id = 2",
+            "NOT NULL constraint failed:"
+            " stg_segment_playbook__dbt_tmp.recommended_action",
+            id="missing-action",
+        ),
+    ],
+)
+def test_a_bad_playbook_edit_stops_the_build(bundled_build, tmp_path, bad_edit, error):
+    copy = damaged_copy(bundled_build, tmp_path, bad_edit)
+    result = run_dbt(copy, "run", "--select", "stg_segment_playbook")
+    assert result.returncode == 1, result.output
+    assert "Runtime Error in model stg_segment_playbook" in result.output
+    assert error in result.output
+    # The previous, valid playbook is still there.
+    assert DbtResult(0, "", copy).query(
+        "select count(*) from staging.stg_segment_playbook"
+    ) == [(21,)]
