@@ -9,40 +9,41 @@
     {{ return(["", "?", "na", "n/a", "null", "none"]) }}
 {%- endmacro %}
 
-{% macro clean_text(column) -%}
-    {#- Trimmed text, or NULL when the value is one of the missing tokens. -#}
+{% macro null_if_missing(trimmed_column) -%}
+    {#- The trimmed text, or NULL when it is one of the missing tokens. -#}
     case
-        when lower(trim({{ column }})) in (
+        when lower({{ trimmed_column }}) in (
             {%- for token in missing_value_tokens() -%}
                 '{{ token }}'{{ ", " if not loop.last }}
             {%- endfor -%}
         ) then null
-        else trim({{ column }})
+        else {{ trimmed_column }}
     end
 {%- endmacro %}
 
-{% macro parse_whole_number(column, min_value, max_value=none) -%}
-    {#- A whole number within [min_value, max_value]; "19.0" counts as 19. -#}
+{% macro whole_number_in_range(number_column, min_value, max_value=none) -%}
+    {#- A whole number within [min_value, max_value]; 19.0 counts as 19.
+        Takes the value already cast to double (NULL when not a number). -#}
     case
         when
-            isfinite(try_cast({{ column }} as double))
-            and try_cast({{ column }} as double)
-            = floor(try_cast({{ column }} as double))
-            and try_cast({{ column }} as double) >= {{ min_value }}
+            isfinite({{ number_column }})
+            and {{ number_column }} = floor({{ number_column }})
+            and {{ number_column }} >= {{ min_value }}
             {%- if max_value is not none %}
-                and try_cast({{ column }} as double) <= {{ max_value }}
+                and {{ number_column }} <= {{ max_value }}
             {%- endif %}
-            then cast(try_cast({{ column }} as double) as integer)
+            then cast({{ number_column }} as integer)
     end
 {%- endmacro %}
 
-{% macro parse_decimal(column, min_value) -%}
-    {#- A finite number of at least min_value ("inf" and "nan" are invalid). -#}
+{% macro decimal_at_least(number_column, min_value) -%}
+    {#- A finite number of at least min_value ("inf" and "nan" are invalid).
+        Takes the value already cast to double (NULL when not a number). -#}
     case
         when
-            isfinite(try_cast({{ column }} as double))
-            and try_cast({{ column }} as double) >= {{ min_value }}
-            then try_cast({{ column }} as double)
+            isfinite({{ number_column }})
+            and {{ number_column }} >= {{ min_value }}
+            then {{ number_column }}
     end
 {%- endmacro %}
 

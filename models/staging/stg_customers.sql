@@ -1,6 +1,10 @@
 {#- One row per input row: raw text kept for the rejects mart, typed values
     for everything downstream (NULL when missing or invalid). -#}
 {%- set input = checked_customer_input() -%}
+{%- set trimmed_columns = [] -%}
+{%- for column in customer_input_columns() -%}
+    {%- do trimmed_columns.append(column.name ~ "_trimmed") -%}
+{%- endfor -%}
 
 with
 
@@ -10,10 +14,12 @@ source as (
 
 ),
 
-numbered as (
+numbered as materialized (
 
+    -- Scan order is file order (DuckDB preserves insertion order). Numbering
+    -- in that order reads the file on one thread; materializing here lets
+    -- the cleaning below run on every core.
     select
-        -- Scan order is file order (DuckDB preserves insertion order).
         row_number() over () as source_row_number,
     {%- for column in customer_input_columns() %}
         cast("{{ input.headers[column.name] }}" as varchar)
@@ -25,13 +31,12 @@ numbered as (
 
 ),
 
-cleaned_text as (
+trimmed as (
 
     select
         *,
     {%- for column in customer_input_columns() %}
-        {{ clean_text(column.name ~ "_raw") }}
-            as {{ column.name }}_text
+        trim({{ column.name }}_raw) as {{ column.name }}_trimmed
         {{- "," if not loop.last }}
     {%- endfor %}
 
@@ -39,21 +44,50 @@ cleaned_text as (
 
 ),
 
+cleaned_text as (
+
+    select
+        * exclude ({{ trimmed_columns | join(", ") }}),
+    {%- for column in customer_input_columns() %}
+        {{ null_if_missing(column.name ~ "_trimmed") }}
+            as {{ column.name }}_text
+        {{- "," if not loop.last }}
+    {%- endfor %}
+
+    from trimmed
+
+),
+
+numbers as (
+
+    -- Each numeric text cast once; NULL when it is not a number.
+    select
+        *,
+        try_cast(age_text as double) as age_number,
+        try_cast(annual_income_k_text as double) as annual_income_k_number,
+        try_cast(spending_score_text as double) as spending_score_number
+
+    from cleaned_text
+
+),
+
 typed as (
 
     select
-        *,
+        * exclude (
+            age_number, annual_income_k_number, spending_score_number
+        ),
         case
             when try_cast(customer_id_text as bigint) > 0
                 then try_cast(customer_id_text as bigint)
         end as customer_id,
         {{ normalise_gender("gender_text") }} as gender,
-        {{ parse_whole_number("age_text", 0, 120) }} as age,
-        {{ parse_decimal("annual_income_k_text", 0) }} as annual_income_k,
-        {{ parse_whole_number("spending_score_text", 1, 100) }}
+        {{ whole_number_in_range("age_number", 0, 120) }} as age,
+        {{ decimal_at_least("annual_income_k_number", 0) }} as annual_income_k,
+        {{ whole_number_in_range("spending_score_number", 1, 100) }}
             as spending_score
 
-    from cleaned_text
+    from numbers
 
 )
 
