@@ -188,9 +188,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro checked_customer_input() -%}
+{% macro checked_customer_input(scan_rows=true) -%}
     {#- Checks the input and returns {"relation": SQL to select from,
-        "headers": staging column -> input header}. -#}
+        "headers": staging column -> input header}. scan_rows=false skips
+        the full scan for malformed lines and a row count of zero, for a
+        caller that reads the file after stg_customers has checked it. -#}
     {#- Always a dependency: the seed is the default input, and it is what
         unit tests replace with fixture rows. -#}
     {%- set seed = ref("mall_customers") -%}
@@ -214,7 +216,7 @@
     {%- else -%}
         {%- set relation = _csv_reader(path, headers) -%}
     {%- endif -%}
-    {%- if execute and path is not none and not is_unit_test -%}
+    {%- if execute and path is not none and not is_unit_test and scan_rows -%}
         {%- do _check_input_rows(path, headers) -%}
     {%- endif -%}
     {{ return({"relation": relation, "headers": mapping}) }}

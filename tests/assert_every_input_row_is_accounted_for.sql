@@ -1,13 +1,14 @@
 -- Every input row is either segmented or rejected with a reason, never both
 -- and never neither: input rows = customer_segments + rejected_customer_rows.
--- stg_customers numbers its rows 1..N in file order, so "every input row
--- exactly once" means: the two marts together hold each of 1..N once. That
--- needs only the input's row count, not a join back to the input file.
+-- stg_customers numbers the input's rows 1..N in file order, so "every input
+-- row exactly once" means: the two marts together hold each of 1..N once.
+-- That needs only N, counted here from the input as the reader sees it,
+-- before any cleaning (stg_customers has already checked the file).
 with
 
 input_rows as (
 
-    select * from {{ ref('stg_customers') }}
+    select * from {{ checked_customer_input(scan_rows=false).relation }}
 
 ),
 
