@@ -1,6 +1,10 @@
 {#- Each customer's nearest centroid, in plain SQL: the same rule a SQL user
     can apply to a new customer with marts.segment_centroids. Distances are
-    Euclidean in z-score units, the space K-Means was fitted in. -#}
+    Euclidean in z-score units, the space K-Means was fitted in.
+    A view: customer_segments is its one reader, so the distances are
+    computed once, inside that build, instead of being written to a table
+    of every customer first. -#}
+{{ config(materialized="view") }}
 {%- set features = segmentation_features() -%}
 
 with
