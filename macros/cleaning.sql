@@ -1,7 +1,8 @@
 {#-
-    Small SQL helpers for turning raw text into typed values. Each one returns
-    NULL when the value is missing or invalid; the intermediate models tell the
-    two apart by comparing against the raw text.
+    Small SQL helpers for turning trimmed text, or a value already cast to
+    double, into typed values. Each one returns NULL when the value is missing
+    or invalid; the intermediate models tell the two apart by comparing
+    against the text.
 -#}
 
 {% macro missing_value_tokens() -%}

@@ -188,11 +188,9 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro checked_customer_input(scan_rows=true) -%}
+{% macro checked_customer_input() -%}
     {#- Checks the input and returns {"relation": SQL to select from,
-        "headers": staging column -> input header}. scan_rows=false skips
-        the full scan for malformed lines and a row count of zero, for a
-        caller that reads the file after stg_customers has checked it. -#}
+        "headers": staging column -> input header}. -#}
     {#- Always a dependency: the seed is the default input, and it is what
         unit tests replace with fixture rows. -#}
     {%- set seed = ref("mall_customers") -%}
@@ -216,7 +214,7 @@
     {%- else -%}
         {%- set relation = _csv_reader(path, headers) -%}
     {%- endif -%}
-    {%- if execute and path is not none and not is_unit_test and scan_rows -%}
+    {%- if execute and path is not none and not is_unit_test -%}
         {%- do _check_input_rows(path, headers) -%}
     {%- endif -%}
     {{ return({"relation": relation, "headers": mapping}) }}

@@ -2,8 +2,9 @@
     the reason. Together with customer_segments it accounts for every input
     row (tests/assert_every_input_row_is_accounted_for.sql). -#}
 
--- Built only after clustering succeeds, so that a failed build leaves this
--- mart and customer_segments from the same, previous run.
+-- Built only after the clustering models succeed, so that a build that
+-- fails there leaves this mart and customer_segments from the same,
+-- previous run.
 -- depends_on: {{ ref('int_customers_clustered') }}
 
 with

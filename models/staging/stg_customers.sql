@@ -60,9 +60,11 @@ cleaned_text as (
 
 numbers as (
 
-    -- Each numeric text cast once; NULL when it is not a number.
+    -- Each numeric text cast once (NULL when it is not a number): the
+    -- range checks below read the cast value several times.
     select
         *,
+        try_cast(customer_id_text as bigint) as customer_id_number,
         try_cast(age_text as double) as age_number,
         try_cast(annual_income_k_text as double) as annual_income_k_number,
         try_cast(spending_score_text as double) as spending_score_number
@@ -75,11 +77,13 @@ typed as (
 
     select
         * exclude (
-            age_number, annual_income_k_number, spending_score_number
+            customer_id_number,
+            age_number,
+            annual_income_k_number,
+            spending_score_number
         ),
         case
-            when try_cast(customer_id_text as bigint) > 0
-                then try_cast(customer_id_text as bigint)
+            when customer_id_number > 0 then customer_id_number
         end as customer_id,
         {{ normalise_gender("gender_text") }} as gender,
         {{ whole_number_in_range("age_number", 0, 120) }} as age,
