@@ -25,6 +25,15 @@
     ]) }}
 {%- endmacro %}
 
+{% macro customer_input_column_names(suffix) -%}
+    {#- Each staging column's name followed by suffix, e.g. "_raw". -#}
+    {%- set names = [] -%}
+    {%- for column in customer_input_columns() -%}
+        {%- do names.append(column.name ~ suffix) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{%- endmacro %}
+
 {% macro customer_input_path() -%}
     {{ return(var("raw_customers_path") or none) }}
 {%- endmacro %}

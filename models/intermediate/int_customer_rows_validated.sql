@@ -2,11 +2,8 @@
     segmented). Order of the checks: identity, conflicting duplicates,
     invalid values, missing clustering features, then extra exact copies. -#}
 {%- set features = segmentation_features() -%}
-{%- set raw_and_text_columns = [] -%}
-{%- for column in customer_input_columns() -%}
-    {%- do raw_and_text_columns.append(column.name ~ "_raw") -%}
-    {%- do raw_and_text_columns.append(column.name ~ "_text") -%}
-{%- endfor -%}
+{%- set raw_and_text_columns = customer_input_column_names("_raw")
+    + customer_input_column_names("_text") -%}
 
 with
 

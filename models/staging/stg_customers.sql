@@ -1,10 +1,7 @@
 {#- One row per input row: raw text kept for the rejects mart, typed values
     for everything downstream (NULL when missing or invalid). -#}
 {%- set input = checked_customer_input() -%}
-{%- set trimmed_columns = [] -%}
-{%- for column in customer_input_columns() -%}
-    {%- do trimmed_columns.append(column.name ~ "_trimmed") -%}
-{%- endfor -%}
+{%- set trimmed_columns = customer_input_column_names("_trimmed") -%}
 
 with
 
