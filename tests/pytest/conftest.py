@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -87,6 +88,13 @@ def run_dbt(
         timeout=900,
     )
     return DbtResult(done.returncode, done.stdout + done.stderr, database)
+
+
+def copy_warehouse(build: DbtResult, folder: Path) -> Path:
+    """A copy of ``build``'s database in ``folder``, under the same file name
+    (so the same DuckDB catalog name), for a test that changes it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(build.database, folder / build.database.name))
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,11 @@ damages a copy of a built warehouse and expects the check to object.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DbtResult, run_dbt
+from conftest import DbtResult, copy_warehouse, run_dbt
 
 ACCOUNTED_CHECK = Path(
     "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"
@@ -23,9 +22,7 @@ ACCOUNTED_CHECK = Path(
 def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
     """A copy of the built warehouse (same file name, so the same catalog)
     with ``statements`` applied."""
-    copy = tmp_path / "copy" / build.database.name
-    copy.parent.mkdir()
-    shutil.copy(build.database, copy)
+    copy = copy_warehouse(build, tmp_path / "copy")
     with duckdb.connect(str(copy)) as con:
         for statement in statements:
             con.execute(statement)

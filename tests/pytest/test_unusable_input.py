@@ -3,10 +3,8 @@ of the previous successful build exactly as they were."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import FIXTURES, MARTS, run_dbt
+from conftest import FIXTURES, MARTS, copy_warehouse, run_dbt
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
@@ -16,8 +14,7 @@ EXPECTED_HEADERS = (
 @pytest.fixture
 def previous_build(bundled_build, tmp_path):
     """A copy of a good warehouse, and a snapshot of its marts."""
-    database = tmp_path / "warehouse.duckdb"
-    shutil.copy(bundled_build.database, database)
+    database = copy_warehouse(bundled_build, tmp_path)
     snapshot = {mart: bundled_build.mart_rows(mart) for mart in MARTS}
     assert len(snapshot["customer_segments"]) == 200
     return database, snapshot
