@@ -42,3 +42,14 @@
         ({{ expression }}) as expected_rows
     where (select count(*) from {{ model }}) != ({{ expression }})
 {% endtest %}
+
+{% test reject_reason_counts_add_up(model, input_name) %}
+    {#- rejected_rows is the sum of the per-reason columns, one for each
+        reason in macros/reject_reasons.sql. -#}
+    select *
+    from {{ model }}
+    where rejected_rows != 0
+    {%- for reason in reject_reason_names(input_name) %}
+        + rejected_{{ reason }}
+    {%- endfor %}
+{% endtest %}

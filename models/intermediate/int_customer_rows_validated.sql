@@ -1,6 +1,10 @@
 {#- Every input row with the single reason it is rejected (NULL when it is
-    segmented). Order of the checks: identity, conflicting duplicates,
-    invalid values, missing clustering features, then extra exact copies. -#}
+    segmented). The rules and their order are in macros/reject_reasons.sql:
+    identity, conflicting duplicates, invalid values, missing clustering
+    features, then extra exact copies. The post-hook refuses a file with a
+    malformed line or no data rows (macros/customer_file.sql): this model is
+    the one that reads the whole input. -#}
+{{ config(post_hook="{{ check_customer_rows_read() }}") }}
 {%- set features = segmentation_features() -%}
 {%- set raw_and_text_columns = customer_input_column_names("_raw")
     + customer_input_column_names("_text") -%}
@@ -118,24 +122,10 @@ copies_numbered as (
 
 reasons as (
 
+    -- The rules, their order and their wording: macros/reject_reasons.sql.
     select
         *,
-        case
-            when customer_id_text is null then 'missing_customer_id'
-            when customer_id is null then 'invalid_customer_id'
-            when version_count > 1 then 'conflicting_duplicate'
-            when gender_text is not null and gender is null
-                then 'invalid_gender'
-            when age_text is not null and age is null then 'invalid_age'
-            when annual_income_k_text is not null and annual_income_k is null
-                then 'invalid_annual_income_k'
-            when spending_score_text is not null and spending_score is null
-                then 'invalid_spending_score'
-            {%- for feature in features %}
-                when {{ feature }}_text is null then 'missing_{{ feature }}'
-            {%- endfor %}
-            when copy_number > 1 then 'exact_duplicate'
-        end as reject_reason
+        {{ assign_reject_reason("customers", features) }} as reject_reason
 
     from copies_numbered
 
@@ -145,41 +135,7 @@ explained as (
 
     select
         *,
-        case reject_reason
-            when 'missing_customer_id' then 'CustomerID is missing'
-            when 'invalid_customer_id'
-                then
-                    'CustomerID ''' || customer_id_raw
-                    || ''' is not a positive whole number'
-            when 'conflicting_duplicate'
-                then
-                    'CustomerID ' || customer_id || ' appears in '
-                    || rows_with_id || ' rows with ' || version_count
-                    || ' different sets of values'
-            when 'invalid_gender'
-                then
-                    'Gender ''' || gender_raw
-                    || ''' is not a recognised spelling of Female or Male'
-            when 'invalid_age'
-                then
-                    'Age ''' || age_raw
-                    || ''' is not a whole number from 0 to 120'
-            when 'invalid_annual_income_k'
-                then
-                    'Annual Income (k$) ''' || annual_income_k_raw
-                    || ''' is not a number of at least 0'
-            when 'invalid_spending_score'
-                then
-                    'Spending Score (1-100) ''' || spending_score_raw
-                    || ''' is not a whole number from 1 to 100'
-            when 'missing_age' then 'Age, a clustering feature, is missing'
-            when 'missing_annual_income_k'
-                then 'Annual Income (k$), a clustering feature, is missing'
-            when 'missing_spending_score'
-                then 'Spending Score (1-100), a clustering feature, is missing'
-            when 'exact_duplicate'
-                then 'exact copy of source row ' || first_source_row_number
-        end as reject_detail,
+        {{ reject_detail("customers", "reject_reason") }} as reject_detail,
         reject_reason is null as is_segmented
 
     from reasons

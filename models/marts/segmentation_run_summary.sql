@@ -27,7 +27,7 @@ row_counts as (
         count(*) as input_rows,
         count(*) filter (where is_segmented) as segmented_rows,
         count(*) filter (where not is_segmented) as rejected_rows,
-    {%- for reason in reject_reasons() %}
+    {%- for reason in reject_reason_names("customers") %}
         count(*) filter (where reject_reason = '{{ reason }}')
             as rejected_{{ reason }}
         {{- "," if not loop.last }}

@@ -1,13 +1,22 @@
 {#- One row per input row: raw text kept for the rejects mart, typed values
-    for everything downstream (NULL when missing or invalid). -#}
-{%- set input = checked_customer_input() -%}
+    for everything downstream (NULL when missing or invalid). The input is
+    the file named by `raw_customers_path` when it is set, else the seed. -#}
+
+{%- if customer_file_path() is none -%}
+    {%- set input_relation = ref('mall_customers') -%}
+{%- else -%}
+    {%- set input_relation = source('customer_file', 'customers') -%}
+{%- endif -%}
+{#- The header checks (macros/customer_file.sql); staging column -> the
+    input's column. -#}
+{%- set input_columns = check_customer_file(input_relation) -%}
 {%- set trimmed_columns = customer_input_column_names("_trimmed") -%}
 
 with
 
 source as (
 
-    select * from {{ input.relation }}
+    select * from {{ input_relation }}
 
 ),
 
@@ -19,7 +28,7 @@ numbered as materialized (
     select
         row_number() over () as source_row_number,
     {%- for column in customer_input_columns() %}
-        cast("{{ input.headers[column.name] }}" as varchar)
+        cast("{{ input_columns[column.name] }}" as varchar)
             as {{ column.name }}_raw
         {{- "," if not loop.last }}
     {%- endfor %}

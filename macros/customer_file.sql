@@ -1,0 +1,210 @@
+{#-
+    The customer input: the bundled seed by default, or the file named by the
+    var `raw_customers_path`, which is the source `customer_file.customers`
+    (models/staging/_staging__sources.yml). Either way every column arrives
+    as text, so one set of staging SQL cleans both.
+
+    A file that cannot be used stops the build with a one-line message naming
+    the file and the problem, before any mart is touched. The checks run in
+    two places, each in the order the file is met:
+    - check_customer_file(), while stg_customers compiles: the file exists,
+      is not empty, has a readable header with every required column. These
+      read the file's metadata and its first line only.
+    - check_customer_rows_read(), a post-hook of int_customer_rows_validated,
+      the one model that reads the whole file: no malformed CSV line (DuckDB
+      logged them while reading, `store_rejects`) and at least one data row.
+-#}
+
+{% macro customer_input_columns() -%}
+    {#- Each staging column, the Mall header for it, and every header
+        accepted for it (compared trimmed and case-insensitively). -#}
+    {{ return([
+        {"name": "customer_id", "header": "CustomerID",
+         "accepted": ["customerid", "customer id", "customer_id"]},
+        {"name": "gender", "header": "Genre", "label": "Genre (or Gender)",
+         "accepted": ["genre", "gender"]},
+        {"name": "age", "header": "Age",
+         "accepted": ["age"]},
+        {"name": "annual_income_k", "header": "Annual Income (k$)",
+         "accepted": ["annual income (k$)", "annual_income_k"]},
+        {"name": "spending_score", "header": "Spending Score (1-100)",
+         "accepted": ["spending score (1-100)", "spending_score"]},
+    ]) }}
+{%- endmacro %}
+
+{% macro customer_input_column_names(suffix) -%}
+    {#- Each staging column's name followed by suffix, e.g. "_raw". -#}
+    {%- set names = [] -%}
+    {%- for column in customer_input_columns() -%}
+        {%- do names.append(column.name ~ suffix) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{%- endmacro %}
+
+{% macro customer_file_path() -%}
+    {{ return(var("raw_customers_path") or none) }}
+{%- endmacro %}
+
+{% macro customer_input_label() -%}
+    {#- How messages and the run summary name the input. -#}
+    {{ return(
+        customer_file_path() or "seed mall_customers (seeds/mall_customers.csv)"
+    ) }}
+{%- endmacro %}
+
+{% macro _refuse_customer_file(problem) -%}
+    {{ exceptions.raise_compiler_error(
+        "Unusable input " ~ customer_input_label() ~ ": " ~ problem
+    ) }}
+{%- endmacro %}
+
+{% macro _is_parquet(path) -%}
+    {{ return(path.lower().endswith(".parquet")) }}
+{%- endmacro %}
+
+{% macro _first_value(sql) -%}
+    {{ return(run_query(sql).columns[0].values()[0]) }}
+{%- endmacro %}
+
+{% macro _first_line(path) -%}
+    {#- The file's first line as one text value; no CSV parsing can fail. -#}
+    {%- set lines = run_query(
+        "select line from read_csv(" ~ sql_literal(path)
+        ~ ", columns = {'line': 'varchar'}, header = false,"
+        ~ " auto_detect = false, delim = chr(31), quote = '', escape = '',"
+        ~ " ignore_errors = true) limit 1"
+    ).columns[0].values() | list -%}
+    {{ return(lines[0] if lines and lines[0] else none) }}
+{%- endmacro %}
+
+{% macro _header_map(headers, shown) -%}
+    {#- Staging column name -> the input's header for it; refuses the file
+        when a required column is missing. -#}
+    {%- set wanted = customer_input_columns() -%}
+    {%- set mapping = {} -%}
+    {%- for column in wanted -%}
+        {%- for header in headers -%}
+            {%- if header | trim | lower in column.accepted
+                and column.name not in mapping -%}
+                {%- do mapping.update({column.name: header}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+
+    {%- set missing = wanted | rejectattr("name", "in", mapping) | list -%}
+    {%- set expected = [] -%}
+    {%- for column in wanted -%}
+        {%- do expected.append(column.label or column.header) -%}
+    {%- endfor -%}
+    {%- if missing | length == wanted | length -%}
+        {{ _refuse_customer_file(
+            "no header row with the expected columns (first line: "
+            ~ shown | truncate(120) ~ "; expected " ~ expected | join(", ")
+            ~ ")"
+        ) }}
+    {%- elif missing -%}
+        {{ _refuse_customer_file(
+            "required column '" ~ (missing[0].label or missing[0].header)
+            ~ "' is missing (found " ~ shown | truncate(120) ~ ")"
+        ) }}
+    {%- endif -%}
+    {{ return(mapping) }}
+{%- endmacro %}
+
+{% macro _relation_columns(relation) -%}
+    {{ return(
+        run_query("describe select * from " ~ relation).columns[0].values()
+        | list
+    ) }}
+{%- endmacro %}
+
+{% macro check_customer_file(relation) -%}
+    {#- Checks the input named by `relation` (the source or the seed) and
+        returns {staging column: input column}. Unit tests, and parsing,
+        use the seed's committed Mall header. -#}
+    {%- set path = customer_file_path() -%}
+    {%- set mall_headers = customer_input_columns()
+        | map(attribute="header") | list -%}
+    {%- if not execute or model.resource_type == "unit_test" -%}
+        {{ return(_header_map(mall_headers, mall_headers | join(", "))) }}
+    {%- endif -%}
+
+    {%- if path is none -%}
+        {#- The seed; not loaded yet when linting a fresh clone. -#}
+        {%- set headers = adapter.get_columns_in_relation(relation)
+            | map(attribute="name") | list or mall_headers -%}
+        {{ return(_header_map(headers, headers | join(", "))) }}
+    {%- endif -%}
+
+    {#- 1. The file exists. -#}
+    {%- if _first_value(
+        "select count(*) from glob(" ~ sql_literal(path) ~ ")"
+    ) == 0 -%}
+        {{ _refuse_customer_file("file not found") }}
+    {%- endif -%}
+
+    {#- 2. It is not empty (the size only: the content is not read). -#}
+    {%- if _first_value(
+        "select size from read_blob(" ~ sql_literal(path) ~ ")"
+    ) == 0 -%}
+        {{ _refuse_customer_file("the file is empty (0 bytes)") }}
+    {%- endif -%}
+
+    {#- 3. A Parquet file's columns come from its schema. -#}
+    {%- if _is_parquet(path) -%}
+        {%- set headers = _relation_columns(relation) -%}
+        {{ return(_header_map(headers, headers | join(", "))) }}
+    {%- endif -%}
+
+    {#- 4. A CSV file's first line is a header with every required column. -#}
+    {%- set first_line = _first_line(path) -%}
+    {%- if first_line is none or not first_line.strip() -%}
+        {{ _refuse_customer_file(
+            "no header row (no readable text on the first line; is it a"
+            ~ " UTF-8 CSV file?)"
+        ) }}
+    {%- endif -%}
+    {%- set header_cells = [] -%}
+    {%- for cell in first_line.split(",") -%}
+        {%- do header_cells.append(cell.strip().strip('"').strip()) -%}
+    {%- endfor -%}
+    {%- do _header_map(header_cells, first_line.strip()) -%}
+
+    {#- 5. The columns as DuckDB's reader names them (it reads a sample). -#}
+    {{ return(_header_map(
+        _relation_columns(relation), first_line.strip()
+    )) }}
+{%- endmacro %}
+
+{% macro check_customer_rows_read() -%}
+    {#- Post-hook of the model that reads the whole file (its own
+        connection, so the reader's reject log is visible). -#}
+    {%- set path = customer_file_path() -%}
+    {%- if not execute or path is none -%}
+        {{ return("select 1 as customer_rows_checked") }}
+    {%- endif -%}
+
+    {#- 6. No malformed CSV line: the build stops rather than skip it. -#}
+    {%- if not _is_parquet(path) -%}
+        {%- set bad_lines = run_query(
+            "select errors.line, errors.error_message"
+            ~ " from reject_errors as errors"
+            ~ " where errors.scan_id = (select max(scans.scan_id)"
+            ~ " from reject_scans as scans"
+            ~ " where scans.file_path = " ~ sql_literal(path) ~ ")"
+            ~ " order by errors.line limit 1"
+        ) -%}
+        {%- if bad_lines.rows | length > 0 -%}
+            {{ _refuse_customer_file(
+                "line " ~ bad_lines.rows[0][0] ~ " is not valid CSV ("
+                ~ bad_lines.rows[0][1] ~ "); fix or remove that line"
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+
+    {#- 7. At least one data row. -#}
+    {%- if _first_value("select count(*) from " ~ this) == 0 -%}
+        {{ _refuse_customer_file("the file has a header but no data rows") }}
+    {%- endif -%}
+    {{ return("select 1 as customer_rows_checked") }}
+{%- endmacro %}
