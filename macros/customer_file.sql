@@ -170,10 +170,56 @@
     {%- endfor -%}
     {%- do _header_map(header_cells, first_line.strip()) -%}
 
-    {#- 5. The columns as DuckDB's reader names them (it reads a sample). -#}
+    {#- 5. DuckDB's reader can open it: its sniffer reads a sample. When
+        it cannot, read the file with the header's columns fixed to name
+        the first bad line (a full read, on a file that is refused anyway). -#}
+    {%- set problem = _first_value(
+        "select segmentation_reader_problem("
+        ~ sql_literal(relation | string) ~ ")"
+    ) -%}
+    {%- if problem -%}
+        {%- do _refuse_first_bad_line(path, header_cells) -%}
+        {{ _refuse_customer_file(
+            "DuckDB cannot read it as CSV (" ~ problem ~ ")"
+        ) }}
+    {%- endif -%}
+
+    {#- The columns as DuckDB's reader names them. -#}
     {{ return(_header_map(
         _relation_columns(relation), first_line.strip()
     )) }}
+{%- endmacro %}
+
+{% macro _refuse_first_bad_line(path, header_cells=none) -%}
+    {#- Refuses the file at the first line DuckDB's reader logged as
+        malformed on this connection; returns when there is none. Given the
+        header's cells, it first reads the file with those columns fixed. -#}
+    {%- if header_cells is not none -%}
+        {%- set columns = [] -%}
+        {%- for cell in header_cells -%}
+            {%- do columns.append(sql_literal(cell) ~ ": 'varchar'") -%}
+        {%- endfor -%}
+        {%- do run_query(
+            "select count(*) from read_csv(" ~ sql_literal(path)
+            ~ ", header = true, auto_detect = false, delim = ',',"
+            ~ " quote = '\"', escape = '\"', store_rejects = true,"
+            ~ " columns = {" ~ columns | join(", ") ~ "})"
+        ) -%}
+    {%- endif -%}
+    {%- set bad_lines = run_query(
+        "select errors.line, errors.error_message"
+        ~ " from reject_errors as errors"
+        ~ " where errors.scan_id = (select max(scans.scan_id)"
+        ~ " from reject_scans as scans"
+        ~ " where scans.file_path = " ~ sql_literal(path) ~ ")"
+        ~ " order by errors.line limit 1"
+    ) -%}
+    {%- if bad_lines.rows | length > 0 -%}
+        {{ _refuse_customer_file(
+            "line " ~ bad_lines.rows[0][0] ~ " is not valid CSV ("
+            ~ bad_lines.rows[0][1] ~ "); fix or remove that line"
+        ) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro check_customer_rows_read() -%}
@@ -186,20 +232,7 @@
 
     {#- 6. No malformed CSV line: the build stops rather than skip it. -#}
     {%- if not _is_parquet(path) -%}
-        {%- set bad_lines = run_query(
-            "select errors.line, errors.error_message"
-            ~ " from reject_errors as errors"
-            ~ " where errors.scan_id = (select max(scans.scan_id)"
-            ~ " from reject_scans as scans"
-            ~ " where scans.file_path = " ~ sql_literal(path) ~ ")"
-            ~ " order by errors.line limit 1"
-        ) -%}
-        {%- if bad_lines.rows | length > 0 -%}
-            {{ _refuse_customer_file(
-                "line " ~ bad_lines.rows[0][0] ~ " is not valid CSV ("
-                ~ bad_lines.rows[0][1] ~ "); fix or remove that line"
-            ) }}
-        {%- endif -%}
+        {%- do _refuse_first_bad_line(path) -%}
     {%- endif -%}
 
     {#- 7. At least one data row. -#}

@@ -9,8 +9,10 @@ Three jobs, all hooked into dbt-duckdb's connection set-up so that plain
   connection opened here is held until dbt-duckdb has opened its own (same
   process and settings, so DuckDB hands it the same database), so no other
   program can take the lock in between.
-- Exports. Register the Python functions that macros/export_marts.sql calls
-  from SQL to create the export folder and move finished files into place.
+- SQL functions. Register the Python functions that macros call from SQL:
+  creating the export folder and moving finished files into place
+  (macros/export_marts.sql), and asking whether DuckDB can read an input
+  file (macros/customer_file.sql).
 - Start-up time. With the first connection, start importing scikit-learn on
   a background thread. The first Python model would otherwise spend about
   1.5 s on the import before its work; this way most of the import overlaps
@@ -34,6 +36,7 @@ from dbt_common.exceptions import DbtRuntimeError
 
 from segmentation.database_lock import DatabaseLockedError, connect_when_unlocked
 from segmentation.exports import export_folder, publish_exports, staging_path
+from segmentation.input_checks import reader_problem
 
 logger = AdapterLogger("DuckDB")
 
@@ -103,6 +106,13 @@ class Plugin(BasePlugin):
             staging_path,
             ["VARCHAR", "VARCHAR", "VARCHAR"],
             "VARCHAR",
+        )
+        conn.create_function(
+            "segmentation_reader_problem",
+            reader_problem,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
         )
         conn.create_function(
             "segmentation_publish_exports",

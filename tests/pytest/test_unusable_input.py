@@ -78,6 +78,19 @@ CASES = [
         " fix or remove that line",
     ),
     (
+        "unterminated quote",
+        "unterminated_quote.csv",
+        {},
+        "line 3 is not valid CSV (Value with unterminated quote found.);"
+        " fix or remove that line",
+    ),
+    (
+        "header but no data rows",
+        "header_only.csv",
+        {},
+        "the file has a header but no data rows",
+    ),
+    (
         "fewer usable rows than k_min + 1",
         "too_few_rows.csv",
         {},
