@@ -56,7 +56,7 @@ nightly: $(INSTALLED)
 # table is printed and written to bench-results/n$(N)/benchmark.md.
 N ?= 1000000
 bench: $(INSTALLED)
-	$(BIN)/python -m segmentation.benchmark --rows $(N)
+	$(BIN)/python -m benchmarks.customers_benchmark --rows $(N)
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -10,12 +10,9 @@ from html import escape
 from pathlib import Path
 
 import pandas as pd
+from figure_catalogue import RenderedFigure
+from figure_style import feature_list_text, segment_colour
 from mart_data import Marts
-from segment_figures import (
-    RenderedFigure,
-    feature_list_text,
-    segment_colour,
-)
 
 PAGE_STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px;

@@ -13,9 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from figure_catalogue import render_all
 from figure_page import write_index
 from mart_data import PROJECT_DIR, MartsUnavailable, database_path, load_marts
-from segment_figures import render_all
 
 DEFAULT_OUT = PROJECT_DIR / "python_plots" / "figures"
 

@@ -1,20 +1,16 @@
-"""Opening the DuckDB file when another program may hold its lock.
+"""The message for a DuckDB file that another program keeps locked.
 
 DuckDB allows one writing process or many reading ones. While Power BI (via
 the DuckDB ODBC driver) or any DuckDB client has the file open, a build
-cannot open it. These functions wait on the same schedule as dbt-duckdb's
-``retries.connect_attempts`` (1 s, 2 s, 4 s, ... between attempts) and then
-give up with a message a Power BI user can act on.
+cannot open it. dbt-duckdb waits for the file (``retries.connect_attempts``
+in profiles.yml); when it gives up, segmentation.dbt_plugin replaces
+DuckDB's error with a sentence a Power BI user can act on.
 """
 
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from pathlib import Path
-
-import duckdb
 
 # DuckDB's wording when another process holds the file, e.g.
 #   IO Error: Could not set lock on file "/x.duckdb": Conflicting lock is held
@@ -25,43 +21,13 @@ LOCK_HOLDER = re.compile(
 )
 
 
-class DatabaseLockedError(RuntimeError):
-    """The database file stayed locked by another program."""
+def waited_seconds(connect_attempts: int) -> int:
+    """Seconds dbt-duckdb has slept when its last connect attempt fails.
 
-
-def retry_waits(attempts: int) -> list[int]:
-    """Seconds to wait after each failed attempt but the last."""
-    return [2**attempt for attempt in range(max(attempts, 1) - 1)]
-
-
-def connect_when_unlocked(
-    path: str,
-    config: dict,
-    attempts: int,
-    *,
-    sleep: Callable[[float], None] = time.sleep,
-    on_wait: Callable[[str], None] = lambda message: None,
-) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to ``path``, waiting while another program
-    holds the lock. Errors other than the lock are raised at once."""
-    waits = retry_waits(attempts)
-    for attempt in range(len(waits) + 1):
-        try:
-            return duckdb.connect(path, read_only=False, config=config)
-        except duckdb.IOException as error:
-            if LOCK_ERROR not in str(error):
-                raise
-            if attempt == len(waits):
-                raise DatabaseLockedError(
-                    locked_message(path, str(error), sum(waits))
-                ) from None
-            on_wait(
-                f"{Path(path).absolute()} is locked by another program; trying"
-                f" again in {waits[attempt]} s (attempt {attempt + 2} of"
-                f" {len(waits) + 1})"
-            )
-            sleep(waits[attempt])
-    raise AssertionError("unreachable")  # pragma: no cover
+    It sleeps 2**n s after failed attempt n (counting from 0), the last one
+    included: 1 + 2 + 4 + 8 = 15 s for 4 attempts.
+    """
+    return 2 ** max(connect_attempts, 0) - 1
 
 
 def locked_message(path: str, duckdb_error: str, waited_seconds: int) -> str:

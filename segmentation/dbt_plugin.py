@@ -3,12 +3,10 @@
 Three jobs, all hooked into dbt-duckdb's connection set-up so that plain
 ``dbt build`` gets them, not only ``make build``:
 
-- Lock conflicts. Before dbt-duckdb opens the database file, wait for another
-  program's lock as ``retries.connect_attempts`` allows, then fail with one
-  clear sentence instead of DuckDB's error and a Python traceback. The
-  connection opened here is held until dbt-duckdb has opened its own (same
-  process and settings, so DuckDB hands it the same database), so no other
-  program can take the lock in between.
+- Lock conflicts. dbt-duckdb waits for another program's lock as
+  ``retries.connect_attempts`` in profiles.yml allows. When it gives up, the
+  build stops with one clear sentence instead of DuckDB's error and a Python
+  traceback, and the rest of the run fails at once instead of waiting again.
 - SQL functions. Register the Python functions that macros call from SQL:
   creating the export folder and moving finished files into place
   (macros/export_marts.sql), and asking whether DuckDB can read an input
@@ -24,21 +22,20 @@ Three jobs, all hooked into dbt-duckdb's connection set-up so that plain
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import importlib
 import threading
 from typing import Any
 
 import duckdb
+from dbt.adapters.duckdb.environments.local import LocalEnvironment
 from dbt.adapters.duckdb.plugins import BasePlugin
-from dbt.adapters.events.logging import AdapterLogger
 from dbt_common.exceptions import DbtRuntimeError
 
-from segmentation.database_lock import DatabaseLockedError, connect_when_unlocked
+from segmentation.database_lock import LOCK_ERROR, locked_message, waited_seconds
 from segmentation.exports import export_folder, publish_exports, staging_path
 from segmentation.input_checks import reader_problem
-
-logger = AdapterLogger("DuckDB")
 
 
 def _import_quietly(module: str) -> None:
@@ -63,36 +60,59 @@ def import_clustering_in_background() -> threading.Thread:
     return thread
 
 
+@functools.cache
+def explain_failed_opens(environment: type = LocalEnvironment) -> None:
+    """Make ``environment``'s ``initialize_db``, where dbt-duckdb retries its
+    connect, end a failure in one sentence; once per process.
+
+    Hand-made because dbt-duckdb cannot do it: it re-raises DuckDB's last
+    error as it is (dbt prints a traceback, and every later connection of the
+    run waits again), gives plugins no hook after a failed connect, and
+    sleeps after its last failed attempt too without looking again; one more
+    look then keeps the file tried at 0, 1, 3, 7 and 15 s.
+    """
+    dbt_duckdb_initialize_db = environment.initialize_db.__func__
+
+    def initialize_db(cls, creds, plugins=None):
+        try:
+            return dbt_duckdb_initialize_db(cls, creds, plugins)
+        except duckdb.Error as error:
+            failure = error
+        locked = LOCK_ERROR in str(failure)
+        if locked and creds.retries:
+            try:
+                once = dataclasses.replace(creds, retries=None)
+                return dbt_duckdb_initialize_db(cls, once, plugins)
+            except duckdb.Error as error:
+                failure = error
+                locked = LOCK_ERROR in str(failure)
+        if locked:
+            waited = (
+                waited_seconds(creds.retries.connect_attempts) if creds.retries else 0
+            )
+            message = locked_message(creds.path, str(failure), waited)
+        else:
+            message = f"Cannot open the database file {creds.path}: {failure}"
+        for plugin in (plugins or {}).values():
+            if isinstance(plugin, Plugin):
+                plugin.gave_up = message
+        raise DbtRuntimeError(message) from None
+
+    environment.initialize_db = classmethod(initialize_db)
+
+
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
-        self._early_connection: duckdb.DuckDBPyConnection | None = None
-        # Once the lock wait has timed out, later connection attempts in the
-        # same dbt run fail at once instead of waiting again.
-        self._gave_up: str | None = None
+        # Once opening the database has failed, later connections in the same
+        # dbt run fail at once instead of waiting again.
+        self.gave_up: str | None = None
+        explain_failed_opens()
 
     def update_connection_config(self, creds, config: dict[str, Any]) -> None:
-        path = creds.path
-        if path == ":memory:" or path.startswith("md:"):
-            return
-        if self._gave_up:
-            raise DbtRuntimeError(self._gave_up)
-        attempts = creds.retries.connect_attempts if creds.retries else 1
-        try:
-            self._early_connection = connect_when_unlocked(
-                path, dict(config), attempts, on_wait=logger.info
-            )
-        except DatabaseLockedError as locked:
-            self._gave_up = str(locked)
-            raise DbtRuntimeError(self._gave_up) from None
-        except duckdb.Error as error:
-            raise DbtRuntimeError(
-                f"Cannot open the database file {path}: {error}"
-            ) from None
+        if self.gave_up:
+            raise DbtRuntimeError(self.gave_up)
 
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
-        if self._early_connection is not None:
-            self._early_connection.close()
-            self._early_connection = None
         import_clustering_in_background()
         conn.create_function(
             "segmentation_export_folder",

@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from segmentation.benchmark import (
-    NIGHTLY_BUILD_OPTIONS,
-    PROJECT_DIR,
+from benchmarks.customers_benchmark import run_benchmark
+from benchmarks.customers_report import (
     BenchmarkResult,
     DbtRun,
-    Measured,
     Quality,
     markdown_report,
-    run_benchmark,
+)
+from benchmarks.measuring import (
+    NIGHTLY_BUILD_OPTIONS,
+    PROJECT_DIR,
+    Measured,
     stage_times,
 )
 
@@ -207,4 +210,28 @@ def test_make_nightly_runs_the_command_the_benchmark_times():
         "/dbt build "
         + " ".join(NIGHTLY_BUILD_OPTIONS)
         + """ --vars '{"raw_customers_path": "/data/customers.csv"}'"""
+    )
+
+
+def test_make_bench_runs_the_customers_benchmark():
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "--no-print-directory", "bench", "N=5000"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert dry_run.splitlines()[-1].endswith(
+        "/python -m benchmarks.customers_benchmark --rows 5000"
+    )
+    # The module resolves from the project folder, where make runs it.
+    usage = subprocess.run(
+        [sys.executable, "-m", "benchmarks.customers_benchmark", "--help"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert usage.startswith(
+        "usage: customers_benchmark.py [-h] [--rows ROWS] [--seed SEED]"
     )

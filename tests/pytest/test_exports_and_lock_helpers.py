@@ -1,19 +1,23 @@
-"""Unit tests for segmentation.exports and segmentation.database_lock."""
+"""Unit tests for segmentation.exports, and for the lock message with
+dbt-duckdb's own connect retries (segmentation.database_lock and
+segmentation.dbt_plugin)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
-import duckdb
+import dbt.adapters.duckdb.environments as dbt_duckdb_environments
 import pytest
+import yaml
+from conftest import PROJECT_DIR
+from dbt.adapters.duckdb.credentials import DuckDBCredentials, PluginConfig, Retries
+from dbt.adapters.duckdb.environments.local import LocalEnvironment
+from dbt_common.exceptions import DbtRuntimeError
 from lock_holder import holding_database
 
-from segmentation.database_lock import (
-    DatabaseLockedError,
-    connect_when_unlocked,
-    retry_waits,
-)
+from segmentation.database_lock import waited_seconds
 from segmentation.exports import (
     PBIDS_NAME,
     export_folder,
@@ -74,51 +78,106 @@ def test_publish_replaces_nothing_when_a_staged_file_is_missing(tmp_path):
     assert not (tmp_path / PBIDS_NAME).exists()
 
 
-def test_retry_waits_follow_dbt_duckdbs_schedule():
-    assert retry_waits(6) == [1, 2, 4, 8, 16]
-    assert retry_waits(1) == []
+def test_waited_seconds_follow_dbt_duckdbs_schedule():
+    assert waited_seconds(4) == 15
+    assert waited_seconds(1) == 1
+    assert waited_seconds(0) == 0
 
 
-def test_a_held_lock_gives_up_with_a_clear_message(tmp_path):
-    database = tmp_path / "warehouse.duckdb"
-    waits, notices = [], []
-    with (
-        holding_database(database) as holder,
-        pytest.raises(DatabaseLockedError) as raised,
-    ):
-        connect_when_unlocked(
-            str(database), {}, 3, sleep=waits.append, on_wait=notices.append
+def test_the_profile_waits_15_seconds_in_dbt_duckdb():
+    profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())
+    output = profile["mall_segmentation"]["outputs"]["dev"]
+    assert output["retries"] == {"connect_attempts": 4}
+    assert waited_seconds(output["retries"]["connect_attempts"]) == 15
+
+
+@pytest.fixture
+def dbt_duckdb_sleeps(monkeypatch) -> list[float]:
+    """dbt-duckdb's sleeps between connect attempts, recorded, not slept."""
+    sleeps: list[float] = []
+    # Only dbt-duckdb's module sees this clock; the real time.sleep stays.
+    monkeypatch.setattr(
+        dbt_duckdb_environments, "time", SimpleNamespace(sleep=sleeps.append)
+    )
+    return sleeps
+
+
+def dbt_duckdb_environment(database: Path, attempts: int) -> LocalEnvironment:
+    """dbt-duckdb's own environment, set up as profiles.yml sets it up."""
+    return LocalEnvironment(
+        DuckDBCredentials(
+            database="warehouse",
+            schema="main",
+            path=str(database),
+            retries=Retries(connect_attempts=attempts),
+            plugins=[PluginConfig(module="segmentation.dbt_plugin")],
         )
-    assert waits == [1, 2]
-    assert notices == [
-        f"{database} is locked by another program; trying again in 1 s"
-        " (attempt 2 of 3)",
-        f"{database} is locked by another program; trying again in 2 s"
-        " (attempt 3 of 3)",
-    ]
-    message = str(raised.value)
+    )
+
+
+def test_a_held_lock_gives_up_with_a_clear_message(tmp_path, dbt_duckdb_sleeps):
+    database = tmp_path / "warehouse.duckdb"
+    environment = dbt_duckdb_environment(database, 3)
+    with holding_database(database) as holder:
+        with pytest.raises(DbtRuntimeError) as raised:
+            environment.handle()
+        assert dbt_duckdb_sleeps == [1, 2, 4]
+        # The rest of the run fails at once, without waiting again.
+        with pytest.raises(DbtRuntimeError) as again:
+            environment.handle()
+    assert dbt_duckdb_sleeps == [1, 2, 4]
+    message = raised.value.msg
     assert message.startswith(
         f"The database file {database} is locked by another program ("
     )
-    assert f", PID {holder.pid}); still locked after waiting 3 s." in message
-    assert "Close that program" in message
-    assert "Parquet exports" in message
-
-
-def test_connects_at_once_when_nobody_holds_the_lock(tmp_path):
-    waits = []
-    connection = connect_when_unlocked(
-        str(tmp_path / "warehouse.duckdb"), {}, 6, sleep=waits.append
+    assert message.endswith(
+        f", PID {holder.pid}); still locked after waiting 7 s. Close that"
+        " program (for example Power BI Desktop or a DuckDB client that has the"
+        " file open) and run the build again, or point Power BI at the Parquet"
+        " exports, which never lock the database (see docs/power_bi.md)."
     )
-    assert connection.sql("select 42").fetchall() == [(42,)]
+    assert again.value.msg == message
+
+
+def test_a_lock_freed_during_the_last_wait_is_taken(tmp_path, dbt_duckdb_sleeps):
+    database = tmp_path / "warehouse.duckdb"
+    environment = dbt_duckdb_environment(database, 3)
+    with holding_database(database) as holder:
+
+        def sleep(seconds: float) -> None:
+            dbt_duckdb_sleeps.append(seconds)
+            if len(dbt_duckdb_sleeps) == 3:  # dbt-duckdb's last sleep
+                holder.stdin.close()
+                holder.wait(timeout=30)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(dbt_duckdb_environments, "time", SimpleNamespace(sleep=sleep))
+            connection = environment.handle()
+    assert dbt_duckdb_sleeps == [1, 2, 4]
+    assert connection.cursor().execute("select 42").fetchall() == [(42,)]
     connection.close()
-    assert waits == []
 
 
-def test_other_open_errors_are_not_retried(tmp_path):
-    waits = []
-    with pytest.raises(duckdb.IOException, match="No such file or directory"):
-        connect_when_unlocked(
-            str(tmp_path / "missing" / "warehouse.duckdb"), {}, 6, sleep=waits.append
-        )
-    assert waits == []
+def test_connects_at_once_when_nobody_holds_the_lock(tmp_path, dbt_duckdb_sleeps):
+    environment = dbt_duckdb_environment(tmp_path / "warehouse.duckdb", 4)
+    connection = environment.handle()
+    assert connection.cursor().execute("select 42").fetchall() == [(42,)]
+    connection.close()
+    assert dbt_duckdb_sleeps == []
+
+
+def test_other_open_errors_end_in_one_sentence(tmp_path, dbt_duckdb_sleeps):
+    database = tmp_path / "missing" / "warehouse.duckdb"
+    environment = dbt_duckdb_environment(database, 3)
+    with pytest.raises(DbtRuntimeError) as raised:
+        environment.handle()
+    # dbt-duckdb retries every IOException, this one too; no last look.
+    assert dbt_duckdb_sleeps == [1, 2, 4]
+    assert raised.value.msg == (
+        f"Cannot open the database file {database}: IO Error: Cannot open"
+        f' file "{database}": No such file or directory'
+    )
+    with pytest.raises(DbtRuntimeError) as again:
+        environment.handle()
+    assert again.value.msg == raised.value.msg
+    assert dbt_duckdb_sleeps == [1, 2, 4]

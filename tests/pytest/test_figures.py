@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_dbt
+from figure_style import SEGMENT_PALETTE, segment_colour
 from mart_data import PROJECT_DIR as SCRIPT_PROJECT_DIR
 from mart_data import database_path, load_marts
 from matplotlib.collections import PathCollection
@@ -17,11 +18,9 @@ from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 from matplotlib.patches import Rectangle
 from segment_figures import (
-    SEGMENT_PALETTE,
     plot_segment_profiles,
     plot_segments_feature_pairs,
     plot_segments_income_spending,
-    segment_colour,
 )
 
 SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"

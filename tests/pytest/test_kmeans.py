@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from segmentation.kmeans import (
     N_INIT,
+    _map_side_by_side,
     candidate_ks,
     evaluate_k_range,
     fit_segment_centroids,
@@ -222,16 +223,31 @@ def test_fit_segment_centroids_refines_a_sample_fit_on_all_rows():
         assert np.allclose(centers[segment], member_mean, atol=1e-3)
 
 
+def blas_threads() -> list[int]:
+    return [
+        pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"
+    ]
+
+
+def test_side_by_side_work_keeps_order_on_single_threaded_blas():
+    def task(item: int) -> tuple[int, list[int]]:
+        return item * 10, blas_threads()
+
+    # NumPy's and scikit-learn's OpenBLAS, each limited to one thread.
+    assert len(blas_threads()) == 2
+    one_thread_each = [1, 1]
+    assert _map_side_by_side(task, [3, 1, 2, 0, 4]) == [
+        (30, one_thread_each),
+        (10, one_thread_each),
+        (20, one_thread_each),
+        (0, one_thread_each),
+        (40, one_thread_each),
+    ]
+
+
 def test_choosing_k_leaves_the_blas_thread_count_as_it_found_it():
     # Candidate fits run side by side; BLAS's thread count is process-wide,
     # so a fit restoring it while another runs must not leave it changed.
-    def blas_threads():
-        return [
-            pool["num_threads"]
-            for pool in threadpool_info()
-            if pool["user_api"] == "blas"
-        ]
-
     before = blas_threads()
     x, _ = blobs(20_000, 5, seed=3)
     evaluate_k_range(

@@ -6,7 +6,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from segmentation.synthetic_customers import (
+from benchmarks.synthetic_customers import (
     CSV_HEADER,
     MALL_SEGMENTS,
     WITHIN_SEGMENT_STD,

@@ -1,0 +1,98 @@
+"""What every benchmark here measures, whatever data it generates: a child
+process's wall time and peak memory, the time of each dbt node, and the
+machine it ran on."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_OUT_DIR = PROJECT_DIR / "bench-results"
+# What the nightly run leaves out of `dbt build` (the Makefile's `nightly`
+# rule passes the same): unit tests check the SQL on fixed fixture rows, so
+# they belong to CI, not to every run on the data.
+NIGHTLY_BUILD_OPTIONS = ["--exclude-resource-type", "unit_test"]
+
+
+@dataclass
+class Measured:
+    """One child process: wall seconds and peak resident set size."""
+
+    wall_seconds: float
+    peak_rss_bytes: int
+    returncode: int
+    log_path: Path
+
+
+def measure(command: list[str], log_path: Path, env: dict[str, str]) -> Measured:
+    """Run ``command`` to completion; its output goes to ``log_path``.
+
+    os.wait4 returns the rusage of exactly this child (and anything it
+    waited for), so each measurement is independent of the others.
+    """
+    started = time.perf_counter()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_DIR
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    # Linux reports ru_maxrss in KiB.
+    return Measured(wall, usage.ru_maxrss * 1024, process.returncode, log_path)
+
+
+def stage_times(run_results_path: Path) -> list[tuple[str, float]]:
+    """Seconds per dbt seed and model, in run order, then all tests summed.
+
+    dbt runs two threads here, so the stages can overlap: their sum may exceed
+    the wall time.
+    """
+    results = json.loads(run_results_path.read_text())["results"]
+    stages: list[tuple[str, float]] = []
+    test_seconds = {"data tests": 0.0, "unit tests": 0.0}
+    test_counts = {"data tests": 0, "unit tests": 0}
+    for result in sorted(results, key=_started_at):
+        kind, _, rest = result["unique_id"].partition(".")
+        seconds = float(result["execution_time"])
+        if kind == "exposure":
+            # Documentation of who reads the marts; nothing runs.
+            continue
+        if kind in ("test", "unit_test"):
+            label = "data tests" if kind == "test" else "unit tests"
+            test_seconds[label] += seconds
+            test_counts[label] += 1
+        else:
+            stages.append((f"{kind} {rest.split('.')[-1]}", seconds))
+    for label, seconds in test_seconds.items():
+        if test_counts[label]:
+            stages.append((f"{test_counts[label]} {label}", seconds))
+    return stages
+
+
+def _started_at(result: dict) -> str:
+    starts = [t["started_at"] for t in result.get("timing", []) if t.get("started_at")]
+    return min(starts) if starts else ""
+
+
+def machine_description() -> dict[str, str]:
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total_kib = int(meminfo.read_text().split()[1])
+        memory = f"{total_kib / 1024**2:.0f} GB"
+    return {
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "python": platform.python_version(),
+    }
+
+
+def gigabytes(n_bytes: int) -> str:
+    return f"{n_bytes / 1024**3:.2f} GB"

@@ -1,0 +1,139 @@
+"""The exploratory figures: the customers' columns before any segment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from figure_style import (
+    AXIS_LABELS,
+    GENDER_COLOURS,
+    NEUTRAL_COLOUR,
+    NUMERIC_COLUMNS,
+    PLAIN_NAMES,
+    bin_edges,
+    gender_groups,
+    new_figure,
+    signed,
+)
+from mart_data import Marts
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+
+def plot_distributions_by_gender(marts: Marts) -> Figure:
+    customers = marts.customers
+    figure, body = new_figure(
+        16,
+        6,
+        "Age, income and spending score by gender",
+        f"{len(customers)} segmented customers; bars side by side per bin",
+    )
+    groups = gender_groups(customers)
+    for ax, column in zip(body.subplots(1, 3), NUMERIC_COLUMNS, strict=True):
+        values = customers[column].dropna()
+        ax.set_xlabel(AXIS_LABELS[column])
+        ax.set_ylabel("Customers")
+        ax.set_title(PLAIN_NAMES[column].capitalize())
+        if values.empty:
+            ax.text(0.5, 0.5, "no values", ha="center", transform=ax.transAxes)
+            continue
+        present = [(name, group[column].dropna()) for name, group in groups]
+        present = [(name, group) for name, group in present if not group.empty]
+        ax.hist(
+            [group for _, group in present],
+            bins=bin_edges(values),
+            color=[GENDER_COLOURS[name] for name, _ in present],
+            label=[
+                f"{name} (n = {len(group)}, median {group.median():.0f})"
+                for name, group in present
+            ],
+            edgecolor="white",
+            linewidth=0.6,
+        )
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
+        ax.legend(loc="upper right", fontsize=11)
+    return figure
+
+
+def correlations(customers: pd.DataFrame) -> pd.DataFrame:
+    """Pearson correlations of the numeric columns (pairwise complete)."""
+    return customers[NUMERIC_COLUMNS].astype("float64").corr(method="pearson")
+
+
+def plot_correlation_matrix(marts: Marts) -> Figure:
+    matrix = correlations(marts.customers)
+    figure, body = new_figure(
+        10,
+        7.5,
+        "Correlation of the numeric columns",
+        "+1: rise together, −1: one rises as the other falls, 0: unrelated",
+    )
+    ax = body.subplots()
+    image = ax.imshow(matrix.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
+    labels = [AXIS_LABELS[column] for column in NUMERIC_COLUMNS]
+    ax.set_xticks(range(len(labels)), labels=labels)
+    ax.set_yticks(range(len(labels)), labels=labels)
+    ax.grid(False)
+    ax.spines[:].set_visible(False)
+    for (row, column), value in np.ndenumerate(matrix.to_numpy()):
+        ax.text(
+            column,
+            row,
+            "n/a" if np.isnan(value) else signed(value, 2),
+            ha="center",
+            va="center",
+            fontsize=17,
+            fontweight="bold",
+            color="white" if abs(value) > 0.6 else "black",
+        )
+    body.colorbar(image, ax=ax, label="Pearson correlation r", shrink=0.85)
+    return figure
+
+
+def plot_pairwise_scatter(marts: Marts) -> Figure:
+    """A corner plot: each pair once below the diagonal, distributions on it."""
+    customers = marts.customers
+    n = len(NUMERIC_COLUMNS)
+    figure, body = new_figure(
+        13,
+        11,
+        "Age, income and spending score against each other",
+        "Each dot is a customer; each pair is shown once, distributions on the"
+        " diagonal",
+    )
+    grid = body.subplots(n, n, sharex="col")
+    groups = gender_groups(customers)
+    for row, column in np.ndindex(n, n):
+        ax = grid[row, column]
+        x, y = NUMERIC_COLUMNS[column], NUMERIC_COLUMNS[row]
+        if column > row:
+            ax.set_axis_off()
+            continue
+        if row == column:
+            values = customers[x].dropna()
+            if not values.empty:
+                ax.hist(values, bins=bin_edges(values), color=NEUTRAL_COLOUR)
+            ax.set_title(
+                f"{PLAIN_NAMES[x].capitalize()}: customers per bin", fontsize=13
+            )
+            ax.set_ylabel("Customers" if column == 0 else "")
+        else:
+            for name, group in groups:
+                ax.scatter(
+                    group[x],
+                    group[y],
+                    s=20,
+                    alpha=0.8,
+                    color=GENDER_COLOURS[name],
+                    edgecolors="none",
+                    label=name,
+                )
+            ax.set_ylabel(AXIS_LABELS[y] if column == 0 else "")
+        ax.set_xlabel(AXIS_LABELS[x] if row == n - 1 else "")
+        ax.tick_params(labelbottom=True)
+    handles, labels = grid[n - 1, 0].get_legend_handles_labels()
+    grid[0, n - 1].legend(
+        handles, labels, loc="upper right", title="Gender", markerscale=2.5
+    )
+    return figure
