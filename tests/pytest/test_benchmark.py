@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from segmentation.benchmark import (
     NIGHTLY_BUILD_OPTIONS,
@@ -20,7 +19,6 @@ from segmentation.benchmark import (
     Measured,
     Quality,
     markdown_report,
-    run_benchmark,
     stage_times,
 )
 
@@ -103,14 +101,6 @@ def test_markdown_report_compares_both_runs_with_the_notebook():
         "| model int_k_evaluation | 3.00 | 3.50 |",
         "| 2 unit tests | not run | 0.25 |",
     ]
-
-
-@pytest.fixture(scope="module")
-def small_benchmark(tmp_path_factory) -> tuple[BenchmarkResult, Path]:
-    # 60k rows: above the 20k model-selection sample, so k is chosen on a
-    # sample and the final centroids are refined on all rows, as at 1M.
-    out_dir = tmp_path_factory.mktemp("bench")
-    return run_benchmark(60_000, seed=42, out_dir=out_dir), out_dir / "n60000"
 
 
 def dbt_runs(result: BenchmarkResult) -> dict[str, DbtRun]:

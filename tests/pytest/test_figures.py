@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR, THREE_FEATURES
 from mart_data import PROJECT_DIR as SCRIPT_PROJECT_DIR
 from mart_data import database_path, load_marts
 from matplotlib.collections import PathCollection
@@ -25,7 +25,6 @@ from segment_figures import (
 )
 
 SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"
-THREE_FEATURES = ["age", "annual_income_k", "spending_score"]
 COMMON_FIGURES = [
     "01_eda_distributions_by_gender.png",
     "02_eda_correlation_matrix.png",
@@ -77,18 +76,6 @@ def distinct_colours(collections) -> set[tuple[float, ...]]:
 @pytest.fixture(scope="module")
 def bundled_marts(bundled_build):
     return load_marts(bundled_build.database)
-
-
-@pytest.fixture(scope="module")
-def three_feature_build(tmp_path_factory):
-    database = tmp_path_factory.mktemp("k3") / "warehouse.duckdb"
-    result = run_dbt(
-        database,
-        "build",
-        vars={"n_clusters": 3, "segmentation_features": THREE_FEATURES},
-    )
-    assert result.returncode == 0, result.output
-    return result
 
 
 def test_bundled_data_gives_every_figure_and_the_page(bundled_build, tmp_path):
