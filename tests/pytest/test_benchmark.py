@@ -147,6 +147,15 @@ def test_small_benchmark_writes_and_measures_every_run(small_benchmark):
     result, run_dir = small_benchmark
     report = (run_dir / "benchmark.md").read_text()
     assert report == markdown_report(result)
+    # Known without the report's code: every one of the 60,000 customers,
+    # in both runs.
+    lines = report.splitlines()
+    assert lines[0] == "## 60,000 customers (seed 42)"
+    for run in ("nightly", "first run"):
+        assert (
+            f"Customers ({run}): 60,000 in the file, 60,000 rows in"
+            " marts.customer_segments, 60,000 distinct, 0 unassigned."
+        ) in lines
     assert (
         "| k | 5 (best silhouette) | 5 (best silhouette)"
         " | 5 (read off the elbow plot) |"

@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 from concurrent.futures import Future
 
+import pandas as pd
 import pytest
-from conftest import DbtResult, passed, start_dbt
+from conftest import PROJECT_DIR, DbtResult, passed, start_dbt
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import StandardScaler
 
+SEED_CSV = PROJECT_DIR / "seeds" / "mall_customers.csv"
+SEED_COLUMNS = ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
 K_RANGE_VARS = {"k_min": 3, "k_max": 4, "segmentation_features": "spending_score,age"}
 
 
@@ -77,20 +83,29 @@ def test_forced_k_with_three_features(three_feature_build):
         "select feature, count(*) from marts.segment_centroids"
         " group by feature order by feature"
     ) == [("age", 3), ("annual_income_k", 3), ("spending_score", 3)]
-    names = [
-        name
-        for (name,) in result.query(
-            "select segment_name from marts.segment_profiles order by segment_id"
-        )
+    # Plain scikit-learn (population z-scores, KMeans(3, n_init=10,
+    # random_state=42)) puts 68, 41 and 91 customers round centroids at
+    # z (age, income, score) of about (-0.93, -0.68, 0.13), (-0.43, 1.02,
+    # 1.16) and (0.89, 0.05, -0.62): in segment order, by age first. At the
+    # ±0.5 bands those are the names, age first.
+    assert result.query(
+        "select segment_name, customer_count from marts.segment_profiles"
+        " order by segment_id"
+    ) == [
+        ("Younger · Low income · Average spending", 68),
+        ("Middle-aged · High income · High spending", 41),
+        ("Older · Average income · Low spending", 91),
     ]
-    assert len(set(names)) == 3
-    # Three features give three words per name, age first.
-    assert all(len(name.split(" · ")) == 3 for name in names)
-    assert all(
-        name.split(" · ")[0] in {"Younger", "Middle-aged", "Older"}
-        or name.split(" · ")[0] in {"Youngest", "Oldest"}
-        for name in names
+    data = pd.read_csv(SEED_CSV)
+    plain = KMeans(n_clusters=3, n_init=10, random_state=42).fit(
+        StandardScaler().fit_transform(data[SEED_COLUMNS])
     )
+    ours = dict(
+        result.query("select customer_id, segment_id from marts.customer_segments")
+    )
+    assert adjusted_rand_score(
+        plain.labels_, [ours[i] for i in data["CustomerID"]]
+    ) == pytest.approx(1.0)
 
 
 def test_k_range_and_comma_separated_features(runs):
