@@ -1,4 +1,11 @@
-"""Shared fixtures: run `dbt build` into a throw-away DuckDB file."""
+"""Shared fixtures: run `dbt build` into a throw-away DuckDB file.
+
+Most of a dbt run is fixed cost on one core (starting Python, parsing the
+project), so dbt runs go two at a time, one per core: each distinct warehouse
+that several tests read is built once per session, started as the session
+starts, and a test module starts all of its own runs together (``start_dbt``)
+and then checks each.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,16 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from benchmarks.customers_benchmark import run_benchmark
+from benchmarks.customers_report import BenchmarkResult
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -90,6 +102,23 @@ def run_dbt(
     return DbtResult(done.returncode, done.stdout + done.stderr, database)
 
 
+# Runs dbt in the background, one run per core of the 2-core machine the
+# suite is timed on; more would only share the same cores.
+_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dbt")
+
+
+def start_dbt(database: Path, *args: str, **kwargs) -> Future[DbtResult]:
+    """``run_dbt`` in the background; the future's ``result()`` waits for it."""
+    return _BACKGROUND.submit(run_dbt, database, *args, **kwargs)
+
+
+def passed(run: Future[DbtResult]) -> DbtResult:
+    """The result of a background run that must succeed."""
+    result = run.result()
+    assert result.returncode == 0, result.output
+    return result
+
+
 def copy_warehouse(build: DbtResult, folder: Path) -> Path:
     """A copy of ``build``'s database in ``folder``, under the same file name
     (so the same DuckDB catalog name), for a test that changes it."""
@@ -97,13 +126,81 @@ def copy_warehouse(build: DbtResult, folder: Path) -> Path:
     return Path(shutil.copy(build.database, folder / build.database.name))
 
 
+THREE_FEATURES = ["age", "annual_income_k", "spending_score"]
+
+
+def _build(folder: Path, vars: dict | None = None) -> DbtResult:
+    return run_dbt(folder / "warehouse.duckdb", "build", vars=vars)
+
+
+def _docs(folder: Path, bundled: Future[DbtResult]) -> tuple[DbtResult, Path]:
+    # On a copy: dbt opens its database for writing, which would lock out
+    # the tests reading the bundled build meanwhile.
+    database = copy_warehouse(passed(bundled), folder / "warehouse")
+    result = run_dbt(database, "docs", "generate", "--static", work_dir=folder)
+    return result, folder / "target"
+
+
+def _small_benchmark(folder: Path) -> tuple[BenchmarkResult, Path]:
+    # 60k rows: above the 20k model-selection sample, so k is chosen on a
+    # sample and the final centroids are refined on all rows, as at 1M.
+    return run_benchmark(60_000, seed=42, out_dir=folder), folder / "n60000"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_runs(request, tmp_path_factory) -> dict[str, Future]:
+    """Starts, as the session starts, each shared run that a collected test
+    reads (by fixture name); at the end, drops runs no test waited for."""
+    wanted = set().union(*(item.fixturenames for item in request.session.items))
+    if "docs_target" in wanted:
+        wanted.add("bundled_build")
+    runs: dict[str, Future] = {}
+
+    def start(name: str, function: Callable, *args) -> None:
+        if name in wanted:
+            folder = tmp_path_factory.mktemp(name)
+            runs[name] = _BACKGROUND.submit(function, folder, *args)
+
+    # In the order the tests first need them. The docs wait for the bundled
+    # build, which is started first, so it is running by then.
+    start("bundled_build", _build)
+    start("docs_target", _docs, runs.get("bundled_build"))
+    start("small_benchmark", _small_benchmark)
+    start(
+        "three_feature_build",
+        _build,
+        {"n_clusters": 3, "segmentation_features": THREE_FEATURES},
+    )
+    yield runs
+    _BACKGROUND.shutdown(cancel_futures=True)
+
+
 @pytest.fixture(scope="session")
-def bundled_build(tmp_path_factory) -> DbtResult:
-    """One `dbt build` of the bundled data, shared by read-only tests."""
-    database = tmp_path_factory.mktemp("bundled") / "warehouse.duckdb"
-    result = run_dbt(database, "build")
+def bundled_build(shared_runs) -> DbtResult:
+    """One `dbt build` of the bundled data, shared by read-only tests; its
+    Parquet exports are in ``exports`` beside the database."""
+    return passed(shared_runs["bundled_build"])
+
+
+@pytest.fixture(scope="session")
+def three_feature_build(shared_runs) -> DbtResult:
+    """One `dbt build` with k forced to 3 on all three features."""
+    return passed(shared_runs["three_feature_build"])
+
+
+@pytest.fixture(scope="session")
+def docs_target(shared_runs) -> Path:
+    """The target folder of `dbt docs generate --static` on the bundled
+    build: the static site, and every node compiled, analyses included."""
+    result, target = shared_runs["docs_target"].result()
     assert result.returncode == 0, result.output
-    return result
+    return target
+
+
+@pytest.fixture(scope="session")
+def small_benchmark(shared_runs) -> tuple[BenchmarkResult, Path]:
+    """`run_benchmark` on 60,000 customers: the result and its run folder."""
+    return shared_runs["small_benchmark"].result()
 
 
 @pytest.fixture

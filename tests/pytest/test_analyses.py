@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, run_dbt
+from conftest import PROJECT_DIR
 
 SEED_CSV = PROJECT_DIR / "seeds" / "mall_customers.csv"
 COLUMNS = {
@@ -30,18 +30,10 @@ def raw() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def run_analysis(bundled_build, tmp_path_factory):
-    """Compile the analyses once; return a function running one by name."""
-    work_dir = tmp_path_factory.mktemp("analyses")
-    result = run_dbt(
-        bundled_build.database,
-        "compile",
-        "--select",
-        "resource_type:analysis",
-        work_dir=work_dir,
-    )
-    assert result.returncode == 0, result.output
-    compiled = work_dir / "target" / "compiled" / "mall_segmentation" / "analyses"
+def run_analysis(bundled_build, docs_target):
+    """The analyses as `dbt docs generate` compiled them on the bundled build;
+    return a function running one by name."""
+    compiled = docs_target / "compiled" / "mall_segmentation" / "analyses"
     assert sorted(path.stem for path in compiled.glob("*.sql")) == ANALYSES
 
     def run(name: str) -> pd.DataFrame:

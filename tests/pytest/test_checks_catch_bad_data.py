@@ -8,11 +8,12 @@ damages a copy of a built warehouse and expects the check to object.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DbtResult, copy_warehouse, run_dbt
+from conftest import DbtResult, copy_warehouse, start_dbt
 
 ACCOUNTED_CHECK = Path(
     "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"
@@ -83,47 +84,57 @@ def test_every_input_row_check_lists_what_is_wrong(
     assert sorted(found, key=str) == sorted(failures, key=str)
 
 
-@pytest.mark.parametrize(
-    ("bad_edit", "error"),
-    [
-        pytest.param(
-            "update raw.segment_playbook set income_level = 'hi'"
-            " where playbook_rule_id = 2",
-            'CHECK constraint failed on table "stg_segment_playbook__dbt_tmp"'
-            " with"
-            " expression CHECK((income_level IN ('low', 'average', 'high',"
-            " 'any')))",
-            id="unknown-level",
-        ),
-        pytest.param(
-            "update raw.segment_playbook set playbook_rule_id = 1"
-            " where playbook_rule_id = 2",
-            'PRIMARY KEY or UNIQUE constraint violation: duplicate key "1"',
-            id="repeated-rule-id",
-        ),
-        pytest.param(
-            "update raw.segment_playbook set age_level = 'any',"
-            " income_level = 'any', spending_level = 'any'"
-            " where playbook_rule_id = 2",
-            'PRIMARY KEY or UNIQUE constraint violation: duplicate key "any, any, any"',
-            id="repeated-pattern",
-        ),
-        pytest.param(
-            "update raw.segment_playbook set recommended_action = null"
-            " where playbook_rule_id = 2",
-            "NOT NULL constraint failed:"
-            " stg_segment_playbook__dbt_tmp.recommended_action",
-            id="missing-action",
-        ),
-    ],
-)
-def test_a_bad_playbook_edit_stops_the_build(bundled_build, tmp_path, bad_edit, error):
-    copy = damaged_copy(bundled_build, tmp_path, bad_edit)
-    result = run_dbt(copy, "run", "--select", "stg_segment_playbook")
+# (bad playbook edit, DuckDB's error)
+BAD_PLAYBOOK_EDITS = [
+    pytest.param(
+        "update raw.segment_playbook set income_level = 'hi'"
+        " where playbook_rule_id = 2",
+        'CHECK constraint failed on table "stg_segment_playbook__dbt_tmp"'
+        " with"
+        " expression CHECK((income_level IN ('low', 'average', 'high',"
+        " 'any')))",
+        id="unknown-level",
+    ),
+    pytest.param(
+        "update raw.segment_playbook set playbook_rule_id = 1"
+        " where playbook_rule_id = 2",
+        'PRIMARY KEY or UNIQUE constraint violation: duplicate key "1"',
+        id="repeated-rule-id",
+    ),
+    pytest.param(
+        "update raw.segment_playbook set age_level = 'any',"
+        " income_level = 'any', spending_level = 'any'"
+        " where playbook_rule_id = 2",
+        'PRIMARY KEY or UNIQUE constraint violation: duplicate key "any, any, any"',
+        id="repeated-pattern",
+    ),
+    pytest.param(
+        "update raw.segment_playbook set recommended_action = null"
+        " where playbook_rule_id = 2",
+        "NOT NULL constraint failed: stg_segment_playbook__dbt_tmp.recommended_action",
+        id="missing-action",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def playbook_runs(bundled_build, tmp_path_factory) -> dict[str, Future[DbtResult]]:
+    """`dbt run` of the playbook on a copy with each bad edit, all started
+    together; keyed by the edit."""
+    runs = {}
+    for case in BAD_PLAYBOOK_EDITS:
+        bad_edit = case.values[0]
+        folder = tmp_path_factory.mktemp("playbook")
+        copy = damaged_copy(bundled_build, folder, bad_edit)
+        runs[bad_edit] = start_dbt(copy, "run", "--select", "stg_segment_playbook")
+    return runs
+
+
+@pytest.mark.parametrize(("bad_edit", "error"), BAD_PLAYBOOK_EDITS)
+def test_a_bad_playbook_edit_stops_the_build(playbook_runs, bad_edit, error):
+    result = playbook_runs[bad_edit].result()
     assert result.returncode == 1, result.output
     assert "Runtime Error in model stg_segment_playbook" in result.output
     assert error in result.output
     # The previous, valid playbook is still there.
-    assert DbtResult(0, "", copy).query(
-        "select count(*) from staging.stg_segment_playbook"
-    ) == [(21,)]
+    assert result.query("select count(*) from staging.stg_segment_playbook") == [(21,)]

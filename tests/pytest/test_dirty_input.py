@@ -4,23 +4,56 @@ its reason, exactly."""
 from __future__ import annotations
 
 import csv
+from concurrent.futures import Future
+from pathlib import Path
 
 import duckdb
-from conftest import FIXTURES, run_dbt
+import pytest
+from conftest import FIXTURES, SHARED_DATA, DbtResult, passed, start_dbt
 
 # Small fixtures: score k = 2..3 only, to keep each build quick.
 SMALL_K = {"k_min": 2, "k_max": 3}
+DIRTY_FILE = SHARED_DATA / "Mall_Customers_dirty.csv"
 
 
-def build_on(tmp_path, fixture, **extra_vars):
-    path = fixture if not isinstance(fixture, str) else FIXTURES / fixture
-    result = run_dbt(
-        tmp_path / "warehouse.duckdb",
-        "build",
-        vars={"raw_customers_path": str(path), **SMALL_K, **extra_vars},
-    )
-    assert result.returncode == 0, result.output
-    return result
+def parquet_copy(source: Path, parquet: Path) -> Path:
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * from read_csv('{source}', all_varchar = true))"
+            f" to '{parquet}' (format parquet)"
+        )
+    return parquet
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, Future[DbtResult]]:
+    """A build on each input of this module, all started as it starts, in
+    the order the tests read them; keyed by input name."""
+    parquet = tmp_path_factory.mktemp("parquet") / "missing_values.parquet"
+    inputs = {
+        "missing_values": (FIXTURES / "missing_values.csv", {}),
+        "gender_spellings": (FIXTURES / "gender_spellings.csv", {}),
+        "invalid_values": (FIXTURES / "invalid_values.csv", {}),
+        "range_edges": (FIXTURES / "range_edges.csv", {}),
+        "missing_feature": (
+            FIXTURES / "missing_feature.csv",
+            {"segmentation_features": ["age", "spending_score"]},
+        ),
+        "exact_duplicates": (FIXTURES / "exact_duplicates.csv", {}),
+        "conflicting_duplicates": (FIXTURES / "conflicting_duplicates.csv", {}),
+        "format_variants": (FIXTURES / "format_variants.csv", {}),
+        "parquet": (parquet_copy(FIXTURES / "missing_values.csv", parquet), {}),
+    }
+    if DIRTY_FILE.is_file():
+        inputs["dirty"] = (DIRTY_FILE, {"k_min": 2, "k_max": 10})
+    return {
+        name: start_dbt(
+            tmp_path_factory.mktemp("dirty") / "warehouse.duckdb",
+            "build",
+            vars={"raw_customers_path": str(path), **SMALL_K, **extra_vars},
+        )
+        for name, (path, extra_vars) in inputs.items()
+    }
 
 
 def segmented(result) -> dict[int, tuple]:
@@ -43,8 +76,8 @@ def rejected(result) -> dict[int, str]:
     )
 
 
-def test_missing_markers(tmp_path):
-    result = build_on(tmp_path, "missing_values.csv")
+def test_missing_markers(builds):
+    result = passed(builds["missing_values"])
     customers = segmented(result)
     assert sorted(customers) == [1, 2, 3, 4, 5, 6, 7, 8, 13]
     # Missing age or gender does not stop segmentation with default features.
@@ -63,8 +96,8 @@ def test_missing_markers(tmp_path):
     }
 
 
-def test_gender_spellings(tmp_path):
-    result = build_on(tmp_path, "gender_spellings.csv")
+def test_gender_spellings(builds):
+    result = passed(builds["gender_spellings"])
     genders = {cid: row[1] for cid, row in segmented(result).items()}
     assert {cid: genders[cid] for cid in range(5, 12)} == {
         5: "Male",
@@ -82,8 +115,8 @@ def test_gender_spellings(tmp_path):
     ) == [("Gender 'X' is not a recognised spelling of Female or Male",)]
 
 
-def test_invalid_values_reject_the_row(tmp_path):
-    result = build_on(tmp_path, "invalid_values.csv")
+def test_invalid_values_reject_the_row(builds):
+    result = passed(builds["invalid_values"])
     assert sorted(segmented(result)) == [1, 2, 3, 4]
     assert rejected(result) == {
         5: "invalid_customer_id",
@@ -108,8 +141,8 @@ def test_invalid_values_reject_the_row(tmp_path):
     ) == [("11", "121", "Age '121' is not a whole number from 0 to 120")]
 
 
-def test_range_edges_are_valid(tmp_path):
-    result = build_on(tmp_path, "range_edges.csv")
+def test_range_edges_are_valid(builds):
+    result = passed(builds["range_edges"])
     customers = segmented(result)
     assert rejected(result) == {}
     assert customers[5] == (5, "Male", 0, 0.0, 1)
@@ -118,12 +151,9 @@ def test_range_edges_are_valid(tmp_path):
     assert customers[8] == (8, "Female", 25, 100.0, 20)
 
 
-def test_missing_value_of_a_clustering_feature(tmp_path):
-    result = build_on(
-        tmp_path,
-        "missing_feature.csv",
-        segmentation_features=["age", "spending_score"],
-    )
+def test_missing_value_of_a_clustering_feature(builds):
+    # Built with segmentation_features age and spending_score.
+    result = passed(builds["missing_feature"])
     customers = segmented(result)
     assert sorted(customers) == [1, 2, 3, 4, 7]
     # Income is not a feature here, so a missing income is kept as NULL.
@@ -131,8 +161,8 @@ def test_missing_value_of_a_clustering_feature(tmp_path):
     assert rejected(result) == {5: "missing_age", 6: "missing_age"}
 
 
-def test_exact_duplicates_collapse_to_one_customer(tmp_path):
-    result = build_on(tmp_path, "exact_duplicates.csv")
+def test_exact_duplicates_collapse_to_one_customer(builds):
+    result = passed(builds["exact_duplicates"])
     assert sorted(segmented(result)) == [1, 2, 3, 4, 5, 6]
     assert segmented(result)[5][0] == 5
     assert result.query(
@@ -144,8 +174,8 @@ def test_exact_duplicates_collapse_to_one_customer(tmp_path):
     ]
 
 
-def test_conflicting_duplicates_are_all_rejected(tmp_path):
-    result = build_on(tmp_path, "conflicting_duplicates.csv")
+def test_conflicting_duplicates_are_all_rejected(builds):
+    result = passed(builds["conflicting_duplicates"])
     # Id 6's two rows are the same after cleaning ("F" / "31.0"): one kept.
     assert sorted(segmented(result)) == [1, 2, 3, 4, 6]
     assert rejected(result) == {
@@ -161,11 +191,11 @@ def test_conflicting_duplicates_are_all_rejected(tmp_path):
     ) == [("CustomerID 5 appears in 2 rows with 2 different sets of values",)]
 
 
-def test_bom_crlf_whitespace_quotes_and_padded_ids(tmp_path):
+def test_bom_crlf_whitespace_quotes_and_padded_ids(builds):
     raw = (FIXTURES / "format_variants.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in raw
-    result = build_on(tmp_path, "format_variants.csv")
+    result = passed(builds["format_variants"])
     assert rejected(result) == {}
     assert segmented(result) == {
         1: (1, "Male", 19, 15.0, 39),
@@ -175,20 +205,15 @@ def test_bom_crlf_whitespace_quotes_and_padded_ids(tmp_path):
     }
 
 
-def test_parquet_input_is_cleaned_like_csv(tmp_path):
-    parquet = tmp_path / "customers.parquet"
-    with duckdb.connect() as con:
-        con.execute(
-            f"copy (select * from read_csv('{FIXTURES / 'missing_values.csv'}',"
-            f" all_varchar = true)) to '{parquet}' (format parquet)"
-        )
-    result = build_on(tmp_path, parquet)
+def test_parquet_input_is_cleaned_like_csv(builds):
+    # missing_values.csv, as Parquet with every column text.
+    result = passed(builds["parquet"])
     assert sorted(segmented(result)) == [1, 2, 3, 4, 5, 6, 7, 8, 13]
     assert sorted(rejected(result)) == [9, 10, 11, 12, 14, 15]
 
 
-def test_run_summary_counts_rows_by_reason(tmp_path):
-    result = build_on(tmp_path, "conflicting_duplicates.csv")
+def test_run_summary_counts_rows_by_reason(builds):
+    result = passed(builds["conflicting_duplicates"])
     assert result.query(
         "select input_rows, segmented_rows, rejected_rows,"
         " rejected_conflicting_duplicate, rejected_exact_duplicate,"
@@ -196,12 +221,12 @@ def test_run_summary_counts_rows_by_reason(tmp_path):
     ) == [(10, 5, 5, 4, 1, 0)]
 
 
-def test_the_public_dirty_file_reconciles(tmp_path, shared_data):
-    dirty = shared_data / "Mall_Customers_dirty.csv"
-    with dirty.open(newline="") as handle:
+def test_the_public_dirty_file_reconciles(builds, shared_data):
+    with DIRTY_FILE.open(newline="") as handle:
         rows = list(csv.reader(handle))[1:]
     assert len(rows) == 812
-    result = build_on(tmp_path, dirty, k_min=2, k_max=10)
+    # Built with k = 2..10, as on the bundled data.
+    result = passed(builds["dirty"])
     assert result.query(
         "select input_rows, segmented_rows, rejected_rows,"
         " rejected_missing_annual_income_k, rejected_missing_spending_score,"

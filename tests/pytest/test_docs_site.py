@@ -9,7 +9,7 @@ from collections import deque
 from pathlib import Path
 
 import pytest
-from conftest import MARTS, PROJECT_DIR, run_dbt
+from conftest import MARTS, PROJECT_DIR
 from mart_data import MART_ORDER
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,23 +34,12 @@ def is_unfilled_template_url(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def docs_site(bundled_build, tmp_path_factory) -> Path:
-    """`dbt docs generate --static` into a target folder of its own."""
-    work_dir = tmp_path_factory.mktemp("docs")
-    result = run_dbt(
-        bundled_build.database, "docs", "generate", "--static", work_dir=work_dir
-    )
-    assert result.returncode == 0, result.output
-    return work_dir / "target"
+def manifest(docs_target) -> dict:
+    return json.loads((docs_target / "manifest.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def manifest(docs_site) -> dict:
-    return json.loads((docs_site / "manifest.json").read_text())
-
-
-def test_every_model_seed_and_column_is_described(docs_site, manifest):
-    catalog = json.loads((docs_site / "catalog.json").read_text())
+def test_every_model_seed_and_column_is_described(docs_target, manifest):
+    catalog = json.loads((docs_target / "catalog.json").read_text())
     nodes = {
         unique_id: node
         for unique_id, node in manifest["nodes"].items()
@@ -147,7 +136,7 @@ def _spaced(text: str) -> re.Pattern:
     return re.compile(r"^\s*" + r"\s*".join(map(re.escape, text)) + r"\s*$")
 
 
-def test_static_docs_site_in_headless_chromium(docs_site, manifest):
+def test_static_docs_site_in_headless_chromium(docs_target, manifest):
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
@@ -155,7 +144,7 @@ def test_static_docs_site_in_headless_chromium(docs_site, manifest):
         )
     from playwright.sync_api import sync_playwright
 
-    site = docs_site / "static_index.html"
+    site = docs_target / "static_index.html"
     marts_in_project = {
         unique_id
         for unique_id, node in manifest["nodes"].items()

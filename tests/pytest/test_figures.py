@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, run_dbt
-from figure_style import SEGMENT_PALETTE, segment_colour
+from conftest import PROJECT_DIR, THREE_FEATURES
+from figure_style import segment_colour
 from mart_data import PROJECT_DIR as SCRIPT_PROJECT_DIR
 from mart_data import database_path, load_marts
 from matplotlib.collections import PathCollection
@@ -24,7 +24,6 @@ from segment_figures import (
 )
 
 SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"
-THREE_FEATURES = ["age", "annual_income_k", "spending_score"]
 COMMON_FIGURES = [
     "01_eda_distributions_by_gender.png",
     "02_eda_correlation_matrix.png",
@@ -76,18 +75,6 @@ def distinct_colours(collections) -> set[tuple[float, ...]]:
 @pytest.fixture(scope="module")
 def bundled_marts(bundled_build):
     return load_marts(bundled_build.database)
-
-
-@pytest.fixture(scope="module")
-def three_feature_build(tmp_path_factory):
-    database = tmp_path_factory.mktemp("k3") / "warehouse.duckdb"
-    result = run_dbt(
-        database,
-        "build",
-        vars={"n_clusters": 3, "segmentation_features": THREE_FEATURES},
-    )
-    assert result.returncode == 0, result.output
-    return result
 
 
 def test_bundled_data_gives_every_figure_and_the_page(bundled_build, tmp_path):
@@ -183,7 +170,8 @@ def test_a_segment_keeps_its_colour_across_figures(bundled_marts):
         colour = tuple(round(c, 6) for c in bar.get_facecolor()[:3])
         assert {colour} == distinct_colours([scatter[segment_id]])
         assert colour == tuple(round(c, 6) for c in to_rgb(segment_colour(segment_id)))
-    assert len(set(SEGMENT_PALETTE)) == 20
+    # Up to 20 segments (n_clusters' maximum), each its own colour.
+    assert len({segment_colour(segment_id) for segment_id in range(1, 21)}) == 20
 
 
 def test_missing_database_says_to_run_make_build(tmp_path):

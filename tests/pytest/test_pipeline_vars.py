@@ -2,19 +2,77 @@
 
 from __future__ import annotations
 
+import json
+from concurrent.futures import Future
+
+import pandas as pd
 import pytest
-from conftest import run_dbt
+from conftest import PROJECT_DIR, DbtResult, passed, start_dbt
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import StandardScaler
 
-THREE_FEATURES = ["age", "annual_income_k", "spending_score"]
+SEED_CSV = PROJECT_DIR / "seeds" / "mall_customers.csv"
+SEED_COLUMNS = ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
+K_RANGE_VARS = {"k_min": 3, "k_max": 4, "segmentation_features": "spending_score,age"}
 
 
-def test_forced_k_with_three_features(tmp_path):
-    result = run_dbt(
-        tmp_path / "warehouse.duckdb",
-        "build",
-        vars={"n_clusters": 3, "segmentation_features": THREE_FEATURES},
-    )
-    assert result.returncode == 0, result.output
+# (vars, the message that refuses them)
+INVALID_VARS = [
+    (
+        {"n_clusters": 1},
+        "Invalid var 'n_clusters': 1. Allowed values: null (choose k by"
+        " silhouette) or an integer from 2 to 20.",
+    ),
+    (
+        {"n_clusters": "five"},
+        "Invalid var 'n_clusters': \"five\". Allowed values: null (choose k"
+        " by silhouette) or an integer from 2 to 20.",
+    ),
+    (
+        {"k_min": 6, "k_max": 4},
+        "Invalid var 'k_max': 4. Allowed values: an integer from k_min (6) to 20.",
+    ),
+    (
+        {"k_min": 1},
+        "Invalid var 'k_min': 1. Allowed values: an integer from 2 to 20.",
+    ),
+    (
+        {"segmentation_features": ["age", "height"]},
+        'Invalid var \'segmentation_features\': ["age", "height"]. Allowed'
+        " values: a non-empty list chosen from age, annual_income_k,"
+        " spending_score, each at most once.",
+    ),
+    (
+        {"segmentation_features": []},
+        "Invalid var 'segmentation_features': []. Allowed values: a non-empty"
+        " list chosen from age, annual_income_k, spending_score.",
+    ),
+    (
+        {"random_seed": -1},
+        "Invalid var 'random_seed': -1. Allowed values: an integer from 0 to"
+        " 4294967295.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Future[DbtResult]]:
+    """Every build of this module, all started as it starts: the k range,
+    and each refused vars by their JSON."""
+
+    def start(vars: dict) -> Future[DbtResult]:
+        database = tmp_path_factory.mktemp("vars") / "warehouse.duckdb"
+        return start_dbt(database, "build", vars=vars)
+
+    return {
+        "k range": start(K_RANGE_VARS),
+        **{json.dumps(vars): start(vars) for vars, _ in INVALID_VARS},
+    }
+
+
+def test_forced_k_with_three_features(three_feature_build):
+    result = three_feature_build
     assert result.query(
         "select k, selection_reason from marts.k_evaluation where is_selected"
     ) == [(3, "forced by n_clusters")]
@@ -25,76 +83,42 @@ def test_forced_k_with_three_features(tmp_path):
         "select feature, count(*) from marts.segment_centroids"
         " group by feature order by feature"
     ) == [("age", 3), ("annual_income_k", 3), ("spending_score", 3)]
-    names = [
-        name
-        for (name,) in result.query(
-            "select segment_name from marts.segment_profiles order by segment_id"
-        )
+    # Plain scikit-learn (population z-scores, KMeans(3, n_init=10,
+    # random_state=42)) puts 68, 41 and 91 customers round centroids at
+    # z (age, income, score) of about (-0.93, -0.68, 0.13), (-0.43, 1.02,
+    # 1.16) and (0.89, 0.05, -0.62): in segment order, by age first. At the
+    # ±0.5 bands those are the names, age first.
+    assert result.query(
+        "select segment_name, customer_count from marts.segment_profiles"
+        " order by segment_id"
+    ) == [
+        ("Younger · Low income · Average spending", 68),
+        ("Middle-aged · High income · High spending", 41),
+        ("Older · Average income · Low spending", 91),
     ]
-    assert len(set(names)) == 3
-    # Three features give three words per name, age first.
-    assert all(len(name.split(" · ")) == 3 for name in names)
-    assert all(
-        name.split(" · ")[0] in {"Younger", "Middle-aged", "Older"}
-        or name.split(" · ")[0] in {"Youngest", "Oldest"}
-        for name in names
+    data = pd.read_csv(SEED_CSV)
+    plain = KMeans(n_clusters=3, n_init=10, random_state=42).fit(
+        StandardScaler().fit_transform(data[SEED_COLUMNS])
     )
+    ours = dict(
+        result.query("select customer_id, segment_id from marts.customer_segments")
+    )
+    assert adjusted_rand_score(
+        plain.labels_, [ours[i] for i in data["CustomerID"]]
+    ) == pytest.approx(1.0)
 
 
-def test_k_range_and_comma_separated_features(tmp_path):
-    result = run_dbt(
-        tmp_path / "warehouse.duckdb",
-        "build",
-        vars={"k_min": 3, "k_max": 4, "segmentation_features": "spending_score,age"},
-    )
-    assert result.returncode == 0, result.output
+def test_k_range_and_comma_separated_features(runs):
+    result = passed(runs["k range"])
     assert result.query("select k from marts.k_evaluation order by k") == [(3,), (4,)]
     assert result.query(
         "select distinct feature from marts.segment_centroids order by feature"
     ) == [("age",), ("spending_score",)]
 
 
-@pytest.mark.parametrize(
-    ("vars", "message"),
-    [
-        (
-            {"n_clusters": 1},
-            "Invalid var 'n_clusters': 1. Allowed values: null (choose k by"
-            " silhouette) or an integer from 2 to 20.",
-        ),
-        (
-            {"n_clusters": "five"},
-            "Invalid var 'n_clusters': \"five\". Allowed values: null (choose k"
-            " by silhouette) or an integer from 2 to 20.",
-        ),
-        (
-            {"k_min": 6, "k_max": 4},
-            "Invalid var 'k_max': 4. Allowed values: an integer from k_min (6) to 20.",
-        ),
-        (
-            {"k_min": 1},
-            "Invalid var 'k_min': 1. Allowed values: an integer from 2 to 20.",
-        ),
-        (
-            {"segmentation_features": ["age", "height"]},
-            'Invalid var \'segmentation_features\': ["age", "height"]. Allowed'
-            " values: a non-empty list chosen from age, annual_income_k,"
-            " spending_score, each at most once.",
-        ),
-        (
-            {"segmentation_features": []},
-            "Invalid var 'segmentation_features': []. Allowed values: a non-empty"
-            " list chosen from age, annual_income_k, spending_score.",
-        ),
-        (
-            {"random_seed": -1},
-            "Invalid var 'random_seed': -1. Allowed values: an integer from 0 to"
-            " 4294967295.",
-        ),
-    ],
-)
-def test_invalid_vars_stop_the_build_before_any_model(tmp_path, vars, message):
-    result = run_dbt(tmp_path / "warehouse.duckdb", "build", vars=vars)
+@pytest.mark.parametrize(("vars", "message"), INVALID_VARS)
+def test_invalid_vars_stop_the_build_before_any_model(runs, vars, message):
+    result = runs[json.dumps(vars)].result()
     assert result.returncode != 0
     assert message in result.output
     assert "START sql" not in result.output

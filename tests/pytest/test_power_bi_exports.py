@@ -9,12 +9,14 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import MARTS, DbtResult, run_dbt
+from conftest import MARTS, DbtResult, run_dbt, start_dbt
 from lock_holder import holding_database
 
 from segmentation.exports import PBIDS_NAME, STAGING_MARKER
@@ -32,16 +34,10 @@ BUNDLED_ROW_COUNTS = {
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory) -> tuple[DbtResult, Path]:
-    work = tmp_path_factory.mktemp("exported")
-    folder = work / "power_bi"
-    result = run_dbt(
-        work / "warehouse.duckdb",
-        "build",
-        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
-    )
-    assert result.returncode == 0, result.output
-    return result, folder
+def exported(bundled_build) -> tuple[DbtResult, Path]:
+    """The bundled build and the folder it exported to (read only: tests
+    that build change a copy of it)."""
+    return bundled_build, bundled_build.database.parent / "exports"
 
 
 def marts_in_database(build: DbtResult) -> list[str]:
@@ -80,21 +76,62 @@ def copy_of_exports(exported, tmp_path: Path) -> Path:
     return Path(shutil.copytree(folder, tmp_path / "exports"))
 
 
-def build_exporting_to_a_copy(
+@dataclass
+class BuildOnACopy:
+    """A `dbt build` exporting to a copy of the exports, and that copy's
+    files before it started."""
+
+    run: Future[DbtResult]
+    folder: Path
+    before: dict[str, bytes]
+
+    def finished(self) -> tuple[DbtResult, bool]:
+        """The result, and whether every file in the copy came through byte
+        for byte."""
+        return self.run.result(), file_bytes(self.folder) == self.before
+
+
+def start_build_exporting_to_a_copy(
     exported, tmp_path: Path, *args: str, vars: dict | None = None
-) -> tuple[DbtResult, bool]:
-    """`dbt build` with a copy of the exports as its export folder: the
-    result, and whether every file in the copy came through byte for byte."""
+) -> BuildOnACopy:
     folder = copy_of_exports(exported, tmp_path)
     before = file_bytes(folder)
-    result = run_dbt(
+    run = start_dbt(
         tmp_path / "warehouse.duckdb",
         "build",
         *args,
         vars=vars,
         env={"SEGMENTATION_EXPORT_DIR": str(folder)},
     )
-    return result, file_bytes(folder) == before
+    return BuildOnACopy(run, folder, before)
+
+
+@pytest.fixture(scope="module")
+def builds_on_copies(exported, tmp_path_factory) -> dict[str, BuildOnACopy]:
+    """The builds that must leave the exports untouched, started together."""
+    failed = tmp_path_factory.mktemp("failed")
+    # Three customers cannot make five segments.
+    three_customers = failed / "three_customers.csv"
+    three_customers.write_text(
+        "CustomerID,Genre,Age,Annual Income (k$),Spending Score (1-100)\n"
+        "1,Male,19,15,39\n2,Male,21,15,81\n3,Female,20,16,6\n"
+    )
+    return {
+        "failed": start_build_exporting_to_a_copy(
+            exported,
+            failed,
+            vars={"raw_customers_path": str(three_customers), "n_clusters": 5},
+        ),
+        "no mart": start_build_exporting_to_a_copy(
+            exported,
+            tmp_path_factory.mktemp("no_mart"),
+            "--select",
+            "+stg_customers",
+            # Not the tests that also read the marts.
+            "--indirect-selection",
+            "cautious",
+        ),
+    }
 
 
 def test_every_mart_is_exported_and_nothing_else(exported):
@@ -159,18 +196,8 @@ def test_pbids_file_opens_the_export_folder(exported):
     assert Path(pbids["connections"][0]["details"]["address"]["path"]).is_absolute()
 
 
-def test_a_failed_build_leaves_the_exports_untouched(exported, tmp_path):
-    # Three customers cannot make five segments.
-    three_customers = tmp_path / "three_customers.csv"
-    three_customers.write_text(
-        "CustomerID,Genre,Age,Annual Income (k$),Spending Score (1-100)\n"
-        "1,Male,19,15,39\n2,Male,21,15,81\n3,Female,20,16,6\n"
-    )
-    result, unchanged = build_exporting_to_a_copy(
-        exported,
-        tmp_path,
-        vars={"raw_customers_path": str(three_customers), "n_clusters": 5},
-    )
+def test_a_failed_build_leaves_the_exports_untouched(builds_on_copies):
+    result, unchanged = builds_on_copies["failed"].finished()
     assert result.returncode == 1, result.output
     assert "Parquet exports left as they were: the build did not succeed" in (
         result.output
@@ -178,16 +205,10 @@ def test_a_failed_build_leaves_the_exports_untouched(exported, tmp_path):
     assert unchanged
 
 
-def test_a_build_that_selects_no_mart_leaves_the_exports_untouched(exported, tmp_path):
-    result, unchanged = build_exporting_to_a_copy(
-        exported,
-        tmp_path,
-        "--select",
-        "+stg_customers",
-        # Not the tests that also read the marts.
-        "--indirect-selection",
-        "cautious",
-    )
+def test_a_build_that_selects_no_mart_leaves_the_exports_untouched(
+    builds_on_copies,
+):
+    result, unchanged = builds_on_copies["no mart"].finished()
     assert result.returncode == 0, result.output
     assert "Parquet exports left as they were: this build selected no mart." in (
         result.output
