@@ -14,7 +14,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: build test lint pytest setup clean bench nightly
+.PHONY: build test lint pytest setup clean bench nightly powerbi
 
 # After the marts: the figures (python_plots/figures/index.html) and the
 # self-contained docs site (target/static_index.html).
@@ -34,6 +34,13 @@ pytest: $(INSTALLED)
 	$(BIN)/pytest
 
 setup: $(INSTALLED)
+
+# Rewrites the Power BI Project in powerbi/ from the marts' contracts (dbt's
+# manifest); run it after changing a mart, and commit the result. A test
+# fails while the committed files differ from what this writes.
+powerbi: $(INSTALLED)
+	$(BIN)/dbt parse --quiet
+	$(BIN)/python -m powerbi_project --manifest target/manifest.json
 
 # The browser test drives Debian's chromium: Playwright's own browser
 # download needs a network CI machines do not have, and they start bare.
