@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # Debian's chromium, for the docs browser test (see its rule below).
 CHROMIUM := /usr/bin/chromium
+# Microsoft's Power BI report validator, from the npm registry at the
+# version locked in powerbi/tools/package-lock.json.
+POWERBI_TOOLS := powerbi/tools/node_modules/.package-lock.json
 
 # dbt reads the committed profiles.yml from the project; no usage tracking.
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -23,7 +26,7 @@ build: $(INSTALLED)
 	$(BIN)/python python_plots/render_figures.py
 	$(BIN)/dbt docs generate --static
 
-test: $(INSTALLED) $(CHROMIUM) lint pytest
+test: $(INSTALLED) $(CHROMIUM) $(POWERBI_TOOLS) lint pytest
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -41,6 +44,10 @@ setup: $(INSTALLED)
 powerbi: $(INSTALLED)
 	$(BIN)/dbt parse --quiet
 	$(BIN)/python -m powerbi_project --manifest target/manifest.json
+
+# `npm ci` installs exactly the locked versions; CI machines have node 20.
+$(POWERBI_TOOLS): powerbi/tools/package.json powerbi/tools/package-lock.json
+	cd powerbi/tools && npm ci --no-fund --no-audit
 
 # The browser test drives Debian's chromium: Playwright's own browser
 # download needs a network CI machines do not have, and they start bare.
