@@ -97,9 +97,11 @@ def differences(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
 def write(root: Path, files: dict[str, str]) -> list[str]:
     """Write ``files`` under ``root``, removing generated files no longer
     generated; returns what changed."""
-    changes = differences(files, files_on_disk(root))
-    for path, _ in ((p, c) for p, c in files_on_disk(root).items() if p not in files):
-        (root / path).unlink()
+    on_disk = files_on_disk(root)
+    changes = differences(files, on_disk)
+    for path in on_disk:
+        if path not in files:
+            (root / path).unlink()
     for path, text in files.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -142,16 +142,3 @@ def visual_container(
         },
         "visual": visual,
     }
-
-
-def fields_of(container: dict) -> list[dict]:
-    """Every field expression a visual.json names (projections and sorts)."""
-    visual = container.get("visual", {})
-    query = visual.get("query", {})
-    found = [
-        projection["field"]
-        for state in query.get("queryState", {}).values()
-        for projection in state.get("projections", [])
-    ]
-    found += [sort["field"] for sort in query.get("sortDefinition", {}).get("sort", [])]
-    return found
