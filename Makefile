@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # Debian's chromium, for the docs browser test (see its rule below).
 CHROMIUM := /usr/bin/chromium
+# Microsoft's Power BI report validator, from the npm registry at the
+# version locked in powerbi/tools/package-lock.json.
+POWERBI_TOOLS := powerbi/tools/node_modules/.package-lock.json
 
 # dbt reads the committed profiles.yml from the project; no usage tracking.
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -14,7 +17,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: build test lint pytest setup clean bench nightly
+.PHONY: build test lint pytest setup clean bench nightly powerbi
 
 # After the marts: the figures (python_plots/figures/index.html) and the
 # self-contained docs site (target/static_index.html).
@@ -23,7 +26,7 @@ build: $(INSTALLED)
 	$(BIN)/python python_plots/render_figures.py
 	$(BIN)/dbt docs generate --static
 
-test: $(INSTALLED) $(CHROMIUM) lint pytest
+test: $(INSTALLED) $(CHROMIUM) $(POWERBI_TOOLS) lint pytest
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -34,6 +37,17 @@ pytest: $(INSTALLED)
 	$(BIN)/pytest
 
 setup: $(INSTALLED)
+
+# Rewrites the Power BI Project in powerbi/ from the marts' contracts (dbt's
+# manifest); run it after changing a mart, and commit the result. A test
+# fails while the committed files differ from what this writes.
+powerbi: $(INSTALLED)
+	$(BIN)/dbt parse --quiet
+	$(BIN)/python -m powerbi_project --manifest target/manifest.json
+
+# `npm ci` installs exactly the locked versions; CI machines have node 20.
+$(POWERBI_TOOLS): powerbi/tools/package.json powerbi/tools/package-lock.json
+	cd powerbi/tools && npm ci --no-fund --no-audit
 
 # The browser test drives Debian's chromium: Playwright's own browser
 # download needs a network CI machines do not have, and they start bare.

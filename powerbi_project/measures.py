@@ -1,0 +1,165 @@
+"""The model's DAX measures, each on the table whose rows it counts.
+
+A measure is added only when every column it names is in the marts'
+contracts, so the RFM measures appear once customer_segments carries the
+order-lines features, and a removed column takes its measures with it
+instead of leaving a broken one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from powerbi_project.manifest import Marts
+
+COUNT = "#,0"
+ONE_DECIMAL = "#,0.0"
+SHARE = "0.0%"
+
+
+@dataclass(frozen=True)
+class Measure:
+    table: str
+    name: str
+    expression: str
+    format_string: str
+    description: str
+    # (table, column) pairs the expression reads.
+    needs: tuple[tuple[str, str], ...]
+
+
+def _share_of_customers() -> str:
+    return "\n".join(
+        [
+            "DIVIDE (",
+            "    [Customers],",
+            "    CALCULATE (",
+            "        [Customers],",
+            "        REMOVEFILTERS ( segment_profiles ),",
+            "        REMOVEFILTERS ("
+            " customer_segments[segment_id], customer_segments[segment_name] )",
+            "    )",
+            ")",
+        ]
+    )
+
+
+def _female_share() -> str:
+    gender = "customer_segments[gender]"
+    return "\n".join(
+        [
+            "DIVIDE (",
+            f'    CALCULATE ( [Customers], KEEPFILTERS ( {gender} = "Female" ) ),',
+            f"    CALCULATE ( [Customers], KEEPFILTERS ( NOT ISBLANK ( {gender} ) ) )",
+            ")",
+        ]
+    )
+
+
+CS = "customer_segments"
+KE = "k_evaluation"
+RUN = "segmentation_run_summary"
+
+MEASURES = (
+    Measure(
+        CS, "Customers", f"COUNTROWS ( {CS} )", COUNT,
+        "Segmented customers in the current filter.",
+        ((CS, "customer_id"),),
+    ),
+    Measure(
+        CS, "Share of customers", _share_of_customers(), SHARE,
+        "Customers as a share of all customers in view, ignoring the segment"
+        " filter only: the segments' shares add up to 100 %.",
+        (
+            (CS, "customer_id"),
+            (CS, "segment_id"),
+            (CS, "segment_name"),
+            ("segment_profiles", "segment_id"),
+        ),
+    ),
+    Measure(
+        CS, "Average annual income (k$)", f"AVERAGE ( {CS}[annual_income_k] )",
+        ONE_DECIMAL, "Average annual income in k$.", ((CS, "annual_income_k"),),
+    ),
+    Measure(
+        CS, "Average spending score", f"AVERAGE ( {CS}[spending_score] )",
+        ONE_DECIMAL, "Average spending score (1-100).", ((CS, "spending_score"),),
+    ),
+    Measure(
+        CS, "Average age", f"AVERAGE ( {CS}[age] )", ONE_DECIMAL,
+        "Average age in years, of the customers with a known age.", ((CS, "age"),),
+    ),
+    Measure(
+        CS, "Female share", _female_share(), SHARE,
+        "Share of the customers with a known gender who are female.",
+        ((CS, "customer_id"), (CS, "gender")),
+    ),
+    # The order-lines path: RFM features per customer.
+    Measure(
+        CS, "Average recency (days)", f"AVERAGE ( {CS}[recency_days] )", ONE_DECIMAL,
+        "Average days since the customer's last purchase.", ((CS, "recency_days"),),
+    ),
+    Measure(
+        CS, "Average frequency (invoices)", f"AVERAGE ( {CS}[frequency] )",
+        ONE_DECIMAL, "Average number of invoices per customer.",
+        ((CS, "frequency"),),
+    ),
+    Measure(
+        CS, "Average monetary value", f"AVERAGE ( {CS}[monetary] )", "#,0.00",
+        "Average amount spent per customer.", ((CS, "monetary"),),
+    ),
+    Measure(
+        KE, "Selected k",
+        f"CALCULATE ( MAX ( {KE}[k] ), {KE}[is_selected] = TRUE () )", "0",
+        "The number of segments the pipeline chose.",
+        ((KE, "k"), (KE, "is_selected")),
+    ),
+    Measure(
+        KE, "Inertia", f"SUM ( {KE}[inertia] )", ONE_DECIMAL,
+        "Within-segment sum of squared distances (z-score units).",
+        ((KE, "inertia"),),
+    ),
+    Measure(
+        KE, "Silhouette", f"AVERAGE ( {KE}[silhouette] )", "0.000",
+        "Mean silhouette, -1 to 1; higher is better separated.",
+        ((KE, "silhouette"),),
+    ),
+    Measure(
+        KE, "Inertia at the selected k",
+        f"CALCULATE ( [Inertia], KEEPFILTERS ( {KE}[is_selected] = TRUE () ) )",
+        ONE_DECIMAL, "Inertia, blank except at the selected k: marks it on a chart.",
+        ((KE, "inertia"), (KE, "is_selected")),
+    ),
+    Measure(
+        KE, "Silhouette at the selected k",
+        f"CALCULATE ( [Silhouette], KEEPFILTERS ( {KE}[is_selected] = TRUE () ) )",
+        "0.000", "Silhouette, blank except at the selected k: marks it on a chart.",
+        ((KE, "silhouette"), (KE, "is_selected")),
+    ),
+    Measure(
+        "rejected_customer_rows", "Rejected rows",
+        "COUNTROWS ( rejected_customer_rows ) + 0", COUNT,
+        "Input rows that were not segmented; 0 rather than blank, so that every"
+        " reason shows.",
+        (("rejected_customer_rows", "source_row_number"),),
+    ),
+    Measure(
+        RUN, "Rows in the input", f"SUM ( {RUN}[input_rows] )", COUNT,
+        "Data rows in the input file.", ((RUN, "input_rows"),),
+    ),
+    Measure(
+        RUN, "Rows segmented", f"SUM ( {RUN}[segmented_rows] )", COUNT,
+        "Input rows that became a segmented customer.", ((RUN, "segmented_rows"),),
+    ),
+    Measure(
+        RUN, "Rejected share of the input",
+        f"DIVIDE ( SUM ( {RUN}[rejected_rows] ), [Rows in the input] )", SHARE,
+        "Rejected rows as a share of the input rows.",
+        ((RUN, "rejected_rows"), (RUN, "input_rows")),
+    ),
+)  # fmt: skip
+
+
+def measures_for(marts: Marts) -> list[Measure]:
+    """The measures whose every column exists, in MEASURES order."""
+    return [m for m in MEASURES if all(marts.has(t, c) for t, c in m.needs)]

@@ -1,0 +1,327 @@
+"""The report in PBIR: pages of visuals over the semantic model, and a theme
+whose data colours are the Matplotlib figures' segment colours."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from powerbi_project.manifest import Marts
+from powerbi_project.visuals import (
+    REPORT_SCHEMAS,
+    Box,
+    aggregated,
+    column,
+    measure,
+    visual_container,
+)
+
+REPORT_SCHEMA = f"{REPORT_SCHEMAS}/report/3.0.0/schema.json"
+PAGE_SCHEMA = f"{REPORT_SCHEMAS}/page/2.0.0/schema.json"
+PAGES_SCHEMA = f"{REPORT_SCHEMAS}/pagesMetadata/1.0.0/schema.json"
+VERSION_SCHEMA = f"{REPORT_SCHEMAS}/versionMetadata/1.0.0/schema.json"
+# Versions the files were written for (the theme's "at import" stamp).
+SCHEMA_VERSIONS = {"visual": "2.4.0", "report": "3.0.0", "page": "2.0.0"}
+THEME_FILE = "segment_colours.json"
+PAGE_WIDTH, PAGE_HEIGHT = 1280, 720
+
+CS, SP, SC = "customer_segments", "segment_profiles", "segment_centroids"
+KE, RR, RJ = "k_evaluation", "reject_reasons", "rejected_customer_rows"
+RUN = "segmentation_run_summary"
+
+
+def segment_palette(count: int = 20) -> list[str]:
+    """The figures' colour of segment 1, 2, ... (python_plots)."""
+    plots = str(Path(__file__).resolve().parents[1] / "python_plots")
+    if plots not in sys.path:
+        sys.path.insert(0, plots)
+    from segment_figures import segment_colour
+
+    return [segment_colour(segment_id) for segment_id in range(1, count + 1)]
+
+
+def theme() -> dict:
+    return {"name": THEME_FILE, "dataColors": segment_palette()}
+
+
+def grid(row_y: int, height: int, span: int = 1, start: int = 0) -> Box:
+    """A box in a 4-column grid with 16 px margins and gutters."""
+    margin = gutter = 16
+    width = (PAGE_WIDTH - 2 * margin - 3 * gutter) // 4
+    x = margin + start * (width + gutter)
+    return Box(x, row_y, span * width + (span - 1) * gutter, height)
+
+
+def cards(page: str, row_y: int, fields: list) -> list[dict]:
+    return [
+        visual_container(
+            page,
+            f"card {field.name}",
+            grid(row_y, 110, start=index),
+            index,
+            "card",
+            {"Values": [field]},
+            field.name,
+        )
+        for index, field in enumerate(fields)
+    ]
+
+
+def overview(marts: Marts) -> list[dict]:
+    page = "overview"
+    segment = column(SP, "segment_name")
+    visuals = cards(
+        page,
+        16,
+        [
+            measure(CS, "Customers"),
+            measure(CS, "Average annual income (k$)"),
+            measure(CS, "Average spending score"),
+            measure(CS, "Female share"),
+        ],
+    )
+    visuals.append(
+        visual_container(
+            page,
+            "segment sizes",
+            grid(142, 562, span=2),
+            4,
+            "clusteredBarChart",
+            {"Category": [segment], "Y": [measure(CS, "Customers")]},
+            "Customers per segment",
+            sort=[(segment, "Ascending")],
+        )
+    )
+    visuals.append(
+        visual_container(
+            page,
+            "income x spending",
+            grid(142, 562, span=2, start=2),
+            5,
+            "scatterChart",
+            {
+                "Category": [column(CS, "customer_id")],
+                "Series": [column(CS, "segment_name")],
+                "X": [aggregated("Sum", CS, "annual_income_k")],
+                "Y": [aggregated("Sum", CS, "spending_score")],
+            },
+            "Annual income (k$) × spending score, by segment",
+        )
+    )
+    return visuals
+
+
+def segment_profiles(marts: Marts) -> list[dict]:
+    page = "segment_profiles"
+    segment = column(SP, "segment_name")
+    table_columns = [
+        "segment_id", "segment_name", "playbook_label", "customer_count",
+        "customer_share", "avg_annual_income_k", "avg_spending_score",
+        "female_share", "recommended_action",
+    ]  # fmt: skip
+    return [
+        visual_container(
+            page, "segment slicer", grid(16, 200), 0, "slicer",
+            {"Values": [segment]}, "Segment",
+        ),
+        visual_container(
+            page, "playbook slicer", grid(232, 200), 1, "slicer",
+            {"Values": [column(SP, "playbook_label")]}, "Playbook label",
+        ),
+        visual_container(
+            page, "profiles table", grid(16, 400, span=3, start=1), 2, "tableEx",
+            {"Values": [column(SP, name) for name in table_columns]},
+            "Segments and what to do with them",
+            sort=[(column(SP, "segment_id"), "Ascending")],
+        ),
+        visual_container(
+            page, "centroids", grid(432, 272, span=3, start=1), 3,
+            "clusteredColumnChart",
+            {
+                "Category": [column(SC, "feature")],
+                "Series": [column(SC, "segment_name")],
+                "Y": [aggregated("Sum", SC, "centroid_z")],
+            },
+            "Centroids in z-scores: how far each segment sits from the average",
+        ),
+    ]  # fmt: skip
+
+
+def choosing_k(marts: Marts) -> list[dict]:
+    page = "choosing_k"
+    k = column(KE, "k")
+    silhouette = [
+        measure(KE, "Silhouette"),
+        measure(KE, "Silhouette at the selected k"),
+    ]
+    inertia = [measure(KE, "Inertia"), measure(KE, "Inertia at the selected k")]
+    return [
+        *cards(page, 16, [measure(KE, "Selected k"), silhouette[1]]),
+        visual_container(
+            page, "silhouette", grid(142, 280, span=2), 2, "lineChart",
+            {"Category": [k], "Y": silhouette},
+            "Silhouette against k (the selected k marked)",
+            sort=[(k, "Ascending")],
+        ),
+        visual_container(
+            page, "inertia", grid(142, 280, span=2, start=2), 3, "lineChart",
+            {"Category": [k], "Y": inertia},
+            "Inertia against k (the elbow; the selected k marked)",
+            sort=[(k, "Ascending")],
+        ),
+        visual_container(
+            page, "k table", grid(438, 266, span=4), 4, "tableEx",
+            {"Values": [column(KE, name) for name in (
+                "k", "silhouette", "inertia", "davies_bouldin",
+                "calinski_harabasz", "is_selected", "selection_reason")]},
+            "Every candidate k",
+            sort=[(k, "Ascending")],
+        ),
+    ]  # fmt: skip
+
+
+def data_quality(marts: Marts) -> list[dict]:
+    page = "data_quality"
+    reason = column(RR, "reject_reason")
+    visuals = cards(
+        page,
+        16,
+        [
+            measure(RUN, "Rows in the input"),
+            measure(RUN, "Rows segmented"),
+            measure(RJ, "Rejected rows"),
+            measure(RUN, "Rejected share of the input"),
+        ],
+    )
+    visuals += [
+        visual_container(
+            page, "rejects by reason", grid(142, 300, span=2), 4,
+            "clusteredBarChart",
+            {"Category": [reason], "Y": [measure(RJ, "Rejected rows")]},
+            "Rejected rows by reason (in the order the rules run)",
+            sort=[(reason, "Ascending")],
+        ),
+        visual_container(
+            page, "run summary", grid(142, 300, span=2, start=2), 5, "tableEx",
+            {"Values": [column(RUN, name) for name in (
+                "input_source", "segmentation_features", "selected_k",
+                "selection_reason", "k_min", "k_max", "random_seed")]},
+            "The run",
+        ),
+        visual_container(
+            page, "rejected rows", grid(458, 246, span=4), 6, "tableEx",
+            {"Values": [column(RJ, name) for name in (
+                "source_row_number", "reject_reason", "reject_detail")]},
+            "Rejected rows, as read from the input",
+            sort=[(column(RJ, "source_row_number"), "Ascending")],
+        ),
+    ]  # fmt: skip
+    return visuals
+
+
+def rfm(marts: Marts) -> list[dict]:
+    """Only when customer_segments has the order-lines (RFM) columns."""
+    page = "rfm"
+    averages = [
+        measure(CS, name)
+        for name, needed in (
+            ("Customers", "customer_id"),
+            ("Average recency (days)", "recency_days"),
+            ("Average frequency (invoices)", "frequency"),
+            ("Average monetary value", "monetary"),
+        )
+        if marts.has(CS, needed)
+    ]
+    visuals = cards(page, 16, averages)
+    if marts.has(CS, "r_score") and marts.has(CS, "fm_score"):
+        visuals.append(
+            visual_container(
+                page,
+                "rfm grid",
+                grid(142, 562, span=2),
+                4,
+                "pivotTable",
+                {
+                    "Rows": [column(CS, "r_score")],
+                    "Columns": [column(CS, "fm_score")],
+                    "Values": [measure(CS, "Customers")],
+                },
+                "Customers by recency score (rows) and frequency-monetary score",
+            )
+        )
+    return visuals
+
+
+def has_rfm(marts: Marts) -> bool:
+    return marts.has(CS, "recency_days")
+
+
+def pages(marts: Marts) -> list[tuple[str, str, list[dict]]]:
+    """(page name, display name, visuals), in report order."""
+    found = [
+        ("overview", "Overview", overview(marts)),
+        ("segment_profiles", "Segment profiles", segment_profiles(marts)),
+        ("choosing_k", "Choosing k", choosing_k(marts)),
+        ("data_quality", "Data quality", data_quality(marts)),
+    ]
+    if has_rfm(marts):
+        found.append(("rfm", "RFM", rfm(marts)))
+    return found
+
+
+def report_json() -> dict:
+    return {
+        "$schema": REPORT_SCHEMA,
+        "themeCollection": {
+            "customTheme": {
+                "name": THEME_FILE,
+                "reportVersionAtImport": SCHEMA_VERSIONS,
+                "type": "RegisteredResources",
+            }
+        },
+        "resourcePackages": [
+            {
+                "name": "RegisteredResources",
+                "type": "RegisteredResources",
+                "items": [
+                    {"name": THEME_FILE, "path": THEME_FILE, "type": "CustomTheme"}
+                ],
+            }
+        ],
+        "settings": {
+            "useStylableVisualContainerHeader": True,
+            "exportDataMode": "AllowSummarized",
+            "defaultDrillFilterOtherVisuals": True,
+            "allowChangeFilterTypes": True,
+        },
+    }
+
+
+def report_files(marts: Marts) -> dict[str, object]:
+    """Path under the .Report folder -> JSON document."""
+    report_pages = pages(marts)
+    files: dict[str, object] = {
+        "definition/version.json": {"$schema": VERSION_SCHEMA, "version": "2.0.0"},
+        "definition/report.json": report_json(),
+        "definition/pages/pages.json": {
+            "$schema": PAGES_SCHEMA,
+            "pageOrder": [name for name, _, _ in report_pages],
+            "activePageName": report_pages[0][0],
+        },
+        f"StaticResources/RegisteredResources/{THEME_FILE}": theme(),
+    }
+    for page_name, display_name, visuals in report_pages:
+        files[f"definition/pages/{page_name}/page.json"] = {
+            "$schema": PAGE_SCHEMA,
+            "name": page_name,
+            "displayName": display_name,
+            "displayOption": "FitToPage",
+            "height": PAGE_HEIGHT,
+            "width": PAGE_WIDTH,
+        }
+        for container in visuals:
+            path = (
+                f"definition/pages/{page_name}/visuals/{container['name']}/visual.json"
+            )
+            files[path] = container
+    return files

@@ -1,0 +1,330 @@
+"""The Power BI Project in powerbi/: generated from the marts' contracts,
+valid against Microsoft's JSON schemas, and consistent with the Parquet
+exports of a real build. All offline; Power BI Desktop itself
+cannot run here (docs/power_bi.md says what only it can prove)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import PROJECT_DIR
+from powerbi_schemas import SCHEMAS, schema_errors
+from tmdl_reader import read_expressions, read_relationships, read_table
+
+from powerbi_project import manifest
+from powerbi_project.project import files_on_disk, project_files
+
+POWERBI = PROJECT_DIR / "powerbi"
+MODEL = POWERBI / "CustomerSegmentation.SemanticModel" / "definition"
+REPORT = POWERBI / "CustomerSegmentation.Report"
+
+TABLES = [
+    "customer_segments",
+    "k_evaluation",
+    "reject_reasons",
+    "rejected_customer_rows",
+    "segment_centroids",
+    "segment_profiles",
+    "segmentation_run_summary",
+]
+# Parquet (Arrow) types and the TMDL data type Power BI gives them.
+TMDL_FOR_ARROW = {
+    pa.int32(): "int64",
+    pa.int64(): "int64",
+    pa.float64(): "double",
+    pa.string(): "string",
+    pa.bool_(): "boolean",
+}
+VISUALS_PER_PAGE = {
+    "overview": 6,
+    "segment_profiles": 4,
+    "choosing_k": 5,
+    "data_quality": 7,
+}
+
+
+def manifest_of(build) -> Path:
+    return build.database.parent / "target" / "manifest.json"
+
+
+def tables() -> dict:
+    return {
+        path.stem: read_table(path)
+        for path in sorted((MODEL / "tables").glob("*.tmdl"))
+    }
+
+
+def json_files() -> list[Path]:
+    """Every JSON file with a Microsoft schema: .pbip, .pbir, .pbism,
+    .platform and the report definition (the theme has none)."""
+    found = [POWERBI / "CustomerSegmentation.pbip"]
+    for folder in (POWERBI / "CustomerSegmentation.SemanticModel", REPORT):
+        found += sorted(
+            path
+            for path in folder.rglob("*")
+            if path.is_file()
+            and (
+                path.suffix in (".json", ".pbir", ".pbism") or path.name == ".platform"
+            )
+            and "StaticResources" not in path.parts
+        )
+    return found
+
+
+def visual_files() -> list[Path]:
+    return sorted((REPORT / "definition" / "pages").glob("*/visuals/*/visual.json"))
+
+
+# -- The generator ---------------------------------------------------------
+
+
+def test_committed_files_are_what_the_generator_writes_now(bundled_build):
+    expected = project_files(manifest.load(manifest_of(bundled_build)))
+    on_disk = files_on_disk(POWERBI)
+    assert sorted(on_disk) == sorted(expected), "run `make powerbi`"
+    changed = [path for path in expected if on_disk[path] != expected[path]]
+    assert changed == [], "run `make powerbi`"
+    assert len(expected) == 46
+
+
+def test_rfm_measures_and_page_appear_only_with_the_rfm_columns(
+    bundled_build, tmp_path
+):
+    today = json.loads(manifest_of(bundled_build).read_text())
+    with_rfm = copy.deepcopy(today)
+    node = with_rfm["nodes"]["model.mall_segmentation.customer_segments"]
+    for name, data_type in [
+        ("recency_days", "integer"),
+        ("frequency", "bigint"),
+        ("monetary", "decimal(18,2)"),
+        ("r_score", "integer"),
+        ("fm_score", "integer"),
+    ]:
+        node["columns"][name] = {
+            "name": name,
+            "data_type": data_type,
+            "description": "",
+        }
+    (tmp_path / "manifest.json").write_text(json.dumps(with_rfm))
+    files = project_files(manifest.load(tmp_path / "manifest.json"))
+
+    table = files[
+        "CustomerSegmentation.SemanticModel/definition/tables/customer_segments.tmdl"
+    ]
+    rfm_measures = re.findall(
+        r"measure '(Average (?:recency|frequency|monetary)[^']*)'", table
+    )
+    assert rfm_measures == [
+        "Average recency (days)",
+        "Average frequency (invoices)",
+        "Average monetary value",
+    ]
+    assert "\t\tdataType: decimal\n" in table
+    pages = json.loads(files["CustomerSegmentation.Report/definition/pages/pages.json"])
+    assert pages["pageOrder"] == [*VISUALS_PER_PAGE, "rfm"]
+    rfm_visuals = [p for p in files if "/pages/rfm/visuals/" in p]
+    assert len(rfm_visuals) == 5
+    # Today's contracts have none of it.
+    assert "recency" not in (MODEL / "tables" / "customer_segments.tmdl").read_text()
+    assert not (REPORT / "definition" / "pages" / "rfm").exists()
+
+
+# -- Microsoft's JSON schemas and report validator --------------------------
+
+
+@pytest.fixture(scope="module")
+def schemas() -> Path:
+    if not SCHEMAS.is_dir():
+        pytest.skip(
+            "../shared/powerbi/json-schemas-fabric is absent (as in a user's own"
+            " clone); Microsoft's schemas are read from there in place"
+        )
+    return SCHEMAS
+
+
+def test_every_project_json_file_validates_against_microsofts_schemas(schemas):
+    files = json_files()
+    failures = {
+        str(path.relative_to(POWERBI)): errors
+        for path in files
+        if (errors := schema_errors(json.loads(path.read_text(encoding="utf-8"))))
+    }
+    assert failures == {}
+    names = [path.name for path in files]
+    assert names.count(".platform") == 2
+    assert names.count("visual.json") == sum(VISUALS_PER_PAGE.values()) == 22
+    assert len(files) == 34
+
+
+def test_the_schema_check_catches_a_broken_file(schemas):
+    page = json.loads((REPORT / "definition/pages/overview/page.json").read_text())
+    assert schema_errors(page) == []
+    del page["displayOption"]
+    assert schema_errors(page) == ["(root): 'displayOption' is a required property"]
+    visual = json.loads(visual_files()[0].read_text())
+    visual["position"]["width"] = "wide"
+    assert schema_errors(visual) == ["position/width: 'wide' is not of type 'number'"]
+    assert schema_errors({"$schema": "https://example.com/x.json"}) == [
+        "$schema https://example.com/x.json is not among the stored schemas"
+    ]
+
+
+# -- The model against the Parquet exports of a real build -------------------
+
+
+@pytest.fixture(scope="module")
+def exports(bundled_build) -> Path:
+    return bundled_build.database.parent / "exports"
+
+
+def test_each_table_has_its_exports_columns_and_types(exports):
+    model = tables()
+    assert sorted(model) == TABLES
+    assert sorted(p.stem for p in exports.glob("*.parquet")) == TABLES
+    for name, table in model.items():
+        schema = pq.read_schema(exports / f"{name}.parquet")
+        expected = [(f.name, TMDL_FOR_ARROW[f.type]) for f in schema]
+        actual = [(c.name, c.properties["dataType"]) for c in table.columns]
+        assert actual == expected, name
+        assert all(c.properties["sourceColumn"] == c.name for c in table.columns)
+    model_text = (MODEL / "model.tmdl").read_text()
+    assert re.findall(r"^ref table (\S+)$", model_text, re.M) == TABLES
+
+
+def test_every_partition_reads_its_export_through_the_folder_parameter(exports):
+    expressions = read_expressions(MODEL / "expressions.tmdl")
+    assert list(expressions) == ["ExportFolder"]
+    assert expressions["ExportFolder"].endswith(
+        'meta [IsParameterQuery=true, Type="Text", IsParameterQueryRequired=true]'
+    )
+    for name, table in tables().items():
+        assert table.partitions == {
+            name: "let\n\tSource = Parquet.Document(File.Contents("
+            f'ExportFolder & "{name}.parquet"))\nin\n\tSource'
+        }
+        assert (exports / f"{name}.parquet").is_file()
+
+
+def test_relationships_join_existing_columns_of_one_type_many_to_one(exports):
+    model = tables()
+    relationships = read_relationships(MODEL / "relationships.tmdl")
+    ends = sorted((r.end("from"), r.end("to")) for r in relationships)
+    assert ends == [
+        (("customer_segments", "segment_id"), ("segment_profiles", "segment_id")),
+        (
+            ("rejected_customer_rows", "reject_reason"),
+            ("reject_reasons", "reject_reason"),
+        ),
+        (("segment_centroids", "segment_id"), ("segment_profiles", "segment_id")),
+    ]
+    for relationship in relationships:
+        # Single direction, many-to-one: TMDL's defaults, so nothing else set.
+        assert sorted(relationship.properties) == ["fromColumn", "toColumn"]
+        (from_table, from_column), (to_table, to_column) = (
+            relationship.end("from"),
+            relationship.end("to"),
+        )
+        types = {
+            model[t].column(c).properties["dataType"]
+            for t, c in ((from_table, from_column), (to_table, to_column))
+        }
+        assert len(types) == 1, relationship
+        keys = (
+            pq.read_table(exports / f"{to_table}.parquet").column(to_column).to_pylist()
+        )
+        assert len(keys) == len(set(keys)) > 0, relationship
+
+
+def test_sort_by_columns_give_each_value_one_position(exports):
+    sorted_by = {
+        (name, column.name): column.properties["sortByColumn"]
+        for name, table in tables().items()
+        for column in table.columns
+        if "sortByColumn" in column.properties
+    }
+    assert sorted_by == {
+        ("customer_segments", "segment_name"): "segment_id",
+        ("reject_reasons", "reject_reason"): "rule_order",
+        ("segment_centroids", "feature"): "feature_position",
+        ("segment_centroids", "segment_name"): "segment_id",
+        ("segment_profiles", "segment_name"): "segment_id",
+    }
+    for (name, column), by in sorted_by.items():
+        rows = (
+            pq.read_table(exports / f"{name}.parquet").select([column, by]).to_pylist()
+        )
+        pairs = {(row[column], row[by]) for row in rows}
+        assert len({value for value, _ in pairs}) == len(pairs), (name, column)
+
+
+def test_every_field_a_visual_names_exists_in_the_model():
+    model = tables()
+    named = []
+    for path in visual_files():
+        visual = json.loads(path.read_text())["visual"]
+        query = visual["query"]
+        fields = [
+            p["field"]
+            for state in query["queryState"].values()
+            for p in state["projections"]
+        ]
+        fields += [s["field"] for s in query.get("sortDefinition", {}).get("sort", [])]
+        for expression in fields:
+            kind, reference = next(iter(expression.items()))
+            if kind == "Aggregation":
+                kind, reference = "Column", reference["Expression"]["Column"]
+            table = model[reference["Expression"]["SourceRef"]["Entity"]]
+            if kind == "Measure":
+                assert reference["Property"] in table.measures, path
+            else:
+                assert kind == "Column", path
+                assert table.column(reference["Property"]) is not None, path
+            named.append((kind, table.name, reference["Property"]))
+    assert len(named) == 62
+    assert len({table for _, table, _ in named}) == len(TABLES)
+
+
+def test_dax_names_only_existing_columns_and_measures():
+    model = tables()
+    measures = {m for table in model.values() for m in table.measures}
+    assert len(measures) == 15
+    for table in model.values():
+        for dax in table.measures.values():
+            for ref_table, ref_column in re.findall(r"(\w+)\[([^\]]+)\]", dax):
+                assert model[ref_table].column(ref_column) is not None, dax
+            for alone in re.findall(r"(?<![\w\]])\[([^\]]+)\]", dax):
+                assert alone in measures, dax
+
+
+def test_the_theme_gives_each_segment_its_figure_colour():
+    from segment_figures import segment_colour
+
+    theme = json.loads(
+        (
+            REPORT / "StaticResources/RegisteredResources/segment_colours.json"
+        ).read_text()
+    )
+    assert theme["dataColors"] == [segment_colour(i) for i in range(1, 21)]
+    assert theme["dataColors"][:2] == ["#1f77b4", "#ff7f0e"]
+    report = json.loads((REPORT / "definition/report.json").read_text())
+    assert report["themeCollection"]["customTheme"]["name"] == theme["name"]
+
+
+def test_files_are_lf_without_bom_and_tmdl_is_tab_indented():
+    paths = list(files_on_disk(POWERBI))
+    assert len(paths) == 46
+    for relative in paths:
+        raw = (POWERBI / relative).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf"), relative
+        assert b"\r" not in raw, relative
+        assert raw.endswith(b"\n"), relative
+        if relative.endswith(".tmdl"):
+            for line in raw.decode("utf-8").split("\n"):
+                indentation = line[: len(line) - len(line.lstrip())]
+                assert set(indentation) <= {"\t"}, (relative, line)
