@@ -54,3 +54,15 @@
         when lower({{ column }}) in ('f', 'female', 'woman') then 'Female'
     end
 {%- endmacro %}
+
+{% macro whole_number(number_column) -%}
+    {#- A whole number as bigint, any sign; 6.0 counts as 6. Takes the value
+        already cast to double (NULL when not a number); NULL when it is
+        not whole or does not fit a bigint. -#}
+    case
+        when
+            isfinite({{ number_column }})
+            and {{ number_column }} = floor({{ number_column }})
+            then try_cast({{ number_column }} as bigint)
+    end
+{%- endmacro %}

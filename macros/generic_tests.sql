@@ -44,12 +44,29 @@
 {% endtest %}
 
 {% test reject_reason_counts_add_up(model, input_name) %}
-    {#- rejected_rows is the sum of the per-reason columns, one for each
-        reason in macros/reject_reasons.sql. -#}
+    {#- The run summary's total of rejected rows (customers) or lines (order
+        lines) is the sum of its per-reason columns, one for each reason in
+        macros/reject_reasons.sql. Order-line counts are NULL without a
+        file: NULL totals are not compared. -#}
+    {%- set total, prefix = ("rejected_rows", "rejected_")
+        if input_name == "customers"
+        else ("rejected_transaction_lines", "rejected_lines_") -%}
     select *
     from {{ model }}
-    where rejected_rows != 0
+    where {{ total }} != 0
     {%- for reason in reject_reason_names(input_name) %}
-        + rejected_{{ reason }}
+        + {{ prefix }}{{ reason }}
     {%- endfor %}
+{% endtest %}
+
+{% test is_reject_reason_of(model, column_name, input_name) %}
+    {#- Every value is a reason of that input in macros/reject_reasons.sql
+        (reject_reasons shares some codes between inputs). -#}
+    select {{ column_name }} as failing_value
+    from {{ model }}
+    where {{ column_name }} not in (
+        {%- for reason in reject_reason_names(input_name) -%}
+            {{ sql_literal(reason) }}{{ ", " if not loop.last }}
+        {%- endfor -%}
+    )
 {% endtest %}

@@ -2,12 +2,17 @@
     Every reject reason, written once. For each input, the list order is the
     order the rules are applied: the first rule whose `when` holds gives the
     row its one reason. Everything else reads this list:
-    - int_customer_rows_validated assigns the reason and its detail;
+    - int_customer_rows_validated and int_order_lines_validated assign the
+      reason and its detail (int_customer_rfm the order-lines customer
+      rule no_purchases);
     - the mart reject_reasons lists them for the docs site, Power BI and the
-      relationships test on rejected_customer_rows.reject_reason;
+      tests on the rejected rows' reject_reason;
     - segmentation_run_summary counts the rows per reason;
     - tests/pytest/test_reject_reasons.py checks that the run summary's
       contract and docs/cleaning_rules.md list the same reasons.
+
+    The two inputs share some codes (missing_customer_id, exact_duplicate):
+    a reason is identified by its input and its code.
 
     Keys:
     - reason: the code in reject_reason;
@@ -16,7 +21,10 @@
       column's value;
     - description: one line for people;
     - feature (optional): the rule applies only when this is a clustering
-      feature.
+      feature;
+    - from_order_lines (optional): the rule is about a customer's order
+      lines, so it is checked on the customers built from them
+      (int_customer_rfm), not on the rows of the customer file.
 -#}
 {% macro reject_reasons(input_name="customers") -%}
     {%- set reasons = {"customers": [
@@ -69,11 +77,78 @@
          "detail": "Spending Score (1-100), a clustering feature, is missing",
          "description": "The spending score is missing and it is a"
             ~ " clustering feature."},
+        {"reason": "no_purchases", "from_order_lines": true,
+         "when": "sale_lines = 0",
+         "detail": "CustomerID {customer_id} has return lines"
+            ~ " ({return_lines}) but no sale line",
+         "description": "The customer's valid order lines are all returns:"
+            ~ " with no sale line there is no recency, frequency or"
+            ~ " spend to segment on."},
         {"reason": "exact_duplicate",
          "when": "copy_number > 1",
          "detail": "exact copy of source row {first_source_row_number}",
          "description": "An extra copy of a row that is identical after"
             ~ " cleaning; the first copy is kept."},
+    ], "order_lines": [
+        {"reason": "missing_customer_id",
+         "when": "customer_id_text is null",
+         "detail": "CustomerID is missing",
+         "description": "The customer id is missing."},
+        {"reason": "invalid_customer_id",
+         "when": "customer_id is null",
+         "detail": "CustomerID '{customer_id_raw}' is not a positive whole"
+            ~ " number",
+         "description": "The customer id is not a positive whole number"
+            ~ " (17850.0 counts as 17850)."},
+        {"reason": "missing_invoice",
+         "when": "invoice_no is null",
+         "detail": "InvoiceNo is missing",
+         "description": "The invoice number is missing."},
+        {"reason": "missing_stock_code",
+         "when": "stock_code is null",
+         "detail": "StockCode is missing",
+         "description": "The stock code is missing."},
+        {"reason": "invalid_invoice_date",
+         "when": "invoice_date is null",
+         "detail": "InvoiceDate '{invoice_date_raw}' is not a date and time"
+            ~ " written YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM",
+         "description": "The invoice date is missing or not written"
+            ~ " YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM (month first)."},
+        {"reason": "invalid_quantity",
+         "when": "quantity is null",
+         "detail": "Quantity '{quantity_raw}' is not a whole number other"
+            ~ " than 0",
+         "description": "The quantity is missing, not a whole number (6.0"
+            ~ " counts as 6) or 0."},
+        {"reason": "invalid_unit_price",
+         "when": "unit_price is null",
+         "detail": "UnitPrice '{unit_price_raw}' is not a number above 0",
+         "description": "The unit price is missing, not a finite number, or"
+            ~ " 0 or less."},
+        {"reason": "inconsistent_cancellation",
+         "when": "is_cancellation_invoice and quantity > 0",
+         "detail": "cancellation invoice {invoice_no} has a positive"
+            ~ " quantity ({quantity})",
+         "description": "The invoice number starts with C (a cancellation)"
+            ~ " but the quantity is positive."},
+        {"reason": "non_product_line",
+         "when": "is_non_product_stock_code",
+         "detail": "StockCode {stock_code} is not a product (var"
+            ~ " non_product_stock_codes)",
+         "description": "The stock code is one of non_product_stock_codes:"
+            ~ " postage, fees, manual adjustments, discounts."},
+        {"reason": "exact_duplicate",
+         "when": "source_line_number > first_copy_line_number",
+         "detail": "exact copy of source line {first_copy_line_number}",
+         "description": "An extra copy of a line that is identical in all"
+            ~ " eight fields after cleaning; the first copy in file order is"
+            ~ " kept."},
+        {"reason": "after_as_of_date",
+         "when": "invoice_date >= as_of_date",
+         "detail": "dated {invoice_date}, on or after as_of_date"
+            ~ " {as_of_date}",
+         "description": "Only when the var as_of_date is set: the line is"
+            ~ " dated on or after it."},
     ]} -%}
     {{ return(reasons[input_name]) }}
 {%- endmacro %}
@@ -82,20 +157,35 @@
     {{ return(reject_reasons(input_name) | map(attribute="reason") | list) }}
 {%- endmacro %}
 
-{% macro assign_reject_reason(input_name, features) -%}
-    {#- The first rule that holds; NULL when none does. -#}
+{% macro _rules_checked(input_name, from_order_lines) -%}
+    {#- The rules one model checks: the order-lines customer rules, or
+        all the others. -#}
+    {{ return(
+        reject_reasons(input_name)
+        | selectattr("from_order_lines", "equalto", from_order_lines)
+        | list if from_order_lines
+        else reject_reasons(input_name)
+        | rejectattr("from_order_lines", "defined") | list
+    ) }}
+{%- endmacro %}
+
+{% macro assign_reject_reason(
+    input_name, features=none, from_order_lines=false
+) -%}
+    {#- The first rule that holds; NULL when none does. features none:
+        the input has no feature rules. -#}
     case
-    {%- for rule in reject_reasons(input_name)
-        if rule.feature is not defined or rule.feature in features %}
+    {%- for rule in _rules_checked(input_name, from_order_lines)
+        if rule.feature is not defined or rule.feature in (features or []) %}
         when {{ rule.when }} then '{{ rule.reason }}'
     {%- endfor %}
     end
 {%- endmacro %}
 
-{% macro reject_detail(input_name, reason_column) -%}
+{% macro reject_detail(input_name, reason_column, from_order_lines=false) -%}
     {#- Each reason's detail text, its {column} placeholders filled in. -#}
     case {{ reason_column }}
-    {%- for rule in reject_reasons(input_name) %}
+    {%- for rule in _rules_checked(input_name, from_order_lines) %}
         when '{{ rule.reason }}' then {{ _detail_sql(rule.detail) }}
     {%- endfor %}
     end

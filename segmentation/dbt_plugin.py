@@ -10,7 +10,7 @@ Three jobs, all hooked into dbt-duckdb's connection set-up so that plain
 - SQL functions. Register the Python functions that macros call from SQL:
   creating the export folder and moving finished files into place
   (macros/export_marts.sql), and asking whether DuckDB can read an input
-  file (macros/customer_file.sql).
+  file (macros/input_files.sql).
 - Start-up time. With the first connection, start importing scikit-learn on
   a background thread. The first Python model would otherwise spend about
   1.5 s on the import before its work; this way most of the import overlaps

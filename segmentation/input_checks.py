@@ -2,7 +2,7 @@
 
 Jinja cannot catch a failed query, and DuckDB's CSV sniffer fails on some
 damaged files (an unterminated quote, for one) before any line is read. This
-lets macros/customer_file.sql ask first, and explain the problem in one line.
+lets macros/input_files.sql ask first, and explain the problem in one line.
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@
 {%- set settings = segmentation_settings() -%}
 {%- set features = settings.features -%}
 {%- set smallest_k = settings.n_clusters or settings.k_min -%}
+{%- if order_lines_file_path() is not none %}
+-- With an order-lines file, clustering waits until the whole file has been
+-- read and checked, so that a refused file stops the build before any
+-- customer mart is replaced.
+-- depends_on: {{ ref('int_order_lines_validated') }}
+{%- endif %}
 
 with
 

@@ -2,9 +2,9 @@
     segmented). The rules and their order are in macros/reject_reasons.sql:
     identity, conflicting duplicates, invalid values, missing clustering
     features, then extra exact copies. The post-hook refuses a file with a
-    malformed line or no data rows (macros/customer_file.sql): this model is
+    malformed line or no data rows (macros/input_files.sql): this model is
     the one that reads the whole input. -#}
-{{ config(post_hook="{{ check_customer_rows_read() }}") }}
+{{ config(post_hook="{{ check_input_rows_read('customers') }}") }}
 {%- set features = segmentation_features() -%}
 {%- set raw_and_text_columns = customer_input_column_names("_raw")
     + customer_input_column_names("_text") -%}

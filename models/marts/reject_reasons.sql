@@ -1,6 +1,7 @@
-{#- One row per reject reason, from the one list of them in
+{#- One row per reject reason and input, from the one list of them in
     macros/reject_reasons.sql: what each means and the order the rules run.
-    Power BI sorts and labels the rejected rows with it. -#}
+    Power BI sorts and labels the rejected rows with it. The order-lines
+    rules are listed whether or not a run reads an order-lines file. -#}
 
 with
 
@@ -9,15 +10,18 @@ reasons as (
     select rules.*
     from (
         values
-        {%- for rule in reject_reasons("customers") %}
-            (
-                {{ sql_literal(rule.reason) }},
-                'customers',
-                {{ sql_literal(rule.description) }},
-                {{ sql_literal(rule.detail) }},
-                {{ sql_literal(rule.feature or "") }},
-                {{ loop.index }}
-            ){{ "," if not loop.last }}
+        {%- for input_name in ["customers", "order_lines"] %}
+            {%- set last_input = loop.last %}
+            {%- for rule in reject_reasons(input_name) %}
+                (
+                    {{ sql_literal(rule.reason) }},
+                    {{ sql_literal(input_name) }},
+                    {{ sql_literal(rule.description) }},
+                    {{ sql_literal(rule.detail) }},
+                    {{ sql_literal(rule.feature or "") }},
+                    {{ loop.index }}
+                ){{ "," if not (loop.last and last_input) }}
+            {%- endfor %}
         {%- endfor %}
     ) as rules (
         reject_reason,

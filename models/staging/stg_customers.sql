@@ -7,9 +7,9 @@
 {%- else -%}
     {%- set input_relation = source('customer_file', 'customers') -%}
 {%- endif -%}
-{#- The header checks (macros/customer_file.sql); staging column -> the
+{#- The header checks (macros/input_files.sql); staging column -> the
     input's column. -#}
-{%- set input_columns = check_customer_file(input_relation) -%}
+{%- set input_columns = check_input_file("customers", input_relation) -%}
 {%- set trimmed_columns = customer_input_column_names("_trimmed") -%}
 
 with

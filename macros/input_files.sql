@@ -1,18 +1,20 @@
 {#-
-    The customer input: the bundled seed by default, or the file named by the
-    var `raw_customers_path`, which is the source `customer_file.customers`
-    (models/staging/_staging__sources.yml). Either way every column arrives
-    as text, so one set of staging SQL cleans both.
+    The input files: the customer file (var `raw_customers_path`, else the
+    bundled seed) and the order-lines file (var `raw_transactions_path`).
+    Each is a dbt source (models/staging/_staging__sources.yml) that DuckDB
+    reads in place with every column as text, and each is described here by
+    a catalogue of its columns and a label for messages.
 
     A file that cannot be used stops the build with a one-line message naming
-    the file and the problem, before any mart is touched. The checks run in
-    two places, each in the order the file is met:
-    - check_customer_file(), while stg_customers compiles: the file exists,
-      is not empty, has a readable header with every required column. These
-      read the file's metadata and its first line only.
-    - check_customer_rows_read(), a post-hook of int_customer_rows_validated,
-      the one model that reads the whole file: no malformed CSV line (DuckDB
-      logged them while reading, `store_rejects`) and at least one data row.
+    the file and the problem, before any mart is touched. Both inputs go
+    through the same numbered steps, in the order the file is met, in two
+    places:
+    - check_input_file(), while the input's staging model compiles: steps
+      1-5, which read the file's metadata, its first line and, when the CSV
+      sniffer fails, look for the first bad line.
+    - check_input_rows_read(), a post-hook of the one model that reads the
+      whole file: steps 6-7, no malformed CSV line (DuckDB logged them while
+      reading, `store_rejects`) and at least one data row.
 -#}
 
 {% macro customer_input_columns() -%}
@@ -32,29 +34,88 @@
     ]) }}
 {%- endmacro %}
 
-{% macro customer_input_column_names(suffix) -%}
+{% macro order_line_input_columns() -%}
+    {#- The UCI "Online Retail" headers, the "Online Retail II" ones
+        (Invoice, Price, Customer ID) and the snake_case names. -#}
+    {{ return([
+        {"name": "invoice_no", "header": "InvoiceNo",
+         "label": "InvoiceNo (or Invoice)",
+         "accepted": ["invoiceno", "invoice", "invoice_no"]},
+        {"name": "stock_code", "header": "StockCode",
+         "accepted": ["stockcode", "stock_code"]},
+        {"name": "description", "header": "Description",
+         "accepted": ["description"]},
+        {"name": "quantity", "header": "Quantity",
+         "accepted": ["quantity"]},
+        {"name": "invoice_date", "header": "InvoiceDate",
+         "accepted": ["invoicedate", "invoice_date"]},
+        {"name": "unit_price", "header": "UnitPrice",
+         "label": "UnitPrice (or Price)",
+         "accepted": ["unitprice", "price", "unit_price"]},
+        {"name": "customer_id", "header": "CustomerID",
+         "label": "CustomerID (or Customer ID)",
+         "accepted": ["customerid", "customer id", "customer_id"]},
+        {"name": "country", "header": "Country",
+         "accepted": ["country"]},
+    ]) }}
+{%- endmacro %}
+
+{% macro input_files() -%}
+    {#- Per input: the var naming its file, its column catalogue, and how
+        messages name it when no file is given. -#}
+    {{ return({
+        "customers": {
+            "var": "raw_customers_path",
+            "columns": customer_input_columns(),
+            "default_label": "seed mall_customers (seeds/mall_customers.csv)",
+        },
+        "order_lines": {
+            "var": "raw_transactions_path",
+            "columns": order_line_input_columns(),
+            "default_label": "no order-lines file",
+        },
+    }) }}
+{%- endmacro %}
+
+{% macro input_column_names(input_name, suffix) -%}
     {#- Each staging column's name followed by suffix, e.g. "_raw". -#}
     {%- set names = [] -%}
-    {%- for column in customer_input_columns() -%}
+    {%- for column in input_files()[input_name].columns -%}
         {%- do names.append(column.name ~ suffix) -%}
     {%- endfor -%}
     {{ return(names) }}
 {%- endmacro %}
 
-{% macro customer_file_path() -%}
-    {{ return(var("raw_customers_path") or none) }}
+{% macro customer_input_column_names(suffix) -%}
+    {{ return(input_column_names("customers", suffix)) }}
 {%- endmacro %}
 
-{% macro customer_input_label() -%}
+{% macro input_file_path(input_name) -%}
+    {{ return(var(input_files()[input_name].var) or none) }}
+{%- endmacro %}
+
+{% macro customer_file_path() -%}
+    {{ return(input_file_path("customers")) }}
+{%- endmacro %}
+
+{% macro order_lines_file_path() -%}
+    {{ return(input_file_path("order_lines")) }}
+{%- endmacro %}
+
+{% macro input_label(input_name) -%}
     {#- How messages and the run summary name the input. -#}
     {{ return(
-        customer_file_path() or "seed mall_customers (seeds/mall_customers.csv)"
+        input_file_path(input_name) or input_files()[input_name].default_label
     ) }}
 {%- endmacro %}
 
-{% macro _refuse_customer_file(problem) -%}
+{% macro customer_input_label() -%}
+    {{ return(input_label("customers")) }}
+{%- endmacro %}
+
+{% macro _refuse_input(input_name, problem) -%}
     {{ exceptions.raise_compiler_error(
-        "Unusable input " ~ customer_input_label() ~ ": " ~ problem
+        "Unusable input " ~ input_label(input_name) ~ ": " ~ problem
     ) }}
 {%- endmacro %}
 
@@ -67,7 +128,8 @@
 {%- endmacro %}
 
 {% macro _first_line(path) -%}
-    {#- The file's first line as one text value; no CSV parsing can fail. -#}
+    {#- The file's first line as one text value; no CSV parsing can fail.
+        DuckDB decompresses a .gz file by its name. -#}
     {%- set lines = run_query(
         "select line from read_csv(" ~ sql_literal(path)
         ~ ", columns = {'line': 'varchar'}, header = false,"
@@ -77,10 +139,10 @@
     {{ return(lines[0] if lines and lines[0] else none) }}
 {%- endmacro %}
 
-{% macro _header_map(headers, shown) -%}
+{% macro _header_map(input_name, headers, shown) -%}
     {#- Staging column name -> the input's header for it; refuses the file
         when a required column is missing. -#}
-    {%- set wanted = customer_input_columns() -%}
+    {%- set wanted = input_files()[input_name].columns -%}
     {%- set mapping = {} -%}
     {%- for column in wanted -%}
         {%- for header in headers -%}
@@ -97,13 +159,13 @@
         {%- do expected.append(column.label or column.header) -%}
     {%- endfor -%}
     {%- if missing | length == wanted | length -%}
-        {{ _refuse_customer_file(
+        {{ _refuse_input(input_name,
             "no header row with the expected columns (first line: "
             ~ shown | truncate(120) ~ "; expected " ~ expected | join(", ")
             ~ ")"
         ) }}
     {%- elif missing -%}
-        {{ _refuse_customer_file(
+        {{ _refuse_input(input_name,
             "required column '" ~ (missing[0].label or missing[0].header)
             ~ "' is missing (found " ~ shown | truncate(120) ~ ")"
         ) }}
@@ -118,48 +180,50 @@
     ) }}
 {%- endmacro %}
 
-{% macro check_customer_file(relation) -%}
-    {#- Checks the input named by `relation` (the source or the seed) and
-        returns {staging column: input column}. Unit tests, and parsing,
-        use the seed's committed Mall header. -#}
-    {%- set path = customer_file_path() -%}
-    {%- set mall_headers = customer_input_columns()
+{% macro check_input_file(input_name, relation) -%}
+    {#- Checks the input named by `relation` (its source, or the customer
+        seed) and returns {staging column: input column}. Unit tests, and
+        parsing, use the catalogue's own headers. -#}
+    {%- set path = input_file_path(input_name) -%}
+    {%- set own_headers = input_files()[input_name].columns
         | map(attribute="header") | list -%}
     {%- if not execute or model.resource_type == "unit_test" -%}
-        {{ return(_header_map(mall_headers, mall_headers | join(", "))) }}
+        {{ return(_header_map(
+            input_name, own_headers, own_headers | join(", ")
+        )) }}
     {%- endif -%}
 
     {%- if path is none -%}
         {#- The seed; not loaded yet when linting a fresh clone. -#}
         {%- set headers = adapter.get_columns_in_relation(relation)
-            | map(attribute="name") | list or mall_headers -%}
-        {{ return(_header_map(headers, headers | join(", "))) }}
+            | map(attribute="name") | list or own_headers -%}
+        {{ return(_header_map(input_name, headers, headers | join(", "))) }}
     {%- endif -%}
 
     {#- 1. The file exists. -#}
     {%- if _first_value(
         "select count(*) from glob(" ~ sql_literal(path) ~ ")"
     ) == 0 -%}
-        {{ _refuse_customer_file("file not found") }}
+        {{ _refuse_input(input_name, "file not found") }}
     {%- endif -%}
 
     {#- 2. It is not empty (the size only: the content is not read). -#}
     {%- if _first_value(
         "select size from read_blob(" ~ sql_literal(path) ~ ")"
     ) == 0 -%}
-        {{ _refuse_customer_file("the file is empty (0 bytes)") }}
+        {{ _refuse_input(input_name, "the file is empty (0 bytes)") }}
     {%- endif -%}
 
     {#- 3. A Parquet file's columns come from its schema. -#}
     {%- if _is_parquet(path) -%}
         {%- set headers = _relation_columns(relation) -%}
-        {{ return(_header_map(headers, headers | join(", "))) }}
+        {{ return(_header_map(input_name, headers, headers | join(", "))) }}
     {%- endif -%}
 
     {#- 4. A CSV file's first line is a header with every required column. -#}
     {%- set first_line = _first_line(path) -%}
     {%- if first_line is none or not first_line.strip() -%}
-        {{ _refuse_customer_file(
+        {{ _refuse_input(input_name,
             "no header row (no readable text on the first line; is it a"
             ~ " UTF-8 CSV file?)"
         ) }}
@@ -168,7 +232,7 @@
     {%- for cell in first_line.split(",") -%}
         {%- do header_cells.append(cell.strip().strip('"').strip()) -%}
     {%- endfor -%}
-    {%- do _header_map(header_cells, first_line.strip()) -%}
+    {%- do _header_map(input_name, header_cells, first_line.strip()) -%}
 
     {#- 5. DuckDB's reader can open it: its sniffer reads a sample. When
         it cannot, read the file with the header's columns fixed to name
@@ -178,19 +242,19 @@
         ~ sql_literal(relation | string) ~ ")"
     ) -%}
     {%- if problem -%}
-        {%- do _refuse_first_bad_line(path, header_cells) -%}
-        {{ _refuse_customer_file(
+        {%- do _refuse_first_bad_line(input_name, path, header_cells) -%}
+        {{ _refuse_input(input_name,
             "DuckDB cannot read it as CSV (" ~ problem ~ ")"
         ) }}
     {%- endif -%}
 
     {#- The columns as DuckDB's reader names them. -#}
     {{ return(_header_map(
-        _relation_columns(relation), first_line.strip()
+        input_name, _relation_columns(relation), first_line.strip()
     )) }}
 {%- endmacro %}
 
-{% macro _refuse_first_bad_line(path, header_cells=none) -%}
+{% macro _refuse_first_bad_line(input_name, path, header_cells=none) -%}
     {#- Refuses the file at the first line DuckDB's reader logged as
         malformed on this connection; returns when there is none. Given the
         header's cells, it first reads the file with those columns fixed. -#}
@@ -215,29 +279,30 @@
         ~ " order by errors.line limit 1"
     ) -%}
     {%- if bad_lines.rows | length > 0 -%}
-        {{ _refuse_customer_file(
+        {{ _refuse_input(input_name,
             "line " ~ bad_lines.rows[0][0] ~ " is not valid CSV ("
             ~ bad_lines.rows[0][1] ~ "); fix or remove that line"
         ) }}
     {%- endif -%}
 {%- endmacro %}
 
-{% macro check_customer_rows_read() -%}
+{% macro check_input_rows_read(input_name) -%}
     {#- Post-hook of the model that reads the whole file (its own
         connection, so the reader's reject log is visible). -#}
-    {%- set path = customer_file_path() -%}
+    {%- set path = input_file_path(input_name) -%}
+    {%- set done = "select 1 as " ~ input_name ~ "_rows_checked" -%}
     {%- if not execute or path is none -%}
-        {{ return("select 1 as customer_rows_checked") }}
+        {{ return(done) }}
     {%- endif -%}
 
     {#- 6. No malformed CSV line: the build stops rather than skip it. -#}
     {%- if not _is_parquet(path) -%}
-        {%- do _refuse_first_bad_line(path) -%}
+        {%- do _refuse_first_bad_line(input_name, path) -%}
     {%- endif -%}
 
     {#- 7. At least one data row. -#}
     {%- if _first_value("select count(*) from " ~ this) == 0 -%}
-        {{ _refuse_customer_file("the file has a header but no data rows") }}
+        {{ _refuse_input(input_name, "the file has a header but no data rows") }}
     {%- endif -%}
-    {{ return("select 1 as customer_rows_checked") }}
+    {{ return(done) }}
 {%- endmacro %}

@@ -1,0 +1,70 @@
+{#-
+    The order-lines vars, checked on-run-start (dbt_project.yml) like the
+    clustering vars, so a bad value stops the build before any model runs.
+-#}
+
+{% macro non_product_stock_codes() -%}
+    {#- The stock codes that are not products, upper-cased: the cleaning
+        rule non_product_line compares stock codes upper-case. -#}
+    {%- set raw = var("non_product_stock_codes") -%}
+    {%- set allowed = "a list of stock codes, each a non-empty text" -%}
+    {%- if raw is string or raw is mapping or raw is not iterable -%}
+        {{ _var_error("non_product_stock_codes", raw, allowed) }}
+    {%- endif -%}
+    {%- set codes = [] -%}
+    {%- for code in raw -%}
+        {%- if code is not string or not code.strip() -%}
+            {{ _var_error("non_product_stock_codes", raw, allowed) }}
+        {%- endif -%}
+        {%- do codes.append(code.strip().upper()) -%}
+    {%- endfor -%}
+    {{ return(codes) }}
+{%- endmacro %}
+
+{% macro rfm_as_of_date() -%}
+    {#- The var as_of_date as 'YYYY-MM-DD' text, or none when unset (RFM
+        then measures from the day after the latest sale line). -#}
+    {%- set raw = var("as_of_date") -%}
+    {%- if raw is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set allowed = "null (the day after the latest sale line) or a date"
+        ~ " written YYYY-MM-DD" -%}
+    {#- YAML reads an unquoted 2011-12-10 as a date. -#}
+    {%- set text = raw.isoformat() if raw.isoformat is defined
+        else raw | string -%}
+    {%- set parts = modules.re.fullmatch("(\d{4})-(\d{2})-(\d{2})", text) -%}
+    {%- if not parts -%}
+        {{ _var_error("as_of_date", raw, allowed) }}
+    {%- endif -%}
+    {%- set year = parts.group(1) | int -%}
+    {%- set month = parts.group(2) | int -%}
+    {%- set day = parts.group(3) | int -%}
+    {%- if year < 1 or month < 1 or month > 12 or day < 1 -%}
+        {{ _var_error("as_of_date", raw, allowed) }}
+    {%- endif -%}
+    {%- set first_of_month = modules.datetime.date(year, month, 1) -%}
+    {%- set first_of_next = (first_of_month
+        + modules.datetime.timedelta(days=32)).replace(day=1) -%}
+    {%- if day > (first_of_next - first_of_month).days -%}
+        {{ _var_error("as_of_date", raw, allowed) }}
+    {%- endif -%}
+    {{ return(text) }}
+{%- endmacro %}
+
+{% macro validate_order_lines_vars() -%}
+    {%- if execute -%}
+        {%- set path = var("raw_transactions_path") -%}
+        {%- if path is not none and (path is not string or not path.strip()) -%}
+            {{ _var_error(
+                "raw_transactions_path", path,
+                "null (no order lines) or the path of a CSV, .csv.gz or"
+                ~ " Parquet file"
+            ) }}
+        {%- endif -%}
+        {%- do non_product_stock_codes() -%}
+        {%- do rfm_as_of_date() -%}
+    {%- endif -%}
+    {#- A hook must render to SQL; this one has nothing to run. -#}
+    select 1 as order_lines_vars_checked
+{%- endmacro %}

@@ -1,0 +1,170 @@
+{#- Every order line with the single reason it is rejected, or marked as a
+    sale line (quantity > 0) or a return line (quantity < 0). The rules and
+    their order are in macros/reject_reasons.sql (input "order_lines"). The
+    post-hook refuses a file with a malformed line or no data rows
+    (macros/input_files.sql): this model is the one that reads the whole
+    file. -#}
+{{ config(post_hook="{{ check_input_rows_read('order_lines') }}") }}
+{%- set columns = order_line_input_columns() -%}
+{%- set as_of_date = rfm_as_of_date() -%}
+{%- set as_of_date_sql = "null" if as_of_date is none
+    else "date " ~ sql_literal(as_of_date) -%}
+
+with
+
+order_lines as (
+
+    select * from {{ ref('stg_order_lines') }}
+
+),
+
+line_hashes as (
+
+    -- A line's eight values after cleaning, hashed: equal lines have equal
+    -- hashes, so only lines whose hash repeats can be copies. Grouping by
+    -- one 64-bit hash instead of eight columns keeps this pass small.
+    select
+        source_line_number,
+        hash(
+            invoice_no,
+            stock_code,
+            description,
+            quantity,
+            invoice_date,
+            unit_price,
+            customer_id,
+            country
+        ) as line_hash
+
+    from order_lines
+
+),
+
+repeated_hashes as (
+
+    select line_hash
+    from line_hashes
+    group by line_hash
+    having count(*) > 1
+
+),
+
+copy_candidates as (
+
+    select order_lines.*
+
+    from order_lines
+    inner join line_hashes
+        on order_lines.source_line_number = line_hashes.source_line_number
+    inner join repeated_hashes
+        on line_hashes.line_hash = repeated_hashes.line_hash
+
+),
+
+first_copies as (
+
+    -- The exact comparison, on the few candidate lines only (a shared hash
+    -- alone could be a collision). NULLs compare equal in a partition.
+    select
+        source_line_number,
+        min(source_line_number) over (
+            partition by
+                invoice_no,
+                stock_code,
+                description,
+                quantity,
+                invoice_date,
+                unit_price,
+                customer_id,
+                country
+        ) as first_copy_line_number
+
+    from copy_candidates
+
+),
+
+flagged as (
+
+    select
+        order_lines.*,
+        first_copies.first_copy_line_number,
+        cast({{ as_of_date_sql }} as date) as as_of_date,
+        starts_with(order_lines.invoice_no, 'C') as is_cancellation_invoice,
+        coalesce(
+            order_lines.stock_code in (
+                {%- for code in non_product_stock_codes() -%}
+                    {{ sql_literal(code) }}{{ ", " if not loop.last }}
+                {%- endfor -%}
+            ),
+            false
+        ) as is_non_product_stock_code
+
+    from order_lines
+    left join first_copies
+        on order_lines.source_line_number = first_copies.source_line_number
+
+),
+
+reasons as (
+
+    -- The rules, their order and their wording: macros/reject_reasons.sql.
+    select
+        *,
+        {{ assign_reject_reason("order_lines") }} as reject_reason
+
+    from flagged
+
+),
+
+explained as (
+
+    select
+        *,
+        {{ reject_detail("order_lines", "reject_reason") }} as reject_detail,
+        reject_reason is null and quantity > 0 as is_sale_line,
+        reject_reason is null and quantity < 0 as is_return_line
+
+    from reasons
+
+),
+
+final as (
+
+    -- Raw values are kept where they explain a rejection; a valid line's
+    -- values are in the typed columns.
+    select
+        -- ids
+        source_line_number,
+        customer_id,
+        invoice_no,
+        stock_code,
+        first_copy_line_number,
+        -- strings
+        reject_reason,
+        reject_detail,
+        description,
+        country,
+        -- numerics
+        quantity,
+        unit_price,
+        quantity * unit_price as line_amount,
+        -- booleans
+        is_sale_line,
+        is_return_line,
+        is_cancellation_invoice,
+        -- timestamps
+        invoice_date,
+        as_of_date,
+        -- the raw text, for rejected lines only
+    {%- for column in columns %}
+        case
+            when reject_reason is not null then {{ column.name }}_raw
+        end as {{ column.name }}_raw
+        {{- "," if not loop.last }}
+    {%- endfor %}
+
+    from explained
+
+)
+
+select * from final

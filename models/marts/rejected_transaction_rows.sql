@@ -1,0 +1,37 @@
+{#- One row per order line that is neither a sale line nor a return line,
+    with its raw values and the reason. Together with the sale and return
+    lines of int_order_lines_validated it accounts for every line of the
+    file (tests/assert_every_order_line_is_accounted_for.sql). -#}
+
+with
+
+validated_lines as (
+
+    select * from {{ ref('int_order_lines_validated') }}
+
+),
+
+rejected as (
+
+    select
+        -- ids
+        source_line_number,
+        customer_id,
+        -- strings
+        reject_reason,
+        reject_detail,
+        invoice_no_raw,
+        stock_code_raw,
+        description_raw,
+        quantity_raw,
+        invoice_date_raw,
+        unit_price_raw,
+        customer_id_raw,
+        country_raw
+
+    from validated_lines
+    where reject_reason is not null
+
+)
+
+select * from rejected

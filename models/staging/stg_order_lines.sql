@@ -1,0 +1,109 @@
+{#- One row per order line of the file named by `raw_transactions_path`,
+    in file order: the raw text kept for the rejects mart, the trimmed text
+    with missing markers as NULL, and each value parsed once (NULL when
+    missing or invalid). Enabled only when the var is set. -#}
+
+{%- set input_relation = source('order_lines_file', 'order_lines') -%}
+{#- The header checks (macros/input_files.sql); staging column -> the
+    input's column. -#}
+{%- set input_columns = check_input_file("order_lines", input_relation) -%}
+{%- set columns = order_line_input_columns() -%}
+{%- set trimmed_columns = input_column_names("order_lines", "_trimmed") -%}
+
+with
+
+source as (
+
+    select * from {{ input_relation }}
+
+),
+
+numbered as materialized (
+
+    -- Scan order is file order (DuckDB preserves insertion order). Numbering
+    -- in that order reads the file on one thread; materializing here lets
+    -- the cleaning below run on every core.
+    select
+        row_number() over () as source_line_number,
+    {%- for column in columns %}
+        cast("{{ input_columns[column.name] }}" as varchar)
+            as {{ column.name }}_raw
+        {{- "," if not loop.last }}
+    {%- endfor %}
+
+    from source
+
+),
+
+trimmed as (
+
+    select
+        *,
+    {%- for column in columns %}
+        trim({{ column.name }}_raw) as {{ column.name }}_trimmed
+        {{- "," if not loop.last }}
+    {%- endfor %}
+
+    from numbered
+
+),
+
+cleaned_text as (
+
+    select
+        * exclude ({{ trimmed_columns | join(", ") }}),
+    {%- for column in columns %}
+        {{ null_if_missing(column.name ~ "_trimmed") }}
+            as {{ column.name }}_text
+        {{- "," if not loop.last }}
+    {%- endfor %}
+
+    from trimmed
+
+),
+
+numbers as (
+
+    -- Each whole-number text cast once (NULL when it is not a number).
+    select
+        *,
+        try_cast(customer_id_text as double) as customer_id_number,
+        try_cast(quantity_text as double) as quantity_number
+
+    from cleaned_text
+
+),
+
+typed as (
+
+    select
+        * exclude (customer_id_number, quantity_number),
+        -- 17850.0 is customer 17850.
+        case
+            when {{ whole_number("customer_id_number") }} > 0
+                then {{ whole_number("customer_id_number") }}
+        end as customer_id,
+        -- Invoices and stock codes compare upper-case: c536379 is C536379.
+        upper(invoice_no_text) as invoice_no,
+        upper(stock_code_text) as stock_code,
+        description_text as description,
+        country_text as country,
+        -- 6.0 is 6; 0 is not a quantity.
+        nullif({{ whole_number("quantity_number") }}, 0) as quantity,
+        -- Exact cents: the file's prices have at most 3 decimals. "inf" and
+        -- "nan" do not cast, so they are invalid.
+        case
+            when try_cast(unit_price_text as decimal(18, 3)) > 0
+                then try_cast(unit_price_text as decimal(18, 3))
+        end as unit_price,
+        -- ISO, or month first as in UCI's own export (12/1/2010 8:26).
+        try_strptime(
+            invoice_date_text,
+            ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%m/%d/%Y %H:%M']
+        ) as invoice_date
+
+    from numbers
+
+)
+
+select * from typed

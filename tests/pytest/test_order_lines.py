@@ -1,0 +1,316 @@
+"""The order-lines input (var raw_transactions_path): every cleaning rule on
+fixture files, RFM features worked out by hand, and unusable files refused
+with one line. The real Online Retail file is tested in
+test_order_lines_real_file.py."""
+
+from __future__ import annotations
+
+import gzip
+from decimal import Decimal
+
+import pytest
+from conftest import FIXTURES, MARTS, copy_warehouse, run_dbt
+
+ORDER_LINES = FIXTURES / "order_lines"
+# The order-lines models, the RFM map and the reasons mart with every test
+# whose parents are all selected: the customer clustering is not needed here.
+ORDER_LINES_SELECTION = (
+    "--select",
+    "+rejected_transaction_rows +int_customer_rfm reject_reasons",
+    "--indirect-selection",
+    "cautious",
+)
+
+
+def build_order_lines(tmp_path_factory, name, **vars):
+    database = tmp_path_factory.mktemp(name) / "warehouse.duckdb"
+    result = run_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
+    assert result.returncode == 0, result.output
+    return result
+
+
+def line_outcomes(build) -> dict[int, str]:
+    """source_line_number -> 'sale', 'return' or the reject reason."""
+    return dict(
+        build.query(
+            "select source_line_number, case when is_sale_line then 'sale'"
+            " when is_return_line then 'return' else reject_reason end"
+            " from intermediate.int_order_lines_validated"
+        )
+    )
+
+
+def rfm(build, customer_id) -> dict:
+    columns = (
+        "recency_days, frequency, monetary, tenure_days, avg_order_value,"
+        " returned_value, r_score, f_score, m_score, rfm_segment,"
+        " has_purchases, reject_reason, reject_detail"
+    )
+    rows = build.query(
+        f"select {columns} from intermediate.int_customer_rfm"
+        f" where customer_id = {customer_id}"
+    )
+    assert len(rows) == 1, rows
+    return dict(zip(columns.split(", "), rows[0], strict=True))
+
+
+@pytest.fixture(scope="module")
+def excerpt_build(tmp_path_factory):
+    """30 lines of the public file (its lines 1-10, 46, 142, 155-157, 490,
+    495, 518, 528, 623-625, 2240, 4407, 9303, 61620, 61625, 299983-299985),
+    UCI header."""
+    return build_order_lines(
+        tmp_path_factory,
+        "excerpt",
+        raw_transactions_path=str(ORDER_LINES / "online_retail_excerpt.csv"),
+    )
+
+
+@pytest.fixture(scope="module")
+def hand_made_build(tmp_path_factory):
+    """Rare cases, "Online Retail II" header, as_of_date set."""
+    return build_order_lines(
+        tmp_path_factory,
+        "hand_made",
+        raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
+        as_of_date="2010-12-05",
+    )
+
+
+def test_excerpt_lines_each_end_in_one_place(excerpt_build):
+    sale = {n: "sale" for n in [*range(1, 11), 14, 15, 16, 17, 21, 22, 26]}
+    assert line_outcomes(excerpt_build) == {
+        **sale,
+        11: "non_product_line",  # POST
+        12: "non_product_line",  # D (a discount), on a C invoice
+        13: "return",  # C536383, quantity -1
+        18: "exact_duplicate",  # of line 17
+        19: "exact_duplicate",  # of line 16
+        20: "missing_customer_id",
+        23: "non_product_line",  # M
+        24: "non_product_line",  # BANK CHARGES
+        25: "invalid_unit_price",  # 0.0
+        27: "return",  # C541433, -74215
+        28: "missing_customer_id",  # A563185, adjust bad debt
+        29: "missing_customer_id",
+        30: "missing_customer_id",
+    }
+    assert excerpt_build.query(
+        "select source_line_number, reject_detail, invoice_no_raw,"
+        " unit_price_raw, customer_id_raw from marts.rejected_transaction_rows"
+        " where source_line_number in (18, 25) order by 1"
+    ) == [
+        (18, "exact copy of source line 17", "536409", "1.25", "17908.0"),
+        (25, "UnitPrice '0.0' is not a number above 0", "537197", "0.0", "12647.0"),
+    ]
+
+
+def test_excerpt_rfm_worked_by_hand(excerpt_build):
+    # as_of_date: the day after the latest sale line (12346's, 2011-01-18).
+    # 17850: invoice 536365 = 6×2.55 + 6×3.39 + 8×2.75 + 6×3.39 + 6×3.39
+    # + 2×7.65 + 6×4.25 = 139.12, invoice 536366 = 6×1.85 + 6×1.85 = 22.20;
+    # 161.32 over 2 invoices, last and first on 2010-12-01: 49 days.
+    # Scores over 6 customers (ntile(5): groups of 2, 1, 1, 1, 1): five are
+    # 49 days out, ranked by id (12838, 13047, 17850, ...), so r = 2; the
+    # most invoices, f = 5; the second-highest spend, m = 4; fm = 5.
+    assert rfm(excerpt_build, 17850) == {
+        "recency_days": 49,
+        "frequency": 2,
+        "monetary": Decimal("161.320"),
+        "tenure_days": 49,
+        "avg_order_value": Decimal("80.660"),
+        "returned_value": Decimal("0.000"),
+        "r_score": 2,
+        "f_score": 5,
+        "m_score": 4,
+        "rfm_segment": "At risk",
+        "has_purchases": True,
+        "reject_reason": None,
+        "reject_detail": None,
+    }
+    # 12346: 74215 × 1.04 = 77183.60 bought, and returned the same day.
+    # The most recent (r 5) and the highest spend (m 5), one invoice (f 1):
+    # fm = (1 + 5 + 1) // 2 = 3.
+    assert rfm(excerpt_build, 12346) == {
+        "recency_days": 1,
+        "frequency": 1,
+        "monetary": Decimal("77183.600"),
+        "tenure_days": 1,
+        "avg_order_value": Decimal("77183.600"),
+        "returned_value": Decimal("77183.600"),
+        "r_score": 5,
+        "f_score": 1,
+        "m_score": 5,
+        "rfm_segment": "Potential loyalists",
+        "has_purchases": True,
+        "reject_reason": None,
+        "reject_detail": None,
+    }
+    # 15311's one valid line is a return: not segmented.
+    assert rfm(excerpt_build, 15311)["reject_reason"] == "no_purchases"
+    # Customers: 6 with a sale line, 15311, and none for the rejected lines.
+    assert excerpt_build.query(
+        "select count(*), count(*) filter (where has_purchases)"
+        " from intermediate.int_customer_rfm"
+    ) == [(7, 6)]
+
+
+def test_rare_cases_and_the_online_retail_ii_header(hand_made_build):
+    assert line_outcomes(hand_made_build) == {
+        1: "sale",  # 12/1/2010 8:26, month first
+        2: "exact_duplicate",  # of 1: " GIFT CARD ", 6.0, ISO date, 1.250
+        3: "return",  # c536501, lower-case c
+        4: "inconsistent_cancellation",  # c536502 with quantity 2
+        5: "non_product_line",  # post, lower-case
+        6: "invalid_invoice_date",  # 13/1/2011: no 13th month
+        7: "invalid_quantity",  # 0
+        8: "invalid_quantity",  # 1.5
+        9: "invalid_unit_price",  # nan
+        10: "invalid_unit_price",  # -1
+        11: "invalid_customer_id",  # abc
+        12: "invalid_customer_id",  # 0
+        13: "missing_customer_id",  # ?
+        14: "missing_invoice",  # NA
+        15: "missing_stock_code",  # empty
+        16: "sale",  # "BOWL, LARGE": a quoted comma
+        17: "return",  # customer 13001's only valid line
+        18: "after_as_of_date",  # 2010-12-05 09:00, as_of_date 2010-12-05
+        19: "sale",
+    }
+    assert hand_made_build.query(
+        "select reject_detail from marts.rejected_transaction_rows"
+        " where source_line_number in (2, 4, 6, 18) order by source_line_number"
+    ) == [
+        ("exact copy of source line 1",),
+        ("cancellation invoice C536502 has a positive quantity (2)",),
+        (
+            "InvoiceDate '13/1/2011 8:26' is not a date and time written"
+            " YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM",
+        ),
+        ("dated 2010-12-05 09:00:00, on or after as_of_date 2010-12-05",),
+    ]
+
+
+def test_rfm_from_the_as_of_date_var(hand_made_build):
+    # 13000: 6 × 1.25 = 7.50 on 2010-12-01 and 4 × 0.333 = 1.332 on
+    # 2010-12-04: 8.832 over 2 invoices; returned 2 × 1.25 = 2.50. Two
+    # customers, so scores are 1 or 2; r 2, f 2, m 2 -> fm 2: Hibernating.
+    assert rfm(hand_made_build, 13000) == {
+        "recency_days": 1,
+        "frequency": 2,
+        "monetary": Decimal("8.832"),
+        "tenure_days": 4,
+        "avg_order_value": Decimal("4.416"),
+        "returned_value": Decimal("2.500"),
+        "r_score": 2,
+        "f_score": 2,
+        "m_score": 2,
+        "rfm_segment": "Hibernating",
+        "has_purchases": True,
+        "reject_reason": None,
+        "reject_detail": None,
+    }
+    assert rfm(hand_made_build, 13002)["rfm_segment"] == "Lost"
+    assert rfm(hand_made_build, 13001) == {
+        "recency_days": None,
+        "frequency": 0,
+        "monetary": None,
+        "tenure_days": None,
+        "avg_order_value": None,
+        "returned_value": Decimal("0.333"),
+        "r_score": None,
+        "f_score": None,
+        "m_score": None,
+        "rfm_segment": None,
+        "has_purchases": False,
+        "reject_reason": "no_purchases",
+        "reject_detail": "CustomerID 13001 has return lines (1) but no sale line",
+    }
+
+
+# Unusable order-lines files: refused with one line, the marts untouched.
+
+UCI_HEADER = (
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
+)
+LINE = "536365,85123A,HEART,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom"
+
+
+def write_gzip(path, text):
+    with gzip.open(path, "wt") as handle:
+        handle.write(text)
+    return path
+
+
+# (case, file name, its content, the message after "Unusable input <file>: ").
+# The steps are those of the customer file (test_unusable_input.py): these
+# cases check the order-lines catalogue, a .gz file and the post-hook of
+# int_order_lines_validated.
+UNUSABLE = [
+    (
+        "missing required column",
+        "no_price.csv",
+        UCI_HEADER.replace(",UnitPrice", "") + "\n",
+        "required column 'UnitPrice (or Price)' is missing (found"
+        " InvoiceNo,StockCode,Description,Quantity,InvoiceDate,CustomerID,Country)",
+    ),
+    (
+        "malformed line in a gzip file",
+        "malformed.csv.gz",
+        f"{UCI_HEADER}\n{LINE}\n{LINE},extra\n",
+        "line 3 is not valid CSV (Expected Number of Columns: 8 Found: 9);"
+        " fix or remove that line",
+    ),
+]
+
+
+@pytest.fixture
+def previous_build(bundled_build, tmp_path):
+    database = copy_warehouse(bundled_build, tmp_path / "previous")
+    snapshot = {mart: bundled_build.mart_rows(mart) for mart in MARTS}
+    return database, snapshot
+
+
+def assert_refused(previous_build, vars, expected_line, tmp_path):
+    database, snapshot = previous_build
+    result = run_dbt(database, "build", vars=vars, work_dir=tmp_path)
+    assert result.returncode != 0
+    assert expected_line in [line.strip() for line in result.output.splitlines()], (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert {mart: result.mart_rows(mart) for mart in MARTS} == snapshot
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [case[1:] for case in UNUSABLE],
+    ids=[case[0] for case in UNUSABLE],
+)
+def test_unusable_order_lines_file_is_refused(
+    previous_build, tmp_path, name, content, message
+):
+    path = tmp_path / name
+    if name.endswith(".gz"):
+        write_gzip(path, content)
+    else:
+        path.write_text(content)
+    assert_refused(
+        previous_build,
+        {"raw_transactions_path": str(path)},
+        f"Unusable input {path}: {message}",
+        tmp_path,
+    )
+
+
+def test_invalid_as_of_date_is_refused(previous_build, tmp_path):
+    assert_refused(
+        previous_build,
+        {
+            "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
+            "as_of_date": "2011-02-30",
+        },
+        "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
+        " day after the latest sale line) or a date written YYYY-MM-DD.",
+        tmp_path,
+    )
