@@ -182,7 +182,7 @@ def choosing_k(marts: Marts) -> list[dict]:
 
 def data_quality(marts: Marts) -> list[dict]:
     page = "data_quality"
-    reason = column(RR, "reject_reason")
+    reason = column(RR, "reject_reason_key")
     visuals = cards(
         page,
         16,

@@ -30,7 +30,7 @@ _NAMESPACE = uuid.UUID("5b0d8a2e-6c1f-4f47-9a53-0c3f2e6b9d41")
 SORT_BY = {
     "segment_name": "segment_id",
     "feature": "feature_position",
-    "reject_reason": "rule_order",
+    "reject_reason_key": "rule_order",
 }
 # Numbers that identify or order rows: never summed.
 _KEY_PATTERN = re.compile(

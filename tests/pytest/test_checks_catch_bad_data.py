@@ -42,8 +42,9 @@ def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
         pytest.param(
             [
                 "insert into marts.rejected_customer_rows"
-                " (source_row_number, reject_reason, reject_detail)"
-                " values (5, 'exact_duplicate', 'copy of row 4')"
+                " (source_row_number, reject_reason_key, reject_reason,"
+                " reject_detail) values (5, 'customers:exact_duplicate',"
+                " 'exact_duplicate', 'copy of row 4')"
             ],
             [(5, 2)],
             id="row-in-both-marts",

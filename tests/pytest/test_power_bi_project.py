@@ -218,8 +218,8 @@ def test_relationships_join_existing_columns_of_one_type_many_to_one(exports):
     assert ends == [
         (("customer_segments", "segment_id"), ("segment_profiles", "segment_id")),
         (
-            ("rejected_customer_rows", "reject_reason"),
-            ("reject_reasons", "reject_reason"),
+            ("rejected_customer_rows", "reject_reason_key"),
+            ("reject_reasons", "reject_reason_key"),
         ),
         (("segment_centroids", "segment_id"), ("segment_profiles", "segment_id")),
     ]
@@ -250,7 +250,7 @@ def test_sort_by_columns_give_each_value_one_position(exports):
     }
     assert sorted_by == {
         ("customer_segments", "segment_name"): "segment_id",
-        ("reject_reasons", "reject_reason"): "rule_order",
+        ("reject_reasons", "reject_reason_key"): "rule_order",
         ("segment_centroids", "feature"): "feature_position",
         ("segment_centroids", "segment_name"): "segment_id",
         ("segment_profiles", "segment_name"): "segment_id",
