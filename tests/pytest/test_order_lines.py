@@ -9,7 +9,7 @@ import gzip
 from decimal import Decimal
 
 import pytest
-from conftest import FIXTURES, MARTS, copy_warehouse, run_dbt
+from conftest import FIXTURES, assert_refused, run_dbt
 
 ORDER_LINES = FIXTURES / "order_lines"
 # The order-lines models, the RFM map and the reasons mart with every test
@@ -262,24 +262,6 @@ UNUSABLE = [
         " fix or remove that line",
     ),
 ]
-
-
-@pytest.fixture
-def previous_build(bundled_build, tmp_path):
-    database = copy_warehouse(bundled_build, tmp_path / "previous")
-    snapshot = {mart: bundled_build.mart_rows(mart) for mart in MARTS}
-    return database, snapshot
-
-
-def assert_refused(previous_build, vars, expected_line, tmp_path):
-    database, snapshot = previous_build
-    result = run_dbt(database, "build", vars=vars, work_dir=tmp_path)
-    assert result.returncode != 0
-    assert expected_line in [line.strip() for line in result.output.splitlines()], (
-        result.output
-    )
-    assert "Traceback" not in result.output
-    assert {mart: result.mart_rows(mart) for mart in MARTS} == snapshot
 
 
 @pytest.mark.parametrize(

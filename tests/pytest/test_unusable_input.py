@@ -4,30 +4,11 @@ of the previous successful build exactly as they were."""
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, MARTS, copy_warehouse, run_dbt
+from conftest import FIXTURES, assert_refused
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
 )
-
-
-@pytest.fixture
-def previous_build(bundled_build, tmp_path):
-    """A copy of a good warehouse, and a snapshot of its marts."""
-    database = copy_warehouse(bundled_build, tmp_path)
-    snapshot = {mart: bundled_build.mart_rows(mart) for mart in MARTS}
-    assert len(snapshot["customer_segments"]) == 200
-    return database, snapshot
-
-
-def assert_refused(previous_build, vars, expected_line, tmp_path):
-    database, snapshot = previous_build
-    result = run_dbt(database, "build", vars=vars, work_dir=tmp_path)
-    assert result.returncode != 0
-    lines = [line.strip() for line in result.output.splitlines()]
-    assert expected_line in lines, result.output
-    assert "Traceback" not in result.output
-    assert {mart: result.mart_rows(mart) for mart in MARTS} == snapshot
 
 
 def binary_file(tmp_path):
