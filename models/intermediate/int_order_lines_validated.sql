@@ -6,6 +6,8 @@
     file. -#}
 {{ config(post_hook="{{ check_input_rows_read('order_lines') }}") }}
 {%- set columns = order_line_input_columns() -%}
+{#- The eight input columns, cleaned: a line's identity for exact copies. -#}
+{%- set line_fields = columns | map(attribute="name") | join(", ") -%}
 {%- set as_of_date = rfm_as_of_date() -%}
 {%- set as_of_date_sql = "null" if as_of_date is none
     else "date " ~ sql_literal(as_of_date) -%}
@@ -25,16 +27,7 @@ line_hashes as (
     -- one 64-bit hash instead of eight columns keeps this pass small.
     select
         source_line_number,
-        hash(
-            invoice_no,
-            stock_code,
-            description,
-            quantity,
-            invoice_date,
-            unit_price,
-            customer_id,
-            country
-        ) as line_hash
+        hash({{ line_fields }}) as line_hash
 
     from order_lines
 
@@ -68,15 +61,7 @@ first_copies as (
     select
         source_line_number,
         min(source_line_number) over (
-            partition by
-                invoice_no,
-                stock_code,
-                description,
-                quantity,
-                invoice_date,
-                unit_price,
-                customer_id,
-                country
+            partition by {{ line_fields }}
         ) as first_copy_line_number
 
     from copy_candidates
