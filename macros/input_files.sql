@@ -102,6 +102,21 @@
     {{ return(input_file_path("order_lines")) }}
 {%- endmacro %}
 
+{% macro given_inputs() -%}
+    {#- Which inputs this run segments: customer profiles (a customer file,
+        or the bundled seed when no file at all is given), order lines (an
+        order-lines file), or both, joined on customer id. -#}
+    {%- set inputs = [] -%}
+    {%- if customer_file_path() is not none
+        or order_lines_file_path() is none -%}
+        {%- do inputs.append("customer_profiles") -%}
+    {%- endif -%}
+    {%- if order_lines_file_path() is not none -%}
+        {%- do inputs.append("order_lines") -%}
+    {%- endif -%}
+    {{ return(inputs) }}
+{%- endmacro %}
+
 {% macro input_label(input_name) -%}
     {#- How messages and the run summary name the input. -#}
     {{ return(

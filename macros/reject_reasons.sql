@@ -3,8 +3,9 @@
     order the rules are applied: the first rule whose `when` holds gives the
     row its one reason. Everything else reads this list:
     - int_customer_rows_validated and int_order_lines_validated assign the
-      reason and its detail (int_customer_rfm the order-lines customer
-      rule no_purchases);
+      reason and its detail; int_customers_joined the customer rules
+      marked `joined`, which need a customer's profile and order lines
+      side by side;
     - the mart reject_reasons lists them for the docs site, Power BI and the
       tests on the rejected rows' reject_reason;
     - segmentation_run_summary counts the rows per reason;
@@ -22,9 +23,11 @@
     - description: one line for people;
     - feature (optional): the rule applies only when this is a clustering
       feature;
-    - from_order_lines (optional): the rule is about a customer's order
-      lines, so it is checked on the customers built from them
-      (int_customer_rfm), not on the rows of the customer file.
+    - features_from (optional): the rule applies only when a clustering
+      feature comes from this input (macros/feature_catalogue.sql);
+    - joined (optional): the rule is checked on the join of the customer
+      rows and their order lines (int_customers_joined), after every rule
+      on the customer rows themselves.
 -#}
 {% macro reject_reasons(input_name="customers") -%}
     {%- set reasons = {"customers": [
@@ -77,18 +80,27 @@
          "detail": "Spending Score (1-100), a clustering feature, is missing",
          "description": "The spending score is missing and it is a"
             ~ " clustering feature."},
-        {"reason": "no_purchases", "from_order_lines": true,
-         "when": "sale_lines = 0",
-         "detail": "CustomerID {customer_id} has return lines"
-            ~ " ({return_lines}) but no sale line",
-         "description": "The customer's valid order lines are all returns:"
-            ~ " with no sale line there is no recency, frequency or"
-            ~ " spend to segment on."},
         {"reason": "exact_duplicate",
          "when": "copy_number > 1",
          "detail": "exact copy of source row {first_source_row_number}",
          "description": "An extra copy of a row that is identical after"
             ~ " cleaning; the first copy is kept."},
+        {"reason": "no_customer_profile", "joined": true,
+         "features_from": "customer_profiles",
+         "when": "source_row_number is null",
+         "detail": "CustomerID {customer_id} has order lines but no row in"
+            ~ " the customer file",
+         "description": "With both files: the customer has order lines but"
+            ~ " no row in the customer file, and a clustering feature comes"
+            ~ " from that file."},
+        {"reason": "no_purchases", "joined": true,
+         "features_from": "order_lines",
+         "when": "not has_purchases",
+         "detail": "CustomerID {customer_id} has no sale line in the order"
+            ~ " lines ({return_lines} return lines)",
+         "description": "The customer has no sale line (none at all, or only"
+            ~ " returns): no recency, frequency or spend to segment on, and"
+            ~ " a clustering feature comes from the order lines."},
     ], "order_lines": [
         {"reason": "missing_customer_id",
          "when": "customer_id_text is null",
@@ -157,35 +169,45 @@
     {{ return(reject_reasons(input_name) | map(attribute="reason") | list) }}
 {%- endmacro %}
 
-{% macro _rules_checked(input_name, from_order_lines) -%}
-    {#- The rules one model checks: the order-lines customer rules, or
-        all the others. -#}
+{% macro _rules_checked(input_name, joined) -%}
+    {#- The rules one model checks: the joined customer rules, or all the
+        others. -#}
     {{ return(
-        reject_reasons(input_name)
-        | selectattr("from_order_lines", "equalto", from_order_lines)
-        | list if from_order_lines
-        else reject_reasons(input_name)
-        | rejectattr("from_order_lines", "defined") | list
+        reject_reasons(input_name) | selectattr("joined", "defined") | list
+        if joined
+        else reject_reasons(input_name) | rejectattr("joined", "defined")
+        | list
     ) }}
 {%- endmacro %}
 
-{% macro assign_reject_reason(
-    input_name, features=none, from_order_lines=false
-) -%}
+{% macro _rule_applies(rule, features) -%}
+    {#- A rule tied to clustering features applies only when they are. -#}
+    {%- if rule.feature is defined -%}
+        {{ return(rule.feature in (features or [])) }}
+    {%- elif rule.features_from is defined -%}
+        {{ return(
+            (features or []) | select("in", feature_names(rule.features_from))
+            | list | length > 0
+        ) }}
+    {%- endif -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{% macro assign_reject_reason(input_name, features=none, joined=false) -%}
     {#- The first rule that holds; NULL when none does. features none:
         the input has no feature rules. -#}
     case
-    {%- for rule in _rules_checked(input_name, from_order_lines)
-        if rule.feature is not defined or rule.feature in (features or []) %}
+    {%- for rule in _rules_checked(input_name, joined)
+        if _rule_applies(rule, features) %}
         when {{ rule.when }} then '{{ rule.reason }}'
     {%- endfor %}
     end
 {%- endmacro %}
 
-{% macro reject_detail(input_name, reason_column, from_order_lines=false) -%}
+{% macro reject_detail(input_name, reason_column, joined=false) -%}
     {#- Each reason's detail text, its {column} placeholders filled in. -#}
     case {{ reason_column }}
-    {%- for rule in _rules_checked(input_name, from_order_lines) %}
+    {%- for rule in _rules_checked(input_name, joined) %}
         when '{{ rule.reason }}' then {{ _detail_sql(rule.detail) }}
     {%- endfor %}
     end

@@ -5,8 +5,23 @@
 -#}
 
 {% macro allowed_segmentation_features() -%}
-    {#- Canonical order: segment names and centroid ordering follow it. -#}
-    {{ return(["age", "annual_income_k", "spending_score"]) }}
+    {#- The catalogue's features whose input is given, in canonical order
+        (macros/feature_catalogue.sql). -#}
+    {%- set given = given_inputs() -%}
+    {{ return(
+        feature_catalogue() | selectattr("input", "in", given)
+        | map(attribute="name") | list
+    ) }}
+{%- endmacro %}
+
+{% macro default_segmentation_features() -%}
+    {#- With order lines: recency, frequency and spend (RFM); otherwise the
+        Mall pair. -#}
+    {{ return(
+        ["recency_days", "frequency", "monetary"]
+        if "order_lines" in given_inputs()
+        else ["annual_income_k", "spending_score"]
+    ) }}
 {%- endmacro %}
 
 {% macro max_segments() -%}
@@ -33,12 +48,11 @@
     {{ return(value | int) }}
 {%- endmacro %}
 
-{% macro segmentation_features() -%}
-    {#- The chosen features, in canonical order. Accepts a YAML list or a
-        comma-separated string ("age,spending_score"). -#}
-    {%- set allowed = allowed_segmentation_features() -%}
-    {%- set allowed_text = "a non-empty list chosen from " ~ allowed | join(", ") -%}
-    {%- set raw = var("segmentation_features") -%}
+{% macro _feature_list(name, allowed, allowed_text) -%}
+    {#- A var naming features: a YAML list or a comma-separated string
+        ("age,spending_score"), each from `allowed` at most once. Returned
+        in canonical order. -#}
+    {%- set raw = var(name) -%}
     {%- if raw is string -%}
         {%- set requested = [] -%}
         {%- for part in raw.split(",") if part.strip() -%}
@@ -47,33 +61,88 @@
     {%- elif raw is iterable and raw is not mapping -%}
         {%- set requested = raw | list -%}
     {%- else -%}
-        {{ _var_error("segmentation_features", raw, allowed_text) }}
-    {%- endif -%}
-    {%- if requested | length == 0 -%}
-        {{ _var_error("segmentation_features", raw, allowed_text) }}
+        {{ _var_error(name, raw, allowed_text) }}
     {%- endif -%}
     {%- for feature in requested -%}
         {%- if feature not in allowed or requested.count(feature) > 1 -%}
-            {{ _var_error(
-                "segmentation_features", raw,
-                allowed_text ~ ", each at most once"
-            ) }}
+            {{ _var_error(name, raw, allowed_text ~ ", each at most once") }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(allowed | select("in", requested) | list) }}
 {%- endmacro %}
 
+{% macro segmentation_features() -%}
+    {#- The chosen features, in canonical order; null means the input's
+        default. -#}
+    {%- if var("segmentation_features", none) is none -%}
+        {{ return(default_segmentation_features()) }}
+    {%- endif -%}
+    {%- set allowed = allowed_segmentation_features() -%}
+    {%- set allowed_text = "a non-empty list chosen from "
+        ~ allowed | join(", ") -%}
+    {%- set missing_input = feature_catalogue()
+        | rejectattr("name", "in", allowed) | map(attribute="name") | list -%}
+    {%- if missing_input -%}
+        {%- set allowed_text = allowed_text ~ " (" ~ missing_input | join(", ")
+            ~ (" need a customer file, raw_customers_path"
+               if "order_lines" in given_inputs()
+               else " need an order-lines file, raw_transactions_path")
+            ~ ")" -%}
+    {%- endif -%}
+    {%- set features = _feature_list(
+        "segmentation_features", allowed, allowed_text
+    ) -%}
+    {%- if features | length == 0 -%}
+        {{ _var_error("segmentation_features", var("segmentation_features"),
+            allowed_text) }}
+    {%- endif -%}
+    {{ return(features) }}
+{%- endmacro %}
+
+{% macro log_transformed_features() -%}
+    {#- The clustering features that K-Means sees as log1p(value): skewed
+        counts and amounts, so that a few big spenders do not form segments
+        of their own. -#}
+    {%- set catalogue = feature_names() -%}
+    {%- set logged = _feature_list(
+        "log_transformed_features", catalogue,
+        "a list chosen from " ~ catalogue | join(", ")
+    ) -%}
+    {{ return(segmentation_features() | select("in", logged) | list) }}
+{%- endmacro %}
+
 {% macro segmentation_settings() -%}
     {#- Every clustering var, checked, as a dict. -#}
     {%- set k_max_limit = max_segments() -%}
-    {%- set k_min = _checked_int(
+    {#- null k_min, k_max and min_segments mean the input's defaults: with
+        order lines the k to choose from are 3 to 8, segments a marketer
+        can act on. k = 2 is still scored, so the k figure shows why it is
+        not chosen. -#}
+    {%- set with_order_lines = "order_lines" in given_inputs() -%}
+    {%- set k_min = 2 if var("k_min", none) is none else _checked_int(
         "k_min", 2, k_max_limit,
         "an integer from 2 to " ~ k_max_limit
     ) -%}
-    {%- set k_max = _checked_int(
-        "k_max", k_min, k_max_limit,
-        "an integer from k_min (" ~ k_min ~ ") to " ~ k_max_limit
-    ) -%}
+    {%- set default_k_max = 8 if with_order_lines else 10 -%}
+    {%- set k_max = [default_k_max, k_min] | max if var("k_max", none) is none
+        else _checked_int(
+            "k_max", k_min, k_max_limit,
+            "an integer from k_min (" ~ k_min ~ ") to " ~ k_max_limit
+        ) -%}
+    {%- set min_segments = (3 if with_order_lines else 2)
+        if var("min_segments", none) is none else _checked_int(
+            "min_segments", 2, k_max_limit,
+            "null (3 with order lines, else 2) or an integer from 2 to "
+            ~ k_max_limit
+        ) -%}
+    {%- set min_segment_share = var("min_segment_share") -%}
+    {%- if min_segment_share is not number or min_segment_share is boolean
+        or min_segment_share < 0 or min_segment_share >= 0.5 -%}
+        {{ _var_error(
+            "min_segment_share", min_segment_share,
+            "a number from 0 to below 0.5"
+        ) }}
+    {%- endif -%}
     {%- if var("n_clusters") is none -%}
         {%- set n_clusters = none -%}
     {%- else -%}
@@ -85,8 +154,11 @@
     {%- endif -%}
     {{ return({
         "features": segmentation_features(),
+        "log_transformed_features": log_transformed_features(),
         "k_min": k_min,
         "k_max": k_max,
+        "min_segments": min_segments,
+        "min_segment_share": min_segment_share,
         "n_clusters": n_clusters,
         "random_seed": _checked_int(
             "random_seed", 0, 4294967295,

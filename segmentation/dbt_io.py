@@ -17,7 +17,9 @@ def read_settings(settings: duckdb.DuckDBPyRelation) -> dict[str, Any]:
     if len(rows) != 1:
         raise ValueError(f"expected one settings row, found {len(rows)}")
     values = dict(zip(settings.columns, rows[0], strict=True))
-    values["segmentation_features"] = list(values["segmentation_features"])
+    for name in ("segmentation_features", "log_transformed_features"):
+        if name in values:
+            values[name] = list(values[name])
     return values
 
 

@@ -1,17 +1,15 @@
--- Every input row is either segmented or rejected with a reason, never both
--- and never neither: input rows = customer_segments + rejected_customer_rows.
--- int_customer_rows_validated holds one row per input row (left joins only
--- on stg_customers; its unit tests check every fixture row comes out once),
--- numbered 1..N in file order, so "every input row exactly once" means: the
--- two marts together hold each of 1..N once. N is its row count, read from
--- the built table, so the test checks the input the marts were built from
--- whatever vars it is run with. The pytest end-to-end runs compare the marts
--- with the file's own row count.
+-- Every customer row is either segmented or rejected with a reason, never
+-- both and never neither: int_customers_joined = customer_segments +
+-- rejected_customer_rows. int_customers_joined holds each row of the
+-- customer file once (numbered 1..N in file order) and each customer known
+-- only from the order lines once (no row number, a unique customer id), so
+-- a row is identified by its row number and customer id together.
+-- Order lines have their own test, assert_every_order_line_is_accounted_for.
 with
 
-validated_rows as (
+customers as (
 
-    select * from {{ ref('int_customer_rows_validated') }}
+    select * from {{ ref('int_customers_joined') }}
 
 ),
 
@@ -27,17 +25,29 @@ rejected_customer_rows as (
 
 ),
 
-input_row_count as (
+expected as (
 
-    select count(*) as row_count from validated_rows
+    select
+        source_row_number,
+        customer_id,
+        count(*) as times_expected
+
+    from customers
+    group by source_row_number, customer_id
 
 ),
 
 accounted as (
 
-    select source_row_number from customer_segments
+    select
+        source_row_number,
+        customer_id
+    from customer_segments
     union all
-    select source_row_number from rejected_customer_rows
+    select
+        source_row_number,
+        customer_id
+    from rejected_customer_rows
 
 ),
 
@@ -45,40 +55,54 @@ times_accounted as (
 
     select
         source_row_number,
+        customer_id,
         count(*) as times_accounted
 
     from accounted
-    group by source_row_number
+    group by source_row_number, customer_id
 
 ),
 
--- A row in both marts, twice in one, or not from the input at all.
-miscounted_rows as (
-
-    select times_accounted.*
-
-    from times_accounted
-    cross join input_row_count
-    where
-        times_accounted.times_accounted != 1
-        or times_accounted.source_row_number is null
-        or times_accounted.source_row_number
-        not between 1 and input_row_count.row_count
-
-),
-
--- Input rows in neither mart show as fewer distinct rows than the input.
-unaccounted_total as (
+-- The file's rows are 1..N, each once: none lost or repeated on the way.
+file_row_gaps as (
 
     select
         null::bigint as source_row_number,
-        (select count(*) from times_accounted) as times_accounted
+        null::bigint as customer_id,
+        count(source_row_number) as times_expected,
+        max(source_row_number) as times_accounted
 
-    from input_row_count
-    where (select count(*) from times_accounted) != input_row_count.row_count
+    from customers
+    having
+        count(source_row_number) != count(distinct source_row_number)
+        or count(source_row_number) != coalesce(max(source_row_number), 0)
+
+),
+
+-- A row in both marts, twice in one, in neither, or not from the inputs.
+miscounted as (
+
+    select
+        coalesce(expected.source_row_number, times_accounted.source_row_number)
+            as source_row_number,
+        coalesce(expected.customer_id, times_accounted.customer_id)
+            as customer_id,
+        expected.times_expected,
+        times_accounted.times_accounted
+
+    from expected
+    full outer join times_accounted
+        on
+            expected.source_row_number
+            is not distinct from times_accounted.source_row_number
+            and expected.customer_id
+            is not distinct from times_accounted.customer_id
+    where
+        expected.times_expected is distinct from 1
+        or times_accounted.times_accounted is distinct from 1
 
 )
 
-select * from miscounted_rows
+select * from miscounted
 union all
-select * from unaccounted_total
+select * from file_row_gaps

@@ -4,18 +4,19 @@
 {%- set settings = segmentation_settings() -%}
 {%- set features = settings.features -%}
 {%- set smallest_k = settings.n_clusters or settings.k_min -%}
-{%- if order_lines_file_path() is not none %}
--- With an order-lines file, clustering waits until the whole file has been
--- read and checked, so that a refused file stops the build before any
--- customer mart is replaced.
--- depends_on: {{ ref('int_order_lines_validated') }}
-{%- endif %}
+{#- Messages name the file the customers come from, and the model that
+    holds their reasons. -#}
+{%- set with_profiles_only = given_inputs() == ["customer_profiles"] -%}
+{%- set customers_label = customer_input_label() if "customer_profiles"
+    in given_inputs() else input_label("order_lines") -%}
+{%- set reasons_model = "int_customer_rows_validated" if with_profiles_only
+    else "int_customers_joined" -%}
 
 with
 
 customers as (
 
-    select * from {{ ref('int_customer_rows_validated') }}
+    select * from {{ ref('int_customers_joined') }}
     where is_segmented
 
 ),
@@ -54,10 +55,10 @@ enough_customers as (
             when count(*) < {{ smallest_k + 1 }}
                 then error(
                     'Unusable input '
-                    || {{ sql_literal(customer_input_label()) }} || ': only '
+                    || {{ sql_literal(customers_label) }} || ': only '
                     || count(*) || ' usable customer rows after cleaning;'
                     || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
-                    || ' (reasons in intermediate.int_customer_rows_validated)'
+                    || ' (reasons in intermediate.{{ reasons_model }})'
                 )
         end as failure
 
@@ -71,7 +72,8 @@ features as (
         customers.customer_id,
     {%- for feature in features %}
         customers.{{ feature }},
-        (customers.{{ feature }} - scaling_wide.{{ feature }}_mean)
+        ({{ clustered_value(feature, "customers") }}
+        - scaling_wide.{{ feature }}_mean)
         / scaling_wide.{{ feature }}_std as {{ feature }}_z
         {{- "," if not loop.last }}
     {%- endfor %}

@@ -1,9 +1,9 @@
 {#- One row per customer with at least one valid order line (a sale or a
     return line): the RFM features, the quintile scores and the marketing
     segment. A customer whose valid lines are all returns has no recency,
-    frequency or spend: the rule no_purchases (macros/reject_reasons.sql)
-    marks them, and their features and scores are NULL. Not yet read by the
-    clustering. -#}
+    frequency or spend: their features and scores are NULL, and
+    int_customers_joined rejects them (no_purchases) when a clustering
+    feature comes from the order lines. -#}
 {%- set as_of_date = rfm_as_of_date() -%}
 
 with
@@ -105,13 +105,10 @@ scored as (
 
 ),
 
-reasons as (
+fm_scored as (
 
-    -- no_purchases, from macros/reject_reasons.sql.
     select
         *,
-        {{ assign_reject_reason("customers", from_order_lines=true) }}
-            as reject_reason,
         -- The frequency-and-spend score of the segment map: the mean of the
         -- two scores, halves rounded up.
         (f_score + m_score + 1) // 2 as fm_score
@@ -124,40 +121,37 @@ final as (
 
     select
         -- ids
-        reasons.customer_id,
+        fm_scored.customer_id,
         -- strings
         segment_map.rfm_segment,
-        reasons.reject_reason,
-        {{ reject_detail("customers", "reasons.reject_reason",
-            from_order_lines=true) }} as reject_detail,
         -- numerics
-        reasons.recency_days,
-        reasons.frequency,
-        cast(reasons.monetary as decimal(38, 3)) as monetary,
-        reasons.tenure_days,
+        fm_scored.recency_days,
+        fm_scored.frequency,
+        cast(fm_scored.monetary as decimal(38, 3)) as monetary,
+        fm_scored.tenure_days,
         -- Division leaves DECIMAL: rounded to the 3 decimals of the prices.
         cast(
-            reasons.monetary / reasons.frequency as decimal(38, 3)
+            fm_scored.monetary / fm_scored.frequency as decimal(38, 3)
         ) as avg_order_value,
-        cast(reasons.returned_value as decimal(38, 3)) as returned_value,
-        reasons.r_score,
-        reasons.f_score,
-        reasons.m_score,
-        reasons.fm_score,
-        reasons.sale_lines,
-        reasons.return_lines,
+        cast(fm_scored.returned_value as decimal(38, 3)) as returned_value,
+        fm_scored.r_score,
+        fm_scored.f_score,
+        fm_scored.m_score,
+        fm_scored.fm_score,
+        fm_scored.sale_lines,
+        fm_scored.return_lines,
         -- booleans
-        reasons.has_purchases,
+        fm_scored.has_purchases,
         -- dates and timestamps
-        reasons.as_of_date,
-        reasons.first_sale_at,
-        reasons.last_sale_at
+        fm_scored.as_of_date,
+        fm_scored.first_sale_at,
+        fm_scored.last_sale_at
 
-    from reasons
+    from fm_scored
     left join segment_map
         on
-            reasons.r_score = segment_map.r_score
-            and reasons.fm_score = segment_map.fm_score
+            fm_scored.r_score = segment_map.r_score
+            and fm_scored.fm_score = segment_map.fm_score
 
 )
 

@@ -1,13 +1,15 @@
 {#- Mean and population standard deviation of each clustering feature over
     the segmented customers: the z-score that K-Means sees, and what a SQL
-    user needs to place a new customer. A constant feature gets scale 1, as
-    scikit-learn's StandardScaler does. -#}
+    user needs to place a new customer. A feature in the var
+    log_transformed_features is scaled as ln(1 + value) (`transform`
+    log1p). A constant feature gets scale 1, as scikit-learn's
+    StandardScaler does. -#}
 
 with
 
 customers as (
 
-    select * from {{ ref('int_customer_rows_validated') }}
+    select * from {{ ref('int_customers_joined') }}
     where is_segmented
 
 ),
@@ -18,7 +20,8 @@ feature_means as (
         select
             '{{ feature }}' as feature,
             {{ loop.index }} as feature_position,
-            {{ exact_avg(feature) }} as scaling_mean
+            '{{ feature_transform(feature) }}' as transform,
+            {{ exact_avg(clustered_value(feature)) }} as scaling_mean
         from customers
         {{ "union all" if not loop.last }}
     {%- endfor %}
@@ -32,7 +35,8 @@ feature_variances as (
         select
             '{{ feature }}' as feature,
             {{ exact_avg(
-                "power(customers." ~ feature ~ " - feature_means.scaling_mean, 2)"
+                "power(" ~ clustered_value(feature, "customers")
+                ~ " - feature_means.scaling_mean, 2)"
             ) }} as population_variance
         from customers
         inner join feature_means
@@ -47,6 +51,7 @@ scaling as (
     select
         feature_means.feature,
         feature_means.feature_position,
+        feature_means.transform,
         feature_means.scaling_mean,
         case
             when feature_variances.population_variance > 0

@@ -25,4 +25,10 @@ def model(dbt, session):
         selection_sample_rows=settings["model_selection_sample_rows"],
         silhouette_sample_rows=settings["silhouette_sample_rows"],
     )
-    return mark_selected(evaluation, select_k(evaluation, forced_k))
+    selected_k = select_k(
+        evaluation,
+        forced_k,
+        min_segments=settings["min_segments"],
+        min_segment_share=settings["min_segment_share"],
+    )
+    return mark_selected(evaluation, selected_k)

@@ -1,6 +1,8 @@
 {#- A name per segment from where its centroid sits against the whole
-    population (z-score bands), e.g. "High income · Low spending". Names are
-    made unique: colliding names use finer bands, then a number. -#}
+    population (z-score bands), e.g. "High income · Low spending" or
+    "Recent · Frequent · High spend" (words: macros/feature_catalogue.sql).
+    Names are made unique: colliding names use finer bands, then a number. -#}
+{%- set level_columns = level_columns() -%}
 
 with
 
@@ -59,11 +61,11 @@ named as (
         string_agg(coarse_word, ' · ' order by feature_position) as coarse_name,
         string_agg(fine_word, ' · ' order by feature_position) as fine_name,
         -- NULL for a feature that was not used to cluster.
-        max(coarse_level) filter (where feature = 'age') as age_level,
-        max(coarse_level) filter (where feature = 'annual_income_k')
-            as income_level,
-        max(coarse_level) filter (where feature = 'spending_score')
-            as spending_level
+    {%- for feature, column in level_columns.items() %}
+        max(coarse_level) filter (where feature = '{{ feature }}')
+            as {{ column }}
+        {{- "," if not loop.last }}
+    {%- endfor %}
 
     from worded
     group by segment_id
@@ -95,9 +97,9 @@ unique_names as (
                     partition by candidate_name order by segment_id
                 ) || ')'
         end as segment_name,
-        age_level,
-        income_level,
-        spending_level
+    {%- for column in level_columns.values() %}
+        {{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
 
     from coarse_or_fine
 

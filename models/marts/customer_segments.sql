@@ -1,10 +1,11 @@
-{#- One row per segmented customer: cleaned attributes and their segment. -#}
+{#- One row per segmented customer: cleaned attributes, RFM features and
+    their segment. Columns the run has no input for are NULL. -#}
 
 with
 
 customers as (
 
-    select * from {{ ref('int_customer_rows_validated') }}
+    select * from {{ ref('int_customers_joined') }}
     where is_segmented
 
 ),
@@ -30,10 +31,20 @@ customer_segments as (
         -- strings
         segments.segment_name,
         customers.gender,
+        customers.rfm_segment,
         -- numerics
         customers.age,
         customers.annual_income_k,
         customers.spending_score,
+        customers.recency_days,
+        customers.frequency,
+        customers.monetary,
+        customers.tenure_days,
+        customers.avg_order_value,
+        customers.returned_value,
+        customers.r_score,
+        customers.f_score,
+        customers.m_score,
         assignments.distance_to_centroid,
         customers.source_row_number
 

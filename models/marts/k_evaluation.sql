@@ -23,7 +23,12 @@ labelled as (
         case
             when not k_evaluation.is_selected then null
             when settings.n_clusters is not null then 'forced by n_clusters'
-            else 'best silhouette'
+            when
+                k_evaluation.silhouette
+                = max(k_evaluation.silhouette) over ()
+                then 'best silhouette'
+            -- A better silhouette was not actionable (is_actionable).
+            else 'best silhouette among actionable k'
         end as selection_reason,
         -- numerics
         k_evaluation.inertia,
@@ -31,7 +36,11 @@ labelled as (
         k_evaluation.davies_bouldin,
         k_evaluation.calinski_harabasz,
         k_evaluation.evaluated_rows,
+        k_evaluation.smallest_segment_share,
         -- booleans
+        k_evaluation.k >= settings.min_segments
+        and k_evaluation.smallest_segment_share >= settings.min_segment_share
+            as is_actionable,
         k_evaluation.is_selected
 
     from k_evaluation

@@ -1,6 +1,8 @@
-{#- One row per input row that is not segmented, with its raw values and
-    the reason. Together with customer_segments it accounts for every input
-    row (tests/assert_every_input_row_is_accounted_for.sql). -#}
+{#- One row per customer row that is not segmented, with its raw values and
+    the reason: a row of the customer file, or a customer known only from
+    the order lines (no source_row_number, no raw values). Together with
+    customer_segments it accounts for every customer
+    (tests/assert_every_input_row_is_accounted_for.sql). -#}
 
 -- Built only after the clustering models succeed, so that a build that
 -- fails there leaves this mart and customer_segments from the same,
@@ -11,7 +13,7 @@ with
 
 validated_rows as (
 
-    select * from {{ ref('int_customer_rows_validated') }}
+    select * from {{ ref('int_customers_joined') }}
 
 ),
 

@@ -30,9 +30,16 @@ segment_centroids as (
         -- strings
         segments.segment_name,
         centroids.feature,
+        scaling.transform,
         -- numerics
-        centroids.centroid_z * scaling.scaling_std
-        + scaling.scaling_mean as centroid_value,
+        case scaling.transform
+            when 'log1p'
+                then
+                    exp(centroids.centroid_z * scaling.scaling_std
+                    + scaling.scaling_mean) - 1
+            else centroids.centroid_z * scaling.scaling_std
+                + scaling.scaling_mean
+        end as centroid_value,
         centroids.centroid_z,
         scaling.scaling_mean,
         scaling.scaling_std,

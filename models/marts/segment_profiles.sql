@@ -1,5 +1,9 @@
 {#- One row per segment: size, averages, gender mix, and the playbook's
-    description and recommended action for its kind of segment. -#}
+    description and recommended action for its kind of segment. Averages
+    of what the run has no input for are NULL. -#}
+{%- set level_columns = level_columns().values() | list -%}
+{%- set rfm_averages = ["recency_days", "frequency", "monetary",
+    "tenure_days", "avg_order_value", "returned_value"] -%}
 
 with
 
@@ -29,6 +33,9 @@ segment_statistics as (
         {{ exact_avg("age") }} as avg_age,
         {{ exact_avg("annual_income_k") }} as avg_annual_income_k,
         {{ exact_avg("spending_score") }} as avg_spending_score,
+    {%- for column in rfm_averages %}
+        {{ exact_avg(column) }} as avg_{{ column }},
+    {%- endfor %}
         -- Share among customers whose gender is known.
         count(*) filter (where gender = 'Female')
         / nullif(count(gender), 0) as female_share
@@ -51,18 +58,20 @@ playbook_ranked as (
         row_number() over (
             partition by segments.segment_id
             order by
-                (playbook.age_level != 'any')::integer
-                + (playbook.income_level != 'any')::integer
-                + (playbook.spending_level != 'any')::integer desc,
+            {%- for column in level_columns %}
+                (playbook.{{ column }} != 'any')::integer
+                {{- " +" if not loop.last else " desc," }}
+            {%- endfor %}
                 playbook.playbook_rule_id
         ) as match_rank
 
     from segments
     inner join playbook
         on
-            playbook.age_level in ('any', segments.age_level)
-            and playbook.income_level in ('any', segments.income_level)
-            and playbook.spending_level in ('any', segments.spending_level)
+        {%- for column in level_columns %}
+            playbook.{{ column }} in ('any', segments.{{ column }})
+            {{- " and" if not loop.last }}
+        {%- endfor %}
 
 ),
 
@@ -74,9 +83,9 @@ segment_profiles as (
         playbook_ranked.playbook_rule_id,
         -- strings
         segments.segment_name,
-        segments.age_level,
-        segments.income_level,
-        segments.spending_level,
+    {%- for column in level_columns %}
+        segments.{{ column }},
+    {%- endfor %}
         playbook_ranked.playbook_label,
         playbook_ranked.description,
         playbook_ranked.recommended_action,
@@ -87,6 +96,9 @@ segment_profiles as (
         segment_statistics.avg_age,
         segment_statistics.avg_annual_income_k,
         segment_statistics.avg_spending_score,
+    {%- for column in rfm_averages %}
+        segment_statistics.avg_{{ column }},
+    {%- endfor %}
         segment_statistics.female_share
 
     from segments

@@ -4,12 +4,17 @@
     lines or rejected (and why); without one, those counts are NULL: no
     file was read, which is not the same as a file with no such lines. -#}
 {%- set order_lines_path = order_lines_file_path() -%}
+{#- The customers come from the customer file (or seed) when there is one,
+    else from the order lines. -#}
+{%- set customers_label = customer_input_label()
+    if "customer_profiles" in given_inputs()
+    else input_label("order_lines") -%}
 
 with
 
 validated_rows as (
 
-    select * from {{ ref('int_customer_rows_validated') }}
+    select * from {{ ref('int_customers_joined') }}
 
 ),
 
@@ -93,7 +98,7 @@ summary as (
 
     select
         -- strings
-        {{ sql_literal(customer_input_label()) }} as input_source,
+        {{ sql_literal(customers_label) }} as input_source,
         array_to_string(settings.segmentation_features, ', ')
             as segmentation_features,
         selected_k.selection_reason,

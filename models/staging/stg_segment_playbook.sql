@@ -22,6 +22,9 @@ playbook as (
         age_level,
         income_level,
         spending_level,
+        recency_level,
+        frequency_level,
+        monetary_level,
         playbook_label,
         description,
         recommended_action

@@ -1,0 +1,155 @@
+{#- Every customer the run knows, once, with everything the clustering can
+    use and the single reason it is not segmented (NULL when it is):
+    - customer profiles only: each row of the customer file (or the seed);
+    - order lines only: each customer with a valid order line;
+    - both: each row of the customer file, with the RFM features of its
+      customer id, then each order-lines customer with no row in the file.
+    Rules on the customer rows come first (int_customer_rows_validated);
+    then the rules marked `joined` in macros/reject_reasons.sql. -#}
+{%- set inputs = given_inputs() -%}
+{%- set with_profiles = "customer_profiles" in inputs -%}
+{%- set with_order_lines = "order_lines" in inputs -%}
+{%- set features = segmentation_features() -%}
+{#- Five models read it: with order lines, the join is done once. -#}
+{{ config(materialized="table" if with_order_lines else "view") }}
+{%- set profile_columns = {
+    "gender": "varchar",
+    "age": "integer",
+    "annual_income_k": "double",
+    "spending_score": "integer",
+} -%}
+{%- set raw_columns = customer_input_column_names("_raw") -%}
+{%- set rfm_columns = {
+    "recency_days": "integer",
+    "frequency": "integer",
+    "monetary": "decimal(38, 3)",
+    "tenure_days": "integer",
+    "avg_order_value": "decimal(38, 3)",
+    "returned_value": "decimal(38, 3)",
+    "r_score": "integer",
+    "f_score": "integer",
+    "m_score": "integer",
+    "rfm_segment": "varchar",
+    "sale_lines": "integer",
+    "return_lines": "integer",
+} -%}
+
+with
+{%- if with_profiles %}
+
+    customer_rows as (
+
+        select * from {{ ref('int_customer_rows_validated') }}
+
+    ),
+{%- endif %}
+{%- if with_order_lines %}
+
+    order_line_customers as (
+
+        select * from {{ ref('int_customer_rfm') }}
+
+    ),
+{%- endif %}
+
+joined as (
+
+{%- if with_profiles %}
+
+        select
+            customer_rows.source_row_number,
+            customer_rows.customer_id,
+        {%- for column, data_type in profile_columns.items() %}
+            customer_rows.{{ column }},
+        {%- endfor %}
+        {%- for column in raw_columns %}
+            customer_rows.{{ column }},
+        {%- endfor %}
+        {%- for column, data_type in rfm_columns.items() %}
+            {%- if not with_order_lines %}
+            null::{{ data_type }} as {{ column }},
+            {%- elif column in ["sale_lines", "return_lines"] %}
+            coalesce(order_line_customers.{{ column }}, 0)::{{ data_type }}
+                as {{ column }},
+            {%- else %}
+            order_line_customers.{{ column }}::{{ data_type }} as {{ column }},
+            {%- endif %}
+        {%- endfor %}
+        {%- if with_order_lines %}
+            coalesce(order_line_customers.has_purchases, false)
+                as has_purchases,
+        {%- else %}
+            null::boolean as has_purchases,
+        {%- endif %}
+            customer_rows.reject_reason as customer_row_reject_reason,
+            customer_rows.reject_detail as customer_row_reject_detail
+
+        from customer_rows
+    {%- if with_order_lines %}
+        left join order_line_customers
+            on customer_rows.customer_id = order_line_customers.customer_id
+    {%- endif %}
+{%- endif %}
+{%- if with_profiles and with_order_lines %}
+
+        union all
+{%- endif %}
+{%- if with_order_lines %}
+
+        -- Customers known only from their order lines.
+        select
+            null::bigint as source_row_number,
+            order_line_customers.customer_id,
+        {%- for column, data_type in profile_columns.items() %}
+            null::{{ data_type }} as {{ column }},
+        {%- endfor %}
+        {%- for column in raw_columns %}
+            null::varchar as {{ column }},
+        {%- endfor %}
+        {%- for column, data_type in rfm_columns.items() %}
+            order_line_customers.{{ column }}::{{ data_type }} as {{ column }},
+        {%- endfor %}
+            order_line_customers.has_purchases,
+            null::varchar as customer_row_reject_reason,
+            null::varchar as customer_row_reject_detail
+
+        from order_line_customers
+    {%- if with_profiles %}
+        where not exists (
+            select 1
+            from customer_rows
+            where customer_rows.customer_id = order_line_customers.customer_id
+        )
+    {%- endif %}
+{%- endif %}
+
+),
+
+reasons as (
+
+    select
+        *,
+        coalesce(
+            customer_row_reject_reason,
+            {{ assign_reject_reason("customers", features, joined=true) }}
+        ) as reject_reason
+
+    from joined
+
+),
+
+final as (
+
+    select
+        * exclude (customer_row_reject_reason, customer_row_reject_detail),
+        coalesce(
+            customer_row_reject_detail,
+            {{ reject_detail("customers", "reject_reason", joined=true) }}
+        ) as reject_detail,
+        reject_reason is null as is_segmented
+
+    from reasons
+
+)
+
+select * from final
