@@ -1,17 +1,24 @@
 {#- One row per order line that is neither a sale line nor a return line,
     with its raw values and the reason. Together with the sale and return
     lines of int_order_lines_validated it accounts for every line of the
-    file (tests/assert_every_order_line_is_accounted_for.sql). -#}
+    file (tests/assert_every_order_line_is_accounted_for.sql). Built empty
+    when the run has no order lines, so that Power BI always finds the same
+    tables. -#}
+{%- set with_order_lines = order_lines_file_path() is not none %}
 
 with
+{%- if with_order_lines %}
 
-validated_lines as (
+    validated_lines as (
 
-    select * from {{ ref('int_order_lines_validated') }}
+        select * from {{ ref('int_order_lines_validated') }}
 
-),
+    ),
+{%- endif %}
 
 rejected as (
+{%- if with_order_lines %}
+
 
     select
         -- ids
@@ -32,6 +39,18 @@ rejected as (
 
     from validated_lines
     where reject_reason is not null
+{%- else %}
+
+        -- No order lines: the columns, and no rows.
+        select
+            null::bigint as source_line_number,
+            null::bigint as customer_id,
+            {%- for column in ["reject_reason_key", "reject_reason",
+                "reject_detail"] + input_column_names("order_lines", "_raw") %}
+                null::varchar as {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
+        where false
+{%- endif %}
 
 )
 
