@@ -97,7 +97,7 @@
          "features_from": "order_lines",
          "when": "not has_purchases",
          "detail": "CustomerID {customer_id} has no sale line in the order"
-            ~ " lines ({return_lines} return lines)",
+            ~ " lines; return lines: {return_lines}",
          "description": "The customer has no sale line (none at all, or only"
             ~ " returns): no recency, frequency or spend to segment on, and"
             ~ " a clustering feature comes from the order lines."},

@@ -46,7 +46,7 @@ def real_build(tmp_path_factory):
     result = run_dbt(
         database,
         "build",
-        vars={"raw_transactions_path": str(ONLINE_RETAIL), "k_max": 3},
+        vars={"raw_transactions_path": str(ONLINE_RETAIL)},
     )
     assert result.returncode == 0, result.output
     return result
@@ -122,12 +122,80 @@ def test_rfm_of_three_customers_worked_by_hand(real_build):
 def test_customers_with_only_returns_are_not_segmented(real_build):
     assert real_build.query(
         "select count(*) filter (where has_purchases),"
-        " count(*) filter (where reject_reason = 'no_purchases'),"
         " count(*) filter (where rfm_segment is null)"
         " from intermediate.int_customer_rfm"
-    ) == [(4_334, 28, 28)]
+    ) == [(4_334, 28)]
+    assert real_build.query(
+        "select count(*), count(*) filter (where reject_reason = 'no_purchases'"
+        " and source_row_number is null and customer_id is not null)"
+        " from marts.rejected_customer_rows"
+    ) == [(28, 28)]
+    # 12605 has three return lines and nothing else.
+    assert real_build.query(
+        "select reject_detail from marts.rejected_customer_rows"
+        " where customer_id = 12605"
+    ) == [("CustomerID 12605 has no sale line in the order lines; return lines: 3",)]
+    assert real_build.query(
+        "select input_rows, segmented_rows, rejected_rows, rejected_no_purchases,"
+        " input_source from marts.segmentation_run_summary"
+    ) == [(4_362, 4_334, 28, 28, str(ONLINE_RETAIL))]
     # Quintiles of 4,334 customers: 867, 867, 867, 867, 866.
     assert real_build.query(
         "select r_score, count(*) from intermediate.int_customer_rfm"
         " where has_purchases group by r_score order by r_score"
     ) == [(1, 867), (2, 867), (3, 867), (4, 867), (5, 866)]
+
+
+def test_default_rfm_segments_of_the_file(real_build):
+    # log1p(recency_days, frequency, monetary), k from 2 to 8. Silhouette is
+    # best at k = 2, which is not actionable (fewer than 3 segments); k = 3
+    # is the best actionable k.
+    assert real_build.query(
+        "select k, is_actionable, selection_reason from marts.k_evaluation"
+        " where k <= 4 order by k"
+    ) == [
+        (2, False, None),
+        (3, True, "best silhouette among actionable k"),
+        (4, True, None),
+    ]
+    assert real_build.query(
+        "select max(silhouette) = max(silhouette) filter (where k = 2)"
+        " from marts.k_evaluation"
+    ) == [(True,)]
+    assert real_build.query(
+        "select segment_id, segment_name, playbook_label, customer_count,"
+        " recency_level, frequency_level, monetary_level"
+        " from marts.segment_profiles order by segment_id"
+    ) == [
+        (1, "Recent · Frequent · High spend", "Best customers", 748,
+         "low", "high", "high"),
+        (2, "Lapsing · Occasional · Average spend", "Steady middle", 1_710,
+         "average", "average", "average"),
+        (3, "Lapsed · Infrequent · Low spend", "Lost one-off buyers", 1_876,
+         "high", "low", "low"),
+    ]  # fmt: skip
+    # The segmented customers carry their RFM values, and no profile.
+    assert real_build.query(
+        "select customer_id, segment_id, recency_days, frequency, monetary,"
+        " rfm_segment, gender, age, source_row_number"
+        " from marts.customer_segments"
+        " where customer_id in (12346, 12347, 17850) order by customer_id"
+    ) == [
+        (12346, 2, 326, 1, Decimal("77183.600"), "At risk", None, None, None),
+        (12347, 1, 3, 7, Decimal("4310.000"), "Champions", None, None, None),
+        (17850, 1, 373, 34, Decimal("5391.210"), "Can't lose them", None, None,
+         None),
+    ]  # fmt: skip
+    assert real_build.query(
+        "select feature, transform from marts.segment_centroids"
+        " where segment_id = 1 order by feature_position"
+    ) == [("recency_days", "log1p"), ("frequency", "log1p"), ("monetary", "log1p")]
+
+
+def test_monthly_sales_add_up_to_the_sale_lines(real_build):
+    # 13 months (2010-12 to 2011-12) × 3 segments, every cell with sales.
+    assert real_build.query(
+        "select count(*), count(distinct month_start), sum(sale_lines),"
+        " min(month_start)::varchar, max(month_start)::varchar"
+        " from marts.segment_monthly_sales"
+    ) == [(39, 13, SALE_LINES, "2010-12-01", "2011-12-01")]
