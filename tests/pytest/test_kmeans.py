@@ -78,9 +78,16 @@ def test_candidate_ks_refuses_too_few_rows(n_rows, k_min, forced, message):
         candidate_ks(n_rows, k_min, 10, forced)
 
 
-def evaluation(silhouettes: dict[int, float]) -> pd.DataFrame:
+def evaluation(
+    silhouettes: dict[int, float], smallest_shares: dict[int, float] | None = None
+) -> pd.DataFrame:
+    shares = smallest_shares or dict.fromkeys(silhouettes, 0.25)
     return pd.DataFrame(
-        {"k": list(silhouettes), "silhouette": list(silhouettes.values())}
+        {
+            "k": list(silhouettes),
+            "silhouette": list(silhouettes.values()),
+            "smallest_segment_share": [shares[k] for k in silhouettes],
+        }
     )
 
 
@@ -98,6 +105,32 @@ def test_select_k_ignores_missing_silhouettes():
 
 def test_select_k_honours_a_forced_k():
     assert select_k(evaluation({2: 0.9, 3: 0.1}), forced_k=3) == 3
+
+
+# The Online Retail RFM pattern: silhouette falls with k, k = 2 is best.
+RFM_LIKE = {2: 0.43, 3: 0.34, 4: 0.336, 5: 0.32}
+
+
+def test_select_k_needs_min_segments():
+    assert select_k(evaluation(RFM_LIKE)) == 2
+    assert select_k(evaluation(RFM_LIKE), min_segments=3) == 3
+    assert select_k(evaluation(RFM_LIKE), min_segments=4) == 4
+
+
+def test_select_k_skips_a_k_with_a_tiny_segment():
+    shares = {2: 0.38, 3: 0.015, 4: 0.16, 5: 0.08}
+    rfm = evaluation(RFM_LIKE, shares)
+    assert select_k(rfm, min_segments=3, min_segment_share=0.02) == 4
+    # 1.5% is enough when the limit is 1%.
+    assert select_k(rfm, min_segments=3, min_segment_share=0.01) == 3
+
+
+def test_select_k_drops_the_share_limit_when_no_k_meets_it():
+    shares = {2: 0.01, 3: 0.01, 4: 0.019, 5: 0.005}
+    rfm = evaluation(RFM_LIKE, shares)
+    assert select_k(rfm, min_segments=3, min_segment_share=0.02) == 3
+    # And then the minimum k, when no k reaches it either.
+    assert select_k(rfm, min_segments=6, min_segment_share=0.02) == 2
 
 
 def test_select_k_refuses_when_nothing_is_scored():
@@ -177,6 +210,8 @@ def test_evaluate_k_range_matches_plain_scikit_learn():
         assert row.silhouette == pytest.approx(
             silhouette_score(x, plain.labels_), rel=1e-12
         )
+        sizes = np.bincount(plain.labels_, minlength=row.k)
+        assert row.smallest_segment_share == sizes.min() / 300
     assert select_k(result) == 4
 
 
@@ -203,6 +238,7 @@ def test_evaluate_k_range_has_stable_column_types():
         "davies_bouldin": "float64",
         "calinski_harabasz": "float64",
         "evaluated_rows": "int64",
+        "smallest_segment_share": "float64",
         "is_selected": "bool",
     }
 
