@@ -72,8 +72,10 @@ features as (
         customers.customer_id,
     {%- for feature in features %}
         customers.{{ feature }},
-        ({{ clustered_value(feature, "customers") }}
-        - scaling_wide.{{ feature }}_mean)
+        (
+            {{ clustered_value(feature, "customers") }}
+            - scaling_wide.{{ feature }}_mean
+        )
         / scaling_wide.{{ feature }}_std as {{ feature }}_z
         {{- "," if not loop.last }}
     {%- endfor %}

@@ -33,6 +33,20 @@
     "sale_lines": "integer",
     "return_lines": "integer",
 } -%}
+{#- A customer row's order-lines values: NULL without order lines; a row
+    with no order line has 0 sale and return lines. -#}
+{%- set profile_row_rfm = {} -%}
+{%- for column in rfm_columns.keys() | list + ["has_purchases"] -%}
+    {%- set value = "order_line_customers." ~ column -%}
+    {%- if not with_order_lines -%}
+        {%- set value = "null" -%}
+    {%- elif column in ["sale_lines", "return_lines"] -%}
+        {%- set value = "coalesce(" ~ value ~ ", 0)" -%}
+    {%- elif column == "has_purchases" -%}
+        {%- set value = "coalesce(" ~ value ~ ", false)" -%}
+    {%- endif -%}
+    {%- do profile_row_rfm.update({column: value}) -%}
+{%- endfor %}
 
 with
 {%- if with_profiles %}
@@ -54,74 +68,62 @@ with
 
 joined as (
 
-{%- if with_profiles %}
+    {%- if with_profiles %}
 
         select
             customer_rows.source_row_number,
             customer_rows.customer_id,
-        {%- for column, data_type in profile_columns.items() %}
-            customer_rows.{{ column }},
-        {%- endfor %}
-        {%- for column in raw_columns %}
-            customer_rows.{{ column }},
-        {%- endfor %}
-        {%- for column, data_type in rfm_columns.items() %}
-            {%- if not with_order_lines %}
-            null::{{ data_type }} as {{ column }},
-            {%- elif column in ["sale_lines", "return_lines"] %}
-            coalesce(order_line_customers.{{ column }}, 0)::{{ data_type }}
-                as {{ column }},
-            {%- else %}
-            order_line_customers.{{ column }}::{{ data_type }} as {{ column }},
-            {%- endif %}
-        {%- endfor %}
-        {%- if with_order_lines %}
-            coalesce(order_line_customers.has_purchases, false)
-                as has_purchases,
-        {%- else %}
-            null::boolean as has_purchases,
-        {%- endif %}
+            {%- for column in profile_columns.keys() | list + raw_columns %}
+                customer_rows.{{ column }},
+            {%- endfor %}
+            {%- for column, data_type in rfm_columns.items() %}
+                {{ profile_row_rfm[column] }}::{{ data_type }} as {{ column }},
+            {%- endfor %}
+            {{ profile_row_rfm["has_purchases"] }}::boolean as has_purchases,
             customer_rows.reject_reason as customer_row_reject_reason,
             customer_rows.reject_detail as customer_row_reject_detail
 
-        from customer_rows
-    {%- if with_order_lines %}
+        from
+            customer_rows
+        {%- if with_order_lines %}
         left join order_line_customers
             on customer_rows.customer_id = order_line_customers.customer_id
+        {%- endif %}
     {%- endif %}
-{%- endif %}
-{%- if with_profiles and with_order_lines %}
+    {%- if with_profiles and with_order_lines %}
 
         union all
-{%- endif %}
-{%- if with_order_lines %}
+    {%- endif %}
+    {%- if with_order_lines %}
 
         -- Customers known only from their order lines.
         select
             null::bigint as source_row_number,
             order_line_customers.customer_id,
-        {%- for column, data_type in profile_columns.items() %}
-            null::{{ data_type }} as {{ column }},
-        {%- endfor %}
-        {%- for column in raw_columns %}
-            null::varchar as {{ column }},
-        {%- endfor %}
-        {%- for column, data_type in rfm_columns.items() %}
-            order_line_customers.{{ column }}::{{ data_type }} as {{ column }},
-        {%- endfor %}
+            {%- for column, data_type in profile_columns.items() %}
+                null::{{ data_type }} as {{ column }},
+            {%- endfor %}
+            {%- for column in raw_columns %}
+                null::varchar as {{ column }},
+            {%- endfor %}
+            {%- for column, data_type in rfm_columns.items() %}
+                order_line_customers.{{ column }}::{{ data_type }}
+                    as {{ column }},
+            {%- endfor %}
             order_line_customers.has_purchases,
             null::varchar as customer_row_reject_reason,
             null::varchar as customer_row_reject_detail
 
         from order_line_customers
-    {%- if with_profiles %}
-        where not exists (
-            select 1
-            from customer_rows
-            where customer_rows.customer_id = order_line_customers.customer_id
-        )
+        {%- if with_profiles %}
+            where not exists (
+                select 1
+                from customer_rows
+                where
+                    customer_rows.customer_id = order_line_customers.customer_id
+            )
+        {%- endif %}
     {%- endif %}
-{%- endif %}
 
 ),
 

@@ -20,7 +20,7 @@ feature_means as (
         select
             '{{ feature }}' as feature,
             {{ loop.index }} as feature_position,
-            '{{ feature_transform(feature) }}' as transform,
+            '{{ feature_transform(feature) }}' as transformation,
             {{ exact_avg(clustered_value(feature)) }} as scaling_mean
         from customers
         {{ "union all" if not loop.last }}
@@ -51,7 +51,7 @@ scaling as (
     select
         feature_means.feature,
         feature_means.feature_position,
-        feature_means.transform,
+        feature_means.transformation,
         feature_means.scaling_mean,
         case
             when feature_variances.population_variance > 0

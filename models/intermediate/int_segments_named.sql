@@ -98,7 +98,8 @@ unique_names as (
                 ) || ')'
         end as segment_name,
     {%- for column in level_columns.values() %}
-        {{ column }}{{ "," if not loop.last }}
+        {{ column }}
+        {{- "," if not loop.last }}
     {%- endfor %}
 
     from coarse_or_fine

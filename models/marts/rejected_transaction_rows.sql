@@ -17,29 +17,28 @@ with
 {%- endif %}
 
 rejected as (
-{%- if with_order_lines %}
+    {%- if with_order_lines %}
 
-
-    select
+        select
         -- ids
-        source_line_number,
-        customer_id,
-        -- strings
-        'order_lines:' || reject_reason as reject_reason_key,
-        reject_reason,
-        reject_detail,
-        invoice_no_raw,
-        stock_code_raw,
-        description_raw,
-        quantity_raw,
-        invoice_date_raw,
-        unit_price_raw,
-        customer_id_raw,
-        country_raw
+            source_line_number,
+            customer_id,
+            -- strings
+            'order_lines:' || reject_reason as reject_reason_key,
+            reject_reason,
+            reject_detail,
+            invoice_no_raw,
+            stock_code_raw,
+            description_raw,
+            quantity_raw,
+            invoice_date_raw,
+            unit_price_raw,
+            customer_id_raw,
+            country_raw
 
-    from validated_lines
-    where reject_reason is not null
-{%- else %}
+        from validated_lines
+        where reject_reason is not null
+    {%- else %}
 
         -- No order lines: the columns, and no rows.
         select

@@ -30,14 +30,17 @@ segment_centroids as (
         -- strings
         segments.segment_name,
         centroids.feature,
-        scaling.transform,
+        scaling.transformation,
         -- numerics
-        case scaling.transform
+        case scaling.transformation
             when 'log1p'
                 then
-                    exp(centroids.centroid_z * scaling.scaling_std
-                    + scaling.scaling_mean) - 1
-            else centroids.centroid_z * scaling.scaling_std
+                    exp(
+                        centroids.centroid_z * scaling.scaling_std
+                        + scaling.scaling_mean
+                    ) - 1
+            else
+                centroids.centroid_z * scaling.scaling_std
                 + scaling.scaling_mean
         end as centroid_value,
         centroids.centroid_z,

@@ -33,9 +33,9 @@ segment_statistics as (
         {{ exact_avg("age") }} as avg_age,
         {{ exact_avg("annual_income_k") }} as avg_annual_income_k,
         {{ exact_avg("spending_score") }} as avg_spending_score,
-    {%- for column in rfm_averages %}
-        {{ exact_avg(column) }} as avg_{{ column }},
-    {%- endfor %}
+        {%- for column in rfm_averages %}
+            {{ exact_avg(column) }} as avg_{{ column }},
+        {%- endfor %}
         -- Share among customers whose gender is known.
         count(*) filter (where gender = 'Female')
         / nullif(count(gender), 0) as female_share
@@ -58,20 +58,20 @@ playbook_ranked as (
         row_number() over (
             partition by segments.segment_id
             order by
-            {%- for column in level_columns %}
-                (playbook.{{ column }} != 'any')::integer
-                {{- " +" if not loop.last else " desc," }}
-            {%- endfor %}
+                {%- for column in level_columns %}
+                    (playbook.{{ column }} != 'any')::integer
+                    {{- " +" if not loop.last else " desc," }}
+                {%- endfor %}
                 playbook.playbook_rule_id
         ) as match_rank
 
     from segments
     inner join playbook
         on
-        {%- for column in level_columns %}
+    {%- for column in level_columns %}
             playbook.{{ column }} in ('any', segments.{{ column }})
             {{- " and" if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
 
 ),
 
@@ -83,9 +83,9 @@ segment_profiles as (
         playbook_ranked.playbook_rule_id,
         -- strings
         segments.segment_name,
-    {%- for column in level_columns %}
-        segments.{{ column }},
-    {%- endfor %}
+        {%- for column in level_columns %}
+            segments.{{ column }},
+        {%- endfor %}
         playbook_ranked.playbook_label,
         playbook_ranked.description,
         playbook_ranked.recommended_action,
@@ -96,9 +96,9 @@ segment_profiles as (
         segment_statistics.avg_age,
         segment_statistics.avg_annual_income_k,
         segment_statistics.avg_spending_score,
-    {%- for column in rfm_averages %}
-        segment_statistics.avg_{{ column }},
-    {%- endfor %}
+        {%- for column in rfm_averages %}
+            segment_statistics.avg_{{ column }},
+        {%- endfor %}
         segment_statistics.female_share
 
     from segments

@@ -274,7 +274,7 @@ def test_customer_file_and_order_lines_join_on_customer_id(tmp_path):
         (18074, 5, "Female", 23, 49, 1, Decimal("50.550")),
     ]
     assert result.query(
-        "select feature, transform from marts.segment_centroids"
+        "select feature, transformation from marts.segment_centroids"
         " where segment_id = 1 order by feature_position"
     ) == [("age", "none"), ("monetary", "log1p")]
     assert result.query(

@@ -187,7 +187,7 @@ def test_default_rfm_segments_of_the_file(real_build):
          None),
     ]  # fmt: skip
     assert real_build.query(
-        "select feature, transform from marts.segment_centroids"
+        "select feature, transformation from marts.segment_centroids"
         " where segment_id = 1 order by feature_position"
     ) == [("recency_days", "log1p"), ("frequency", "log1p"), ("monetary", "log1p")]
 
