@@ -56,15 +56,21 @@ $(CHROMIUM):
 	apt-get update
 	apt-get install -y chromium
 
-# The nightly job on your own file: `make nightly INPUT=/data/customers.csv`
-# (CSV or Parquet; without INPUT, the bundled seed). Run from the same folder
-# every night, dbt reuses the parse state it saved in target/ last time.
-# Unit tests check the SQL on fixed fixture rows, not the data, so they are
-# left to `make test`, as dbt recommends for production runs.
+# The nightly job on your own files: `make nightly INPUT=/data/customers.csv`
+# and/or `ORDERS=/data/order_lines.csv.gz` (CSV, .gz or Parquet; with
+# neither, the bundled seed). Run from the same folder every night, dbt
+# reuses the parse state it saved in target/ last time. Unit tests check the
+# SQL on fixed fixture rows, not the data, so they are left to `make test`,
+# as dbt recommends for production runs.
 INPUT ?=
+ORDERS ?=
+NIGHTLY_VARS := "raw_customers_path": "$(INPUT)"
+ifneq ($(strip $(ORDERS)),)
+NIGHTLY_VARS += , "raw_transactions_path": "$(ORDERS)"
+endif
 nightly: $(INSTALLED)
 	$(BIN)/dbt build --exclude-resource-type unit_test \
-		--vars '{"raw_customers_path": "$(INPUT)"}'
+		--vars '{$(NIGHTLY_VARS)}'
 
 # dbt build vs the classic notebook on N synthetic customers; the Markdown
 # table is printed and written to bench-results/n$(N)/benchmark.md.

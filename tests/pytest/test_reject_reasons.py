@@ -21,8 +21,9 @@ CUSTOMER_REASONS = [
     "missing_age",
     "missing_annual_income_k",
     "missing_spending_score",
-    "no_purchases",
     "exact_duplicate",
+    "no_customer_profile",
+    "no_purchases",
 ]
 ORDER_LINE_REASONS = [
     "missing_customer_id",
@@ -107,8 +108,9 @@ def test_without_order_lines_their_counts_are_null(bundled_build):
     assert bundled_build.query(
         "select transactions_source, transaction_lines, sale_lines,"
         " return_lines, rejected_transaction_lines, rejected_lines_exact_duplicate,"
-        " rejected_no_purchases from marts.segmentation_run_summary"
-    ) == [(None, None, None, None, None, None, 0)]
+        " rejected_no_customer_profile, rejected_no_purchases"
+        " from marts.segmentation_run_summary"
+    ) == [(None, None, None, None, None, None, 0, 0)]
 
 
 @pytest.mark.parametrize("input_name", ["customers", "order_lines"])
