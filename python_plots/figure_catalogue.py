@@ -4,7 +4,12 @@ and captions; and writing them as PNGs.
 Every plotting function takes the marts and returns a Figure, so tests can
 inspect the artists without writing files. Nothing assumes a k or a set of
 features: segments come from segment_profiles, features from
-segment_centroids, candidate k from k_evaluation.
+segment_centroids, candidate k from k_evaluation. The figures follow the
+inputs: those of the customer file's columns (gender, age, income, spending
+score) only when the customers have them, the RFM ones only when the run
+read order lines. A file name's number is its place in the reading order,
+shared by the two inputs' versions of a figure (05: the segments on the
+input's two headline features).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from figure_style import (
     DPI,
     NUMERIC_COLUMNS,
     PLAIN_NAMES,
+    RFM_FEATURES,
     SLIDE_STYLE,
     feature_list_text,
     segment_label,
@@ -34,7 +40,15 @@ from figure_style import (
 )
 from mart_data import Marts
 from matplotlib.figure import Figure
-from model_selection_figure import plot_model_selection
+from model_selection_figure import not_actionable_k, plot_model_selection
+from rfm_figures import (
+    plot_monthly_sales,
+    plot_rfm_distributions,
+    plot_rfm_grid,
+    plot_segment_rfm_profiles,
+    plot_segments_recency_monetary,
+    rfm_grid_counts,
+)
 from segment_figures import (
     plane_centres,
     plot_centroid_heatmap,
@@ -79,12 +93,21 @@ def _correlation_caption(marts: Marts) -> str:
 def _selection_caption(marts: Marts) -> str:
     evaluation = marts.k_evaluation
     selected = marts.selected
-    return (
+    caption = (
         f"Inertia and silhouette for k = {evaluation['k'].min()} to"
         f" {evaluation['k'].max()}; k = {int(selected['k'])} was selected"
         f" ({selected['selection_reason']}, silhouette"
         f" {selected['silhouette']:.3f})."
     )
+    set_aside = not_actionable_k(marts)
+    if set_aside:
+        ks = ", ".join(str(k) for k in set_aside)
+        caption += (
+            f" Hatched: k = {ks}, not actionable (fewer segments than the rule"
+            " asks for, or a segment under its minimum share of customers);"
+            " under each point, the k's smallest segment share."
+        )
+    return caption
 
 
 def _sizes_caption(marts: Marts) -> str:
@@ -92,8 +115,13 @@ def _sizes_caption(marts: Marts) -> str:
         ["customer_count", "segment_id"], ascending=[False, True]
     )
     top = largest.iloc[0]
+    shown = (
+        "Customers per segment and each segment's gender mix"
+        if marts.customers["gender"].notna().any()
+        else "Customers per segment"
+    )
     return (
-        "Customers per segment and each segment's gender mix; the largest is"
+        f"{shown}; the largest is"
         f" {segment_label(top['segment_id'], top['segment_name'])}"
         f" with {top['customer_count']} customers ({top['customer_share']:.0%})."
     )
@@ -107,9 +135,63 @@ def _plane_caption(marts: Marts) -> str:
     )
 
 
-def figure_specs(marts: Marts) -> list[FigureSpec]:
-    """The figures for these marts, in reading order."""
-    specs = [
+def _rfm_distributions_caption(marts: Marts) -> str:
+    medians = marts.customers[RFM_FEATURES].astype("float64").median()
+    return (
+        f"Recency, frequency and monetary value of the {len(marts.customers)}"
+        " segmented customers, on log axes; medians"
+        f" {medians['recency_days']:,.0f} days, {medians['frequency']:g}"
+        f" invoices and {medians['monetary']:,.0f} spent."
+    )
+
+
+def _rfm_grid_caption(marts: Marts) -> str:
+    counts = rfm_grid_counts(marts.customers)
+    f, r = counts.stack().idxmax()
+    per_segment = marts.customers["rfm_segment"].value_counts()
+    return (
+        "Customers per recency score × frequency score (quintiles, 5 best),"
+        " each cell named after its most common RFM segment; the fullest cell"
+        f" is r = {r}, f = {f} ({counts.at[f, r]:,} customers), the largest"
+        f" RFM segment {per_segment.index[0]} ({per_segment.iloc[0]:,})."
+    )
+
+
+def _recency_monetary_caption(marts: Marts) -> str:
+    _, kind = plane_centres(marts, "recency_days", "monetary")
+    return (
+        f"All {len(marts.customers)} customers on recency × monetary value"
+        " (log axes), one colour per segment,"
+        f" each segment's {kind} marked ×."
+    )
+
+
+def _monthly_sales_caption(marts: Marts) -> str:
+    months = marts.monthly_sales["month_start"]
+    return (
+        "Revenue and customers with a sale per calendar month, one line per"
+        f" segment, {months.min():%B %Y} to {months.max():%B %Y}. A month the"
+        " order lines cover only in part, often the last, shows as a drop."
+    )
+
+
+def _centroids_caption(marts: Marts) -> str:
+    caption = (
+        f"Each segment's centroid on {feature_list_text(marts.features)}, in"
+        " the feature's units and in standard deviations from the mean."
+    )
+    transforms = marts.centroids.get("transform")
+    if transforms is not None and (transforms == "log1p").any():
+        caption += (
+            " For a log1p feature the z-score is on log(1 + value) and the"
+            " value is the segment's centre on that log scale."
+        )
+    return caption
+
+
+def _profile_specs() -> list[FigureSpec]:
+    """The figures of the customer file's columns."""
+    return [
         FigureSpec(
             "01_eda_distributions_by_gender.png",
             "Distributions by gender",
@@ -135,12 +217,6 @@ def figure_specs(marts: Marts) -> list[FigureSpec]:
             ),
         ),
         FigureSpec(
-            "04_model_selection_k.png",
-            "Choosing k: elbow and silhouette",
-            plot_model_selection,
-            _selection_caption,
-        ),
-        FigureSpec(
             "05_segments_income_spending.png",
             "Segments on the income × spending plane",
             plot_segments_income_spending,
@@ -155,9 +231,61 @@ def figure_specs(marts: Marts) -> list[FigureSpec]:
                 " against the average of all customers (dashed line)."
             ),
         ),
+    ]
+
+
+def _rfm_specs() -> list[FigureSpec]:
+    """The figures of the order lines' RFM values."""
+    return [
         FigureSpec(
-            "07_segment_sizes_gender.png",
-            "Segment sizes and gender mix",
+            "01_eda_rfm_distributions.png",
+            "Recency, frequency and monetary value",
+            plot_rfm_distributions,
+            _rfm_distributions_caption,
+        ),
+        FigureSpec(
+            "02_eda_rfm_grid.png",
+            "The RFM grid",
+            plot_rfm_grid,
+            _rfm_grid_caption,
+        ),
+        FigureSpec(
+            "05_segments_recency_monetary.png",
+            "Segments on recency × monetary value",
+            plot_segments_recency_monetary,
+            _recency_monetary_caption,
+        ),
+        FigureSpec(
+            "06_segment_rfm_profiles.png",
+            "Segment RFM profiles",
+            plot_segment_rfm_profiles,
+            lambda m: (
+                "Average recency, frequency and monetary value per segment,"
+                " against the average of all customers (dashed line)."
+            ),
+        ),
+        FigureSpec(
+            "10_segment_monthly_sales.png",
+            "Monthly sales by segment",
+            plot_monthly_sales,
+            _monthly_sales_caption,
+        ),
+    ]
+
+
+def figure_specs(marts: Marts) -> list[FigureSpec]:
+    """The figures for these marts, in reading order (by file name)."""
+    with_gender = marts.customers["gender"].notna().any()
+    specs = [
+        FigureSpec(
+            "04_model_selection_k.png",
+            "Choosing k: elbow and silhouette",
+            plot_model_selection,
+            _selection_caption,
+        ),
+        FigureSpec(
+            "07_segment_sizes_gender.png" if with_gender else "07_segment_sizes.png",
+            "Segment sizes and gender mix" if with_gender else "Segment sizes",
             plot_segment_sizes_and_gender,
             _sizes_caption,
         ),
@@ -165,15 +293,19 @@ def figure_specs(marts: Marts) -> list[FigureSpec]:
             "08_segment_centroids.png",
             "Segment centroids",
             plot_centroid_heatmap,
-            lambda m: (
-                f"Each segment's centroid on {feature_list_text(m.features)}, in"
-                " the feature's units and in standard deviations from the mean."
-            ),
+            _centroids_caption,
         ),
     ]
-    # The income × spending figure already is the clustering space when
-    # those are the features; otherwise show the space K-Means saw.
-    if marts.features != ["annual_income_k", "spending_score"]:
+    planes = []
+    if marts.has_profiles:
+        specs += _profile_specs()
+        planes.append({"annual_income_k", "spending_score"})
+    if marts.has_rfm:
+        specs += _rfm_specs()
+        planes.append({"recency_days", "monetary"})
+    # A headline plane already is the clustering space when those are the
+    # features; otherwise show the space K-Means saw.
+    if set(marts.features) not in planes:
         specs.append(
             FigureSpec(
                 "09_segments_clustering_features.png",
@@ -185,7 +317,7 @@ def figure_specs(marts: Marts) -> list[FigureSpec]:
                 ),
             )
         )
-    return specs
+    return sorted(specs, key=lambda spec: spec.filename)
 
 
 def render_all(marts: Marts, out_dir: Path) -> list[RenderedFigure]:

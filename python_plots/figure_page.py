@@ -36,8 +36,30 @@ def _number(value: float, pattern: str) -> str:
     return "n/a" if pd.isna(value) else pattern.format(value)
 
 
+# (heading, segment_profiles column, format) of the averages in the segment
+# table: the customer file's, then the order lines', each when the run had
+# that input.
+PROFILE_CELLS = [
+    ("Avg age", "avg_age", "{:.0f}"),
+    ("Avg income k$", "avg_annual_income_k", "{:.1f}"),
+    ("Avg score", "avg_spending_score", "{:.0f}"),
+    ("Female", "female_share", "{:.0%}"),
+]
+RFM_CELLS = [
+    ("Avg recency days", "avg_recency_days", "{:,.0f}"),
+    ("Avg invoices", "avg_frequency", "{:,.1f}"),
+    ("Avg spend", "avg_monetary", "{:,.0f}"),
+]
+
+
+def _average_cells(marts: Marts) -> list[tuple[str, str, str]]:
+    cells = PROFILE_CELLS if marts.has_profiles else []
+    return cells + (RFM_CELLS if marts.has_rfm else [])
+
+
 def _segment_rows(marts: Marts) -> str:
     rows = []
+    averages = _average_cells(marts)
     for segment in marts.profiles.sort_values("segment_id").itertuples():
         cells = [
             f'<td class="segment-id"><span class="swatch" style="background:'
@@ -47,14 +69,52 @@ def _segment_rows(marts: Marts) -> str:
             f"{escape(segment.playbook_label)}</td>",
             f'<td class="number">{segment.customer_count}'
             f" ({segment.customer_share:.0%})</td>",
-            f'<td class="number">{_number(segment.avg_age, "{:.0f}")}</td>',
-            f'<td class="number">{_number(segment.avg_annual_income_k, "{:.1f}")}</td>',
-            f'<td class="number">{_number(segment.avg_spending_score, "{:.0f}")}</td>',
-            f'<td class="number">{_number(segment.female_share, "{:.0%}")}</td>',
+            *(
+                f'<td class="number">{_number(getattr(segment, column), pattern)}</td>'
+                for _, column, pattern in averages
+            ),
             f"<td>{escape(segment.recommended_action)}</td>",
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return "\n".join(rows)
+
+
+def _table_head(marts: Marts) -> str:
+    headings = ["#", "Segment", "Customers"]
+    headings += [heading for heading, _, _ in _average_cells(marts)]
+    headings.append("Recommended action")
+    cells = [f"<th>{escape(heading)}</th>" for heading in headings]
+    # Four cells a line, as the page has always been written.
+    lines = ["".join(cells[i : i + 4]) for i in range(0, len(cells), 4)]
+    return "<tr>" + "\n".join(lines) + "</tr>"
+
+
+def _accounting(marts: Marts) -> str:
+    """Where every input row and order line went."""
+    run = marts.run_summary.iloc[0]
+    where = "each with its reason in marts.rejected_customer_rows."
+    if marts.has_profiles:
+        text = (
+            f"Input: {escape(str(run['input_source']))}, {int(run['input_rows'])}"
+            f" rows; {int(run['segmented_rows'])} segmented and"
+            f" {int(run['rejected_rows'])} rejected, {where}"
+        )
+    else:
+        text = (
+            f"Customers: {int(run['input_rows'])} in the order lines;"
+            f" {int(run['segmented_rows'])} segmented and"
+            f" {int(run['rejected_rows'])} rejected, {where}"
+        )
+    if marts.has_rfm:
+        text += (
+            f" Order lines: {escape(str(run['transactions_source']))},"
+            f" {int(run['transaction_lines']):,} lines;"
+            f" {int(run['sale_lines']):,} sale lines,"
+            f" {int(run['return_lines']):,} return lines and"
+            f" {int(run['rejected_transaction_lines']):,} rejected, each with its"
+            " reason in marts.rejected_transaction_rows."
+        )
+    return text
 
 
 def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
@@ -65,13 +125,7 @@ def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
         f" selected k = {int(selected['k'])}"
         f" ({escape(str(selected['selection_reason']))})."
     )
-    run = marts.run_summary.iloc[0]
-    accounting = (
-        f"Input: {escape(str(run['input_source']))}, {int(run['input_rows'])}"
-        f" rows; {int(run['segmented_rows'])} segmented and"
-        f" {int(run['rejected_rows'])} rejected, each with its reason in"
-        " marts.rejected_customer_rows."
-    )
+    accounting = _accounting(marts)
     reading = (
         "A segment's name says where its centre sits against all customers"
         " (low, average or high on each clustering feature); the label and"
@@ -104,9 +158,7 @@ def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
 <h2>The segments</h2>
 <p>{reading}</p>
 <table>
-<thead><tr><th>#</th><th>Segment</th><th>Customers</th><th>Avg age</th>
-<th>Avg income k$</th><th>Avg score</th><th>Female</th>
-<th>Recommended action</th></tr></thead>
+<thead>{_table_head(marts)}</thead>
 <tbody>
 {_segment_rows(marts)}
 </tbody>

@@ -10,26 +10,73 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from mart_data import Marts
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.ticker import FuncFormatter
 
 # The numeric input columns, in the pipeline's canonical feature order.
 NUMERIC_COLUMNS = ["age", "annual_income_k", "spending_score"]
+# The order lines' RFM columns shown in the RFM figures.
+RFM_FEATURES = ["recency_days", "frequency", "monetary"]
+# Every feature of the catalogue (macros/feature_catalogue.sql) has a label,
+# a plain name and a unit, so any choice of features can be drawn.
 AXIS_LABELS = {
     "age": "Age (years)",
     "annual_income_k": "Annual income (k$)",
     "spending_score": "Spending score (1–100)",
+    "recency_days": "Recency (days since the last purchase)",
+    "frequency": "Frequency (invoices)",
+    "monetary": "Monetary value (total spend)",
+    "tenure_days": "Tenure (days since the first purchase)",
+    "avg_order_value": "Average order value",
+    "returned_value": "Returned value",
 }
 PLAIN_NAMES = {
     "age": "age",
     "annual_income_k": "annual income",
     "spending_score": "spending score",
+    "recency_days": "recency",
+    "frequency": "frequency",
+    "monetary": "monetary value",
+    "tenure_days": "tenure",
+    "avg_order_value": "average order value",
+    "returned_value": "returned value",
 }
-UNITS = {"age": "yrs", "annual_income_k": "k$", "spending_score": "pts"}
+UNITS = {
+    "age": "yrs",
+    "annual_income_k": "k$",
+    "spending_score": "pts",
+    "recency_days": "days",
+    "frequency": "inv.",
+    "monetary": "spent",
+    "tenure_days": "days",
+    "avg_order_value": "per order",
+    "returned_value": "returned",
+}
 PROFILE_AVERAGES = {
     "age": "avg_age",
     "annual_income_k": "avg_annual_income_k",
     "spending_score": "avg_spending_score",
+    "recency_days": "avg_recency_days",
+    "frequency": "avg_frequency",
+    "monetary": "avg_monetary",
+    "tenure_days": "avg_tenure_days",
+    "avg_order_value": "avg_avg_order_value",
+    "returned_value": "avg_returned_value",
+}
+# Decimals of a feature's averages on bar labels (0 unless listed).
+AVERAGE_DECIMALS = {"frequency": 1}
+# Skewed counts and amounts, drawn on log axes when they are not clustering
+# features (a clustering feature's axis follows its transform in
+# segment_centroids); the same list as the var log_transformed_features'
+# default.
+LOG_AXIS_FEATURES = {
+    "recency_days",
+    "frequency",
+    "monetary",
+    "avg_order_value",
+    "returned_value",
 }
 
 # tab20's strong colours first, then its light ones: up to 20 segments (the
@@ -131,3 +178,29 @@ def segments_in_order(marts: Marts) -> pd.DataFrame:
 def model_subtitle(marts: Marts) -> str:
     k = int(marts.selected["k"])
     return f"k = {k} segments, clustered on {feature_list_text(marts.features)}"
+
+
+def uses_log_axis(marts: Marts, feature: str) -> bool:
+    """Log axis for a feature K-Means saw as log1p(value), and for the
+    skewed order-lines features when they are not clustering features."""
+    transforms = marts.centroids.drop_duplicates("feature").set_index("feature")
+    if "transform" in transforms.columns and feature in transforms.index:
+        return transforms.at[feature, "transform"] == "log1p"
+    return feature in LOG_AXIS_FEATURES
+
+
+def set_log_axis(ax: Axes, axis: str) -> None:
+    """A log scale that still shows zeros: linear from 0 to 1, logarithmic
+    above (the features are counts and amounts of at least 0), with plain
+    numbers as tick labels."""
+    scale = ax.set_xscale if axis == "x" else ax.set_yscale
+    scale("symlog", linthresh=1, linscale=0.4)
+    ticks = ax.xaxis if axis == "x" else ax.yaxis
+    ticks.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+
+
+def log_bin_edges(values: pd.Series, bins: int = 30) -> np.ndarray:
+    """Bins of equal width on log(1 + value): even on a log axis."""
+    low = float(np.log1p(max(float(values.min()), 0.0)))
+    high = float(np.log1p(max(float(values.max()), 1.0)))
+    return np.expm1(np.linspace(low, max(high, low + 1.0), bins + 1))

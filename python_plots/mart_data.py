@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -25,7 +25,12 @@ MART_ORDER = {
     "segment_centroids": "segment_id, feature_position",
     "k_evaluation": "k",
     "segmentation_run_summary": "input_rows",
+    "segment_monthly_sales": "segment_id, month_start",
 }
+# The customer file's columns and the order lines' RFM columns of
+# customer_segments: a run without that input leaves them all NULL.
+PROFILE_COLUMNS = ["gender", "age", "annual_income_k", "spending_score"]
+RFM_COLUMNS = ["recency_days", "frequency", "monetary"]
 
 
 class MartsUnavailable(Exception):
@@ -39,6 +44,18 @@ class Marts:
     centroids: pd.DataFrame
     k_evaluation: pd.DataFrame
     run_summary: pd.DataFrame
+    # Empty without order lines.
+    monthly_sales: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def has_profiles(self) -> bool:
+        """The customers have gender, age, income or spending score."""
+        return _any_value(self.customers, PROFILE_COLUMNS)
+
+    @property
+    def has_rfm(self) -> bool:
+        """The customers have RFM values (the run read order lines)."""
+        return _any_value(self.customers, RFM_COLUMNS)
 
     @property
     def features(self) -> list[str]:
@@ -54,6 +71,11 @@ class Marts:
     def selected(self) -> pd.Series:
         """The k_evaluation row of the k the segments use."""
         return self.k_evaluation.loc[self.k_evaluation["is_selected"]].iloc[0]
+
+
+def _any_value(frame: pd.DataFrame, columns: list[str]) -> bool:
+    present = [column for column in columns if column in frame.columns]
+    return bool(present) and bool(frame[present].notna().any().any())
 
 
 def database_path(
@@ -104,4 +126,5 @@ def load_marts(path: Path) -> Marts:
         centroids=frames["segment_centroids"],
         k_evaluation=frames["k_evaluation"],
         run_summary=frames["segmentation_run_summary"],
+        monthly_sales=frames["segment_monthly_sales"],
     )

@@ -1,4 +1,5 @@
-"""The model-selection figure: inertia and silhouette against k."""
+"""The model-selection figure: inertia and silhouette against k, with the
+selected k marked and, when the rule set some k aside, those k hatched."""
 
 from __future__ import annotations
 
@@ -9,13 +10,62 @@ from figure_style import (
     new_figure,
 )
 from mart_data import Marts
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
+
+NOT_ACTIONABLE_COLOUR = "#9a9a9a"
+
+
+def not_actionable_k(marts: Marts) -> list[int]:
+    """The k the selection rule could not choose (k_evaluation.is_actionable);
+    none when k was forced by n_clusters, since the rule did not run."""
+    evaluation = marts.k_evaluation
+    if "is_actionable" not in evaluation.columns:
+        return []
+    if marts.selected["selection_reason"] == "forced by n_clusters":
+        return []
+    return [int(k) for k in evaluation.loc[~evaluation["is_actionable"], "k"]]
+
+
+def _mark_not_actionable(ax: Axes, marts: Marts, column: str, ks: list[int]) -> None:
+    """A hatched grey band over each k set aside; on the silhouette panel,
+    each k's smallest segment share under its point, the rule's evidence."""
+    for k in ks:
+        ax.axvspan(
+            k - 0.4,
+            k + 0.4,
+            facecolor="#eeeeee",
+            edgecolor=NOT_ACTIONABLE_COLOUR,
+            hatch="//",
+            linewidth=0,
+            zorder=0,
+            gid=f"not-actionable-{column}-{k}",
+        )
+    if column != "silhouette":
+        return
+    for row in marts.k_evaluation.itertuples():
+        ax.annotate(
+            f"smallest\n{row.smallest_segment_share:.0%}",
+            (row.k, row.silhouette),
+            xytext=(0, -14),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=10,
+            color="#555555" if int(row.k) in ks else "#222222",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+            gid=f"smallest-share-{int(row.k)}",
+        )
+    low, high = ax.get_ylim()
+    ax.set_ylim(low - 0.18 * (high - low), high)
 
 
 def plot_model_selection(marts: Marts) -> Figure:
     evaluation = marts.k_evaluation
     selected = marts.selected
+    set_aside = not_actionable_k(marts)
     figure, body = new_figure(
         15,
         6,
@@ -51,10 +101,22 @@ def plot_model_selection(marts: Marts) -> Figure:
             markeredgewidth=2.6,
             linestyle="none",
             label=f"selected k = {int(selected['k'])} ({selected['selection_reason']})",
+            gid=f"selected-k-{column}",
         )
+        handles = []
+        if set_aside:
+            _mark_not_actionable(ax, marts, column, set_aside)
+            handles = [
+                Patch(
+                    facecolor="#eeeeee",
+                    edgecolor=NOT_ACTIONABLE_COLOUR,
+                    hatch="//",
+                    label="not actionable: too few segments or one too small",
+                )
+            ]
         ax.set_title(title)
         ax.set_xlabel("Number of segments k")
         ax.set_ylabel(ylabel)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(loc="best")
+        ax.legend(handles=ax.get_legend_handles_labels()[0] + handles, loc="best")
     return figure

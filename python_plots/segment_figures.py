@@ -12,6 +12,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from figure_style import (
+    AVERAGE_DECIMALS,
     AXIS_LABELS,
     GENDER_COLOURS,
     HIGHLIGHT_COLOUR,
@@ -25,7 +26,9 @@ from figure_style import (
     segment_colour,
     segment_label,
     segments_in_order,
+    set_log_axis,
     signed,
+    uses_log_axis,
 )
 from mart_data import Marts
 from matplotlib.axes import Axes
@@ -57,8 +60,10 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
     """Customers coloured by segment, each segment's centre marked with an X.
 
     Returns what the X marks. Artists carry gids (segment-points-<id>,
-    segment-centre-<id>) so tests can find them.
+    segment-centre-<id>) so tests can find them. Skewed features (see
+    uses_log_axis) get log axes; thousands of customers get smaller dots.
     """
+    point_size = 42 if len(marts.customers) <= 1000 else 12
     for segment in segments_in_order(marts).itertuples():
         members = marts.customers.loc[
             marts.customers["segment_id"] == segment.segment_id
@@ -66,10 +71,10 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
         ax.scatter(
             members[x],
             members[y],
-            s=42,
+            s=point_size,
             color=segment_colour(segment.segment_id),
-            alpha=0.85,
-            edgecolors="white",
+            alpha=0.85 if point_size >= 42 else 0.6,
+            edgecolors="white" if point_size >= 42 else "none",
             linewidths=0.5,
             label=f"{segment_label(segment.segment_id, segment.segment_name)}"
             f" ({segment.customer_count})",
@@ -106,6 +111,11 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
         )
     ax.set_xlabel(AXIS_LABELS[x])
     ax.set_ylabel(AXIS_LABELS[y])
+    for axis, feature in (("x", x), ("y", y)):
+        if uses_log_axis(marts, feature):
+            set_log_axis(ax, axis)
+            label = ax.set_xlabel if axis == "x" else ax.set_ylabel
+            label(AXIS_LABELS[feature] + ", log scale")
     return kind
 
 
@@ -146,32 +156,39 @@ def plot_segments_income_spending(marts: Marts) -> Figure:
     return figure
 
 
-def plot_segment_profiles(marts: Marts) -> Figure:
+def plot_segment_profiles(
+    marts: Marts,
+    features: list[str] = NUMERIC_COLUMNS,
+    title: str = "Segment profiles side by side",
+) -> Figure:
+    """Each segment's average of each of ``features`` (segment_profiles),
+    against the average of all customers."""
     segments = segments_in_order(marts)
     k = len(segments)
     figure, body = new_figure(
         16,
         max(5.5, 1.8 + 0.6 * k),
-        "Segment profiles side by side",
+        title,
         model_subtitle(marts) + "; dashed line: average of all customers",
     )
-    axes = body.subplots(1, 3, sharey=True)
+    axes = body.subplots(1, len(features), sharey=True)
     positions = np.arange(k)
     colours = [segment_colour(segment_id) for segment_id in segments["segment_id"]]
-    for ax, feature in zip(axes, NUMERIC_COLUMNS, strict=True):
+    for ax, feature in zip(axes, features, strict=True):
+        decimals = AVERAGE_DECIMALS.get(feature, 0)
         averages = segments[PROFILE_AVERAGES[feature]].astype("float64")
         bars = ax.barh(positions, averages.fillna(0), color=colours, height=0.7)
         ax.bar_label(
             bars,
-            labels=["n/a" if np.isnan(v) else f"{v:.0f}" for v in averages],
+            labels=["n/a" if np.isnan(v) else f"{v:,.{decimals}f}" for v in averages],
             padding=4,
             fontsize=12,
         )
-        overall = marts.customers[feature].mean()
+        overall = marts.customers[feature].astype("float64").mean()
         if not np.isnan(overall):
             ax.axvline(overall, color="black", linestyle="--", linewidth=1.3)
             ax.annotate(
-                f"all customers: {overall:.0f}",
+                f"all customers: {overall:,.{decimals}f}",
                 xy=(overall, 1.0),
                 xycoords=("data", "axes fraction"),
                 xytext=(4, -3),
@@ -206,15 +223,20 @@ def gender_mix(customers: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_segment_sizes_and_gender(marts: Marts) -> Figure:
+    """Sizes, and the gender mix when the customers have a gender."""
     segments = segments_in_order(marts)
     k = len(segments)
+    with_gender = bool(marts.customers["gender"].notna().any())
     figure, body = new_figure(
-        16,
+        16 if with_gender else 12,
         max(5.5, 1.8 + 0.6 * k),
-        "Segment sizes and gender mix",
+        "Segment sizes and gender mix" if with_gender else "Segment sizes",
         model_subtitle(marts),
     )
-    size_ax, gender_ax = body.subplots(1, 2, sharey=True)
+    if with_gender:
+        size_ax, gender_ax = body.subplots(1, 2, sharey=True)
+    else:
+        size_ax = body.subplots()
     positions = np.arange(k)
     bars = size_ax.barh(
         positions,
@@ -245,7 +267,15 @@ def plot_segment_sizes_and_gender(marts: Marts) -> Figure:
     )
     size_ax.invert_yaxis()
     size_ax.grid(axis="y", visible=False)
+    if with_gender:
+        draw_gender_mix(gender_ax, marts, segments)
+    return figure
 
+
+def draw_gender_mix(gender_ax: Axes, marts: Marts, segments: pd.DataFrame) -> None:
+    """Each segment's gender mix as stacked shares, in the size panel's rows."""
+    k = len(segments)
+    positions = np.arange(k)
     mix = gender_mix(marts.customers).reindex(segments["segment_id"]).fillna(0)
     left = np.zeros(k)
     for gender in mix.columns:
@@ -281,7 +311,6 @@ def plot_segment_sizes_and_gender(marts: Marts) -> Figure:
     gender_ax.set_title("Gender mix")
     gender_ax.grid(axis="y", visible=False)
     gender_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return figure
 
 
 def plot_centroid_heatmap(marts: Marts) -> Figure:

@@ -1,0 +1,234 @@
+"""The figures of a run with order lines: RFM distributions, the R × F grid,
+the segments on recency × monetary value, their RFM profiles and their
+monthly sales.
+
+The RFM columns are those of customer_segments (recency_days, frequency,
+monetary, r_score, f_score, rfm_segment) and segment_monthly_sales.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from figure_style import (
+    AXIS_LABELS,
+    NEUTRAL_COLOUR,
+    PLAIN_NAMES,
+    RFM_FEATURES,
+    log_bin_edges,
+    model_subtitle,
+    new_figure,
+    segment_colour,
+    segment_label,
+    segments_in_order,
+    set_log_axis,
+)
+from mart_data import Marts
+from matplotlib.dates import AutoDateLocator, DateFormatter
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+from segment_figures import (
+    centre_legend_handle,
+    plot_segment_profiles,
+    scatter_segments,
+)
+
+SCORES = [1, 2, 3, 4, 5]
+
+
+def share_text(share: float) -> str:
+    """12%, or 0.5% under 1%, so that no group reads as 0%."""
+    return f"{share:.1%}" if share < 0.01 else f"{share:.0%}"
+
+
+def plot_rfm_distributions(marts: Marts) -> Figure:
+    """Recency, frequency and monetary value of every segmented customer,
+    on log axes (bins of equal width on the log axis)."""
+    customers = marts.customers
+    figure, body = new_figure(
+        16,
+        6,
+        "Recency, frequency and monetary value",
+        f"{len(customers)} segmented customers; log scales, as the values span"
+        " several orders of magnitude",
+    )
+    for ax, feature in zip(body.subplots(1, 3), RFM_FEATURES, strict=True):
+        values = customers[feature].dropna().astype("float64")
+        ax.set_title(PLAIN_NAMES[feature].capitalize())
+        ax.set_xlabel(AXIS_LABELS[feature] + ", log scale")
+        ax.set_ylabel("Customers")
+        if values.empty:
+            ax.text(0.5, 0.5, "no values", ha="center", transform=ax.transAxes)
+            continue
+        ax.hist(
+            values,
+            bins=log_bin_edges(values),
+            color=NEUTRAL_COLOUR,
+            edgecolor="white",
+            linewidth=0.5,
+            gid=f"rfm-histogram-{feature}",
+        )
+        set_log_axis(ax, "x")
+        median = values.median()
+        ax.axvline(
+            median,
+            color="black",
+            linestyle="--",
+            linewidth=1.3,
+            label=f"median {median:,.0f}" if median >= 10 else f"median {median:g}",
+        )
+        ax.legend(loc="upper right")
+    return figure
+
+
+def rfm_grid_counts(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customers per f_score (rows, 5 at the top) and r_score (columns)."""
+    scored = customers.dropna(subset=["r_score", "f_score"])
+    counts = pd.crosstab(scored["f_score"], scored["r_score"])
+    return counts.reindex(index=SCORES[::-1], columns=SCORES, fill_value=0)
+
+
+def rfm_grid_names(customers: pd.DataFrame) -> dict[tuple[int, int], tuple[str, float]]:
+    """(f_score, r_score) -> the cell's most common rfm_segment and its share
+    of the cell. A cell can hold several: the name follows r_score and the
+    rounded mean of f_score and m_score."""
+    names = {}
+    scored = customers.dropna(subset=["r_score", "f_score", "rfm_segment"])
+    for (f, r), cell in scored.groupby(["f_score", "r_score"]):
+        shares = cell["rfm_segment"].value_counts(normalize=True)
+        top = shares[shares == shares.max()].sort_index()
+        names[(int(f), int(r))] = (str(top.index[0]), float(top.iloc[0]))
+    return names
+
+
+def plot_rfm_grid(marts: Marts) -> Figure:
+    customers = marts.customers
+    counts = rfm_grid_counts(customers)
+    names = rfm_grid_names(customers)
+    figure, body = new_figure(
+        17,
+        8.5,
+        "The RFM grid: recency score × frequency score",
+        "Scores are quintiles of the customers (5: most recent, most invoices);"
+        " each cell: customers and its most common RFM segment",
+    )
+    grid_ax, segment_ax = body.subplots(1, 2, gridspec_kw={"width_ratios": [1.9, 1]})
+    image = grid_ax.imshow(
+        counts.to_numpy(), cmap="Blues", aspect="auto", gid="rfm-grid"
+    )
+    grid_ax.set_xticks(range(5), labels=[str(r) for r in SCORES])
+    grid_ax.set_yticks(range(5), labels=[str(f) for f in SCORES[::-1]])
+    grid_ax.set_xlabel("Recency score r_score (5: bought most recently)")
+    grid_ax.set_ylabel("Frequency score f_score (5: most invoices)")
+    grid_ax.grid(False)
+    grid_ax.spines[:].set_visible(False)
+    top = max(int(counts.to_numpy().max()), 1)
+    for (row, column), count in np.ndenumerate(counts.to_numpy()):
+        f, r = SCORES[::-1][row], SCORES[column]
+        name, share = names.get((f, r), ("", 1.0))
+        # Floored, so that a cell that is not all one segment never says 100%.
+        label = name if share == 1.0 else f"{name}\n{int(share * 100)}%"
+        grid_ax.text(
+            column,
+            row,
+            f"{count:,}\n{label}",
+            ha="center",
+            va="center",
+            fontsize=10.5,
+            color="white" if count > 0.6 * top else "black",
+            gid=f"rfm-cell-{r}-{f}",
+        )
+    body.colorbar(image, ax=grid_ax, label="Customers", shrink=0.85)
+
+    per_segment = customers["rfm_segment"].value_counts().sort_values()
+    bars = segment_ax.barh(
+        per_segment.index, per_segment.to_numpy(), color=NEUTRAL_COLOUR, height=0.7
+    )
+    segment_ax.bar_label(
+        bars,
+        labels=[f"{n:,} ({share_text(n / len(customers))})" for n in per_segment],
+        padding=4,
+        fontsize=11,
+    )
+    segment_ax.set_xlim(0, per_segment.max() * 1.3)
+    segment_ax.set_xlabel("Customers")
+    segment_ax.set_title("Customers per RFM segment")
+    segment_ax.grid(axis="y", visible=False)
+    return figure
+
+
+def plot_segments_recency_monetary(marts: Marts) -> Figure:
+    subtitle = model_subtitle(marts)
+    if set(marts.features) != {"recency_days", "monetary"}:
+        subtitle += "; this plane shows two of them, so segments may overlap"
+    figure, body = new_figure(
+        14,
+        7.8,
+        "Customer segments by recency and monetary value",
+        subtitle,
+    )
+    ax = body.subplots()
+    kind = scatter_segments(ax, marts, "recency_days", "monetary")
+    handles, labels = ax.get_legend_handles_labels()
+    body.legend(
+        [*handles, centre_legend_handle(kind)],
+        [*labels, f"{kind}, numbered by segment"],
+        loc="outside right upper",
+        title="Segment (customers)",
+        markerscale=1.3 if len(marts.customers) <= 1000 else 2.0,
+    )
+    return figure
+
+
+def plot_segment_rfm_profiles(marts: Marts) -> Figure:
+    return plot_segment_profiles(
+        marts, RFM_FEATURES, "Segment RFM profiles side by side"
+    )
+
+
+def plot_monthly_sales(marts: Marts) -> Figure:
+    """Revenue and active customers per calendar month, one line per
+    segment (segment_monthly_sales)."""
+    sales = marts.monthly_sales
+    figure, body = new_figure(
+        16,
+        9,
+        "Monthly sales by segment",
+        model_subtitle(marts) + "; sale lines of each segment's customers per"
+        " calendar month",
+    )
+    revenue_ax, customers_ax = body.subplots(2, 1, sharex=True)
+    for segment in segments_in_order(marts).itertuples():
+        months = sales.loc[sales["segment_id"] == segment.segment_id].sort_values(
+            "month_start"
+        )
+        style = {
+            "color": segment_colour(segment.segment_id),
+            "marker": "o",
+            "markersize": 5,
+            "linewidth": 2.2,
+        }
+        revenue_ax.plot(
+            months["month_start"],
+            months["revenue"].astype("float64"),
+            label=segment_label(segment.segment_id, segment.segment_name),
+            gid=f"monthly-revenue-{segment.segment_id}",
+            **style,
+        )
+        customers_ax.plot(
+            months["month_start"],
+            months["active_customers"],
+            gid=f"monthly-customers-{segment.segment_id}",
+            **style,
+        )
+    revenue_ax.set_ylabel("Revenue (sale lines)")
+    revenue_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    revenue_ax.set_title("Revenue per month")
+    customers_ax.set_ylabel("Customers with a sale")
+    customers_ax.set_title("Active customers per month")
+    customers_ax.xaxis.set_major_locator(AutoDateLocator(maxticks=14))
+    customers_ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
+    for ax in (revenue_ax, customers_ax):
+        ax.set_ylim(bottom=0)
+    body.legend(loc="outside right upper", title="Segment")
+    return figure
