@@ -202,5 +202,9 @@ def set_log_axis(ax: Axes, axis: str) -> None:
 def log_bin_edges(values: pd.Series, bins: int = 30) -> np.ndarray:
     """Bins of equal width on log(1 + value): even on a log axis."""
     low = float(np.log1p(max(float(values.min()), 0.0)))
-    high = float(np.log1p(max(float(values.max()), 1.0)))
-    return np.expm1(np.linspace(low, max(high, low + 1.0), bins + 1))
+    high = max(float(np.log1p(float(values.max()))), low + 1.0)
+    edges = np.expm1(np.linspace(low, high, bins + 1))
+    # expm1(log1p(x)) can round below x: keep the extremes inside the bins.
+    edges[0] = min(edges[0], float(values.min()))
+    edges[-1] = max(edges[-1], float(values.max()))
+    return edges

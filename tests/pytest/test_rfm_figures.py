@@ -1,0 +1,412 @@
+"""The figures of a run with order lines (RFM): which figures the gallery
+draws for which input, and exact checks on their artists, first on small
+hand-built marts whose every number is known, then on the build of the
+public Online Retail file shared with test_order_lines_real_file.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import PROJECT_DIR
+from figure_catalogue import figure_specs
+from figure_style import PROFILE_AVERAGES, segment_colour
+from mart_data import Marts, load_marts
+from matplotlib.colors import to_rgb
+from matplotlib.image import imread
+from model_selection_figure import not_actionable_k, plot_model_selection
+from rfm_figures import (
+    plot_monthly_sales,
+    plot_rfm_distributions,
+    plot_rfm_grid,
+    plot_segments_recency_monetary,
+    rfm_grid_counts,
+)
+
+SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"
+RFM_GALLERY = [
+    "01_eda_rfm_distributions.png",
+    "02_eda_rfm_grid.png",
+    "04_model_selection_k.png",
+    "05_segments_recency_monetary.png",
+    "06_segment_rfm_profiles.png",
+    "07_segment_sizes.png",
+    "08_segment_centroids.png",
+    "09_segments_clustering_features.png",
+    "10_segment_monthly_sales.png",
+]
+MALL_GALLERY = [
+    "01_eda_distributions_by_gender.png",
+    "02_eda_correlation_matrix.png",
+    "03_eda_pairwise_scatter.png",
+    "04_model_selection_k.png",
+    "05_segments_income_spending.png",
+    "06_segment_profiles.png",
+    "07_segment_sizes_gender.png",
+    "08_segment_centroids.png",
+]
+NAMES = {
+    1: "Recent · Frequent · High spend",
+    2: "Lapsing · Occasional · Average spend",
+    3: "Lapsed · Infrequent · Low spend",
+}
+RFM = ["recency_days", "frequency", "monetary"]
+
+# Ten customers: (segment, recency, frequency, monetary, r, f, m, rfm_segment).
+CUSTOMERS = [
+    (1, 2, 30, 9000.0, 5, 5, 5, "Champions"),
+    (1, 3, 12, 4000.0, 5, 5, 4, "Champions"),
+    (1, 5, 9, 2500.0, 5, 4, 4, "Champions"),
+    (2, 20, 4, 800.0, 4, 3, 3, "Potential loyalists"),
+    (2, 25, 3, 600.0, 4, 3, 2, "Potential loyalists"),
+    (2, 40, 3, 700.0, 3, 3, 3, "Need attention"),
+    (3, 150, 1, 90.5, 1, 1, 1, "Lost"),
+    (3, 200, 1, 40.0, 1, 1, 1, "Lost"),
+    (3, 300, 2, 150.0, 1, 2, 1, "Lost"),
+    (3, 120, 1, 310.0, 2, 1, 2, "Hibernating"),
+]
+# Each segment's months with sales: 3, 2 and 1 months.
+MONTHS = {
+    1: [("2011-01-01", 5000.0, 3), ("2011-02-01", 6000.0, 3),
+        ("2011-03-01", 4500.0, 2)],
+    2: [("2011-02-01", 1200.0, 2), ("2011-03-01", 900.0, 3)],
+    3: [("2011-01-01", 590.5, 4)],
+}  # fmt: skip
+
+
+def hand_made_marts(with_profiles: bool = False) -> Marts:
+    """Marts of a run on order lines only (with_profiles: on both inputs)."""
+    rows = []
+    for number, (segment, r_days, freq, spend, r, f, m, name) in enumerate(
+        CUSTOMERS, start=1
+    ):
+        rows.append(
+            {
+                "customer_id": 12_000 + number,
+                "segment_id": segment,
+                "segment_name": NAMES[segment],
+                "gender": ("Female" if number % 2 else "Male")
+                if with_profiles
+                else None,
+                "rfm_segment": name,
+                "age": 30 + number if with_profiles else np.nan,
+                "annual_income_k": 40.0 + number if with_profiles else np.nan,
+                "spending_score": 10 * number if with_profiles else np.nan,
+                "recency_days": r_days,
+                "frequency": freq,
+                "monetary": spend,
+                "r_score": r,
+                "f_score": f,
+                "m_score": m,
+            }
+        )
+    customers = pd.DataFrame(rows)
+    grouped = customers.groupby("segment_id")
+    profiles = pd.DataFrame(
+        {
+            "segment_id": [1, 2, 3],
+            "segment_name": [NAMES[i] for i in (1, 2, 3)],
+            "playbook_label": ["Best customers", "Steady middle", "Lost"],
+            "recommended_action": ["Reward", "Newsletter", "One email"],
+            "customer_count": [3, 3, 4],
+            "customer_share": [0.3, 0.3, 0.4],
+            "female_share": [np.nan] * 3,
+        }
+    )
+    for column in ["age", "annual_income_k", "spending_score", *RFM]:
+        profiles[PROFILE_AVERAGES[column]] = grouped[column].mean().to_numpy()
+    features = ["recency_days", "frequency", "monetary"]
+    centroids = pd.DataFrame(
+        [
+            {
+                "segment_id": segment,
+                "segment_name": NAMES[segment],
+                "feature": feature,
+                "transform": "log1p",
+                "centroid_value": float(grouped[feature].median()[segment]),
+                "centroid_z": 0.5 * (2 - segment),
+                "scaling_mean": 3.0,
+                "scaling_std": 1.0,
+                "feature_position": position,
+            }
+            for segment in (1, 2, 3)
+            for position, feature in enumerate(features, start=4)
+        ]
+    )
+    # k = 2 scores best but is not actionable; k = 3 is selected.
+    k_evaluation = pd.DataFrame(
+        {
+            "k": [2, 3, 4, 5],
+            "selection_reason":
+                [None, "best silhouette among actionable k", None, None],
+            "inertia": [60.0, 40.0, 30.0, 25.0],
+            "silhouette": [0.45, 0.36, 0.33, 0.31],
+            "evaluated_rows": [10] * 4,
+            "smallest_segment_share": [0.4, 0.3, 0.1, 0.01],
+            "is_actionable": [False, True, True, False],
+            "is_selected": [False, True, False, False],
+        }
+    )  # fmt: skip
+    run_summary = pd.DataFrame(
+        [
+            {
+                "input_source": "orders.csv",
+                "transactions_source": "orders.csv",
+                "input_rows": 11,
+                "segmented_rows": 10,
+                "rejected_rows": 1,
+                "transaction_lines": 100,
+                "sale_lines": 80,
+                "return_lines": 5,
+                "rejected_transaction_lines": 15,
+            }
+        ]
+    )
+    monthly = pd.DataFrame(
+        [
+            {
+                "segment_id": segment,
+                "segment_name": NAMES[segment],
+                "revenue": revenue,
+                "active_customers": active,
+                "month_start": pd.Timestamp(month),
+            }
+            for segment, months in MONTHS.items()
+            for month, revenue, active in months
+        ]
+    )
+    return Marts(customers, profiles, centroids, k_evaluation, run_summary, monthly)
+
+
+def rgb(colour) -> tuple[float, ...]:
+    return tuple(round(c, 6) for c in to_rgb(colour))
+
+
+def by_gid(figure, prefix: str) -> dict[str, object]:
+    return {
+        artist.get_gid(): artist
+        for artist in figure.findobj(lambda a: (a.get_gid() or "").startswith(prefix))
+    }
+
+
+# -- Which figures, for which input -----------------------------------------
+
+
+def test_order_lines_only_gives_the_rfm_gallery():
+    marts = hand_made_marts()
+    assert (marts.has_rfm, marts.has_profiles) == (True, False)
+    assert [spec.filename for spec in figure_specs(marts)] == RFM_GALLERY
+
+
+def test_both_inputs_give_both_galleries_in_reading_order():
+    marts = hand_made_marts(with_profiles=True)
+    names = [spec.filename for spec in figure_specs(marts)]
+    # Each input's figures, the shared ones once; sizes with the gender mix.
+    both = set(MALL_GALLERY) | set(RFM_GALLERY) - {"07_segment_sizes.png"}
+    assert names == sorted(both)
+    assert names[:4] == [
+        "01_eda_distributions_by_gender.png",
+        "01_eda_rfm_distributions.png",
+        "02_eda_correlation_matrix.png",
+        "02_eda_rfm_grid.png",
+    ]
+
+
+def test_the_mall_marts_give_the_mall_gallery(bundled_build):
+    marts = load_marts(bundled_build.database)
+    assert (marts.has_rfm, marts.has_profiles) == (False, True)
+    assert marts.monthly_sales.empty
+    assert [spec.filename for spec in figure_specs(marts)] == MALL_GALLERY
+    # Every k is actionable on the Mall data: nothing hatched.
+    assert not_actionable_k(marts) == []
+    assert by_gid(plot_model_selection(marts), "not-actionable-") == {}
+
+
+# -- Exact artists on hand-made marts -----------------------------------------
+
+
+def test_the_grid_counts_each_r_and_f_score_pair():
+    marts = hand_made_marts()
+    figure = plot_rfm_grid(marts)
+    [image] = by_gid(figure, "rfm-grid").values()
+    # Rows f = 5 (top) to 1, columns r = 1 to 5; counted by hand above.
+    assert image.get_array().tolist() == [
+        [0, 0, 0, 0, 2],
+        [0, 0, 0, 0, 1],
+        [0, 0, 1, 2, 0],
+        [1, 0, 0, 0, 0],
+        [2, 1, 0, 0, 0],
+    ]
+    cells = {gid: text.get_text() for gid, text in by_gid(figure, "rfm-cell-").items()}
+    assert len(cells) == 25
+    assert cells["rfm-cell-5-5"] == "2\nChampions"
+    assert cells["rfm-cell-1-1"] == "2\nLost"
+    assert cells["rfm-cell-2-1"] == "1\nHibernating"
+    assert cells["rfm-cell-3-3"] == "1\nNeed attention"
+    assert cells["rfm-cell-4-4"] == "0\n"
+    # The RFM segment bars: every customer once.
+    bars = figure.axes[1].patches
+    assert sorted(int(bar.get_width()) for bar in bars) == [1, 1, 2, 3, 3]
+
+
+def test_a_mixed_cell_names_its_most_common_segment_with_its_share():
+    marts = hand_made_marts()
+    customers = marts.customers.copy()
+    # A third customer in r = 1, f = 1, in another RFM segment.
+    customers.loc[9, ["r_score", "f_score", "rfm_segment"]] = [1, 1, "At risk"]
+    mixed = replace(marts, customers=customers)
+    cells = by_gid(plot_rfm_grid(mixed), "rfm-cell-")
+    assert cells["rfm-cell-1-1"].get_text() == "3\nLost\n66%"
+
+
+def test_the_k_figure_hatches_the_k_the_rule_set_aside_and_marks_the_selected():
+    marts = hand_made_marts()
+    figure = plot_model_selection(marts)
+    hatched = by_gid(figure, "not-actionable-")
+    assert sorted(hatched) == [
+        "not-actionable-inertia-2",
+        "not-actionable-inertia-5",
+        "not-actionable-silhouette-2",
+        "not-actionable-silhouette-5",
+    ]
+    for gid, span in hatched.items():
+        k = int(gid.rsplit("-", 1)[1])
+        left, right = span.get_x(), span.get_x() + span.get_width()
+        assert (left, right) == pytest.approx((k - 0.4, k + 0.4))
+        assert span.get_hatch() == "//"
+    for panel in ("inertia", "silhouette"):
+        [selected] = by_gid(figure, f"selected-k-{panel}").values()
+        assert list(selected.get_xdata()) == [3]
+    shares = {
+        gid: text.get_text() for gid, text in by_gid(figure, "smallest-share-").items()
+    }
+    assert shares == {
+        "smallest-share-2": "smallest\n40%",
+        "smallest-share-3": "smallest\n30%",
+        "smallest-share-4": "smallest\n10%",
+        "smallest-share-5": "smallest\n1%",
+    }
+
+
+def test_a_forced_k_hatches_nothing():
+    marts = hand_made_marts()
+    marts.k_evaluation.loc[1, "selection_reason"] = "forced by n_clusters"
+    assert not_actionable_k(marts) == []
+    assert by_gid(plot_model_selection(marts), "not-actionable-") == {}
+
+
+def test_monthly_sales_draw_one_line_per_segment_and_panel():
+    marts = hand_made_marts()
+    figure = plot_monthly_sales(marts)
+    for panel, column in (("revenue", 1), ("customers", 2)):
+        lines = by_gid(figure, f"monthly-{panel}-")
+        assert sorted(lines) == [f"monthly-{panel}-{s}" for s in (1, 2, 3)]
+        for segment, months in MONTHS.items():
+            line = lines[f"monthly-{panel}-{segment}"]
+            assert len(line.get_xdata()) == len(months)
+            assert list(line.get_ydata()) == [month[column] for month in months]
+            assert rgb(line.get_color()) == rgb(segment_colour(segment))
+
+
+def test_distributions_count_every_customer_on_log_axes():
+    marts = hand_made_marts()
+    figure = plot_rfm_distributions(marts)
+    for ax, feature in zip(figure.axes, RFM, strict=True):
+        assert ax.get_xscale() == "symlog"
+        assert sum(patch.get_height() for patch in ax.patches) == len(CUSTOMERS)
+        [median] = ax.get_lines()
+        assert median.get_xdata()[0] == marts.customers[feature].median()
+
+
+def test_recency_monetary_scatter_on_log_axes_in_segment_colours():
+    marts = hand_made_marts()
+    figure = plot_segments_recency_monetary(marts)
+    ax = figure.axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("symlog", "symlog")
+    points = by_gid(figure, "segment-points-")
+    for segment, count in ((1, 3), (2, 3), (3, 4)):
+        collection = points[f"segment-points-{segment}"]
+        assert len(collection.get_offsets()) == count
+        assert rgb(collection.get_facecolors()[0]) == rgb(segment_colour(segment))
+
+
+# -- The real file ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def retail_marts(online_retail_build) -> Marts:
+    return load_marts(online_retail_build.database)
+
+
+def test_real_grid_counts_are_the_marts_counts(online_retail_build, retail_marts):
+    counted = online_retail_build.query(
+        "select f_score, r_score, count(*) from marts.customer_segments group by all"
+    )
+    expected = np.zeros((5, 5), dtype=int)
+    for f, r, n in counted:
+        expected[5 - f, r - 1] = n
+    [image] = by_gid(plot_rfm_grid(retail_marts), "rfm-grid").values()
+    assert image.get_array().tolist() == expected.tolist()
+    assert rfm_grid_counts(retail_marts.customers).to_numpy().sum() == 4_334
+
+
+def test_real_k_figure_marks_the_rules_choice(online_retail_build, retail_marts):
+    # k = 2 scores best but is not actionable (fewer than 3 segments).
+    assert online_retail_build.query(
+        "select k, is_actionable, is_selected from marts.k_evaluation order by k"
+    ) == [(2, False, False), (3, True, True)] + [(k, True, False) for k in range(4, 9)]
+    figure = plot_model_selection(retail_marts)
+    assert sorted(by_gid(figure, "not-actionable-silhouette-")) == [
+        "not-actionable-silhouette-2"
+    ]
+    [selected] = by_gid(figure, "selected-k-silhouette").values()
+    assert list(selected.get_xdata()) == [3]
+
+
+def test_real_monthly_sales_have_a_line_per_segment(online_retail_build, retail_marts):
+    months = dict(
+        online_retail_build.query(
+            "select segment_id, count(*) from marts.segment_monthly_sales group by 1"
+        )
+    )
+    lines = by_gid(plot_monthly_sales(retail_marts), "monthly-revenue-")
+    drawn = {
+        int(gid.rsplit("-", 1)[1]): len(line.get_xdata()) for gid, line in lines.items()
+    }
+    assert drawn == months == {1: 13, 2: 13, 3: 13}
+
+
+def test_real_file_gives_the_rfm_gallery_and_page(online_retail_build, tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path)],
+        env={**os.environ, "DBT_DUCKDB_PATH": str(online_retail_build.database)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Wrote 9 figures and {tmp_path / 'index.html'}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [*RFM_GALLERY, "index.html"]
+    for name in RFM_GALLERY:
+        height, width, _ = imread(tmp_path / name).shape
+        assert (width >= 600, height >= 400) == (True, True), name
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert page.count("<figcaption>") == 9
+    assert (
+        "4334 customers in 3 segments, clustered with K-Means on recency,"
+        " frequency and monetary value; selected k = 3 (best silhouette among"
+        " actionable k)."
+    ) in page
+    assert (
+        "541,909 lines; 391,150 sale lines, 8,506 return lines and 142,253"
+        " rejected, each with its reason in marts.rejected_transaction_rows."
+    ) in page
+    assert "<th>Avg recency days</th>" in page
+    assert "Avg age" not in page
+    for name in NAMES.values():
+        assert f"<strong>{name}</strong>" in page
