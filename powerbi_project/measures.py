@@ -59,6 +59,9 @@ def _female_share() -> str:
 CS = "customer_segments"
 KE = "k_evaluation"
 RUN = "segmentation_run_summary"
+SMS = "segment_monthly_sales"
+RT = "rejected_transaction_rows"
+AMOUNT = "#,0.00"
 
 MEASURES = (
     Measure(
@@ -105,8 +108,32 @@ MEASURES = (
         ((CS, "frequency"),),
     ),
     Measure(
-        CS, "Average monetary value", f"AVERAGE ( {CS}[monetary] )", "#,0.00",
+        CS, "Average monetary value", f"AVERAGE ( {CS}[monetary] )", AMOUNT,
         "Average amount spent per customer.", ((CS, "monetary"),),
+    ),
+    # Monthly sales per segment: every month of a segment is one row, so the
+    # sums are exact for any set of segments and months.
+    Measure(
+        SMS, "Revenue", f"SUM ( {SMS}[revenue] )", AMOUNT,
+        "Quantity × unit price over the sale lines of the segments and months"
+        " in view.",
+        ((SMS, "revenue"),),
+    ),
+    Measure(
+        SMS, "Returned value", f"SUM ( {SMS}[returned_value] )", AMOUNT,
+        "Value of the return lines of the segments and months in view.",
+        ((SMS, "returned_value"),),
+    ),
+    Measure(
+        SMS, "Invoices", f"SUM ( {SMS}[invoices] )", COUNT,
+        "Invoices with a sale line, over the segments and months in view.",
+        ((SMS, "invoices"),),
+    ),
+    Measure(
+        SMS, "Active customers", f"SUM ( {SMS}[active_customers] )", COUNT,
+        "Customers with a sale line in the month; over several months a"
+        " customer counts once per month.",
+        ((SMS, "active_customers"),),
     ),
     Measure(
         KE, "Selected k",
@@ -142,6 +169,12 @@ MEASURES = (
         "Input rows that were not segmented; 0 rather than blank, so that every"
         " reason shows.",
         (("rejected_customer_rows", "source_row_number"),),
+    ),
+    Measure(
+        RT, "Rejected order lines", f"COUNTROWS ( {RT} ) + 0", COUNT,
+        "Order lines that are neither a sale nor a return; 0 rather than"
+        " blank, so that every reason shows.",
+        ((RT, "source_line_number"),),
     ),
     Measure(
         RUN, "Rows in the input", f"SUM ( {RUN}[input_rows] )", COUNT,

@@ -28,6 +28,8 @@ PAGE_WIDTH, PAGE_HEIGHT = 1280, 720
 CS, SP, SC = "customer_segments", "segment_profiles", "segment_centroids"
 KE, RR, RJ = "k_evaluation", "reject_reasons", "rejected_customer_rows"
 RUN = "segmentation_run_summary"
+SMS = "segment_monthly_sales"
+RT = "rejected_transaction_rows"
 
 
 def segment_palette(count: int = 20) -> list[str]:
@@ -193,12 +195,17 @@ def data_quality(marts: Marts) -> list[dict]:
             measure(RUN, "Rejected share of the input"),
         ],
     )
+    rejected = [measure(RJ, "Rejected rows")]
+    if marts.has(RT, "source_line_number"):
+        rejected.append(measure(RT, "Rejected order lines"))
     visuals += [
         visual_container(
             page, "rejects by reason", grid(142, 300, span=2), 4,
             "clusteredBarChart",
-            {"Category": [reason], "Y": [measure(RJ, "Rejected rows")]},
-            "Rejected rows by reason (in the order the rules run)",
+            {"Category": [reason], "Y": rejected},
+            "Rejected rows"
+            + (" and order lines" if len(rejected) > 1 else "")
+            + " by reason (in the order the rules run)",
             sort=[(reason, "Ascending")],
         ),
         visual_container(
@@ -220,8 +227,10 @@ def data_quality(marts: Marts) -> list[dict]:
 
 
 def rfm(marts: Marts) -> list[dict]:
-    """Only when customer_segments has the order-lines (RFM) columns."""
+    """Only when customer_segments has the order-lines (RFM) columns; each
+    visual only when the columns it reads exist."""
     page = "rfm"
+    segment = column(SP, "segment_name")
     averages = [
         measure(CS, name)
         for name, needed in (
@@ -233,22 +242,45 @@ def rfm(marts: Marts) -> list[dict]:
         if marts.has(CS, needed)
     ]
     visuals = cards(page, 16, averages)
-    if marts.has(CS, "r_score") and marts.has(CS, "fm_score"):
+    if marts.has(SMS, "revenue") and marts.has(SMS, "month_start"):
+        month = column(SMS, "month_start")
         visuals.append(
             visual_container(
-                page,
-                "rfm grid",
-                grid(142, 562, span=2),
-                4,
-                "pivotTable",
-                {
-                    "Rows": [column(CS, "r_score")],
-                    "Columns": [column(CS, "fm_score")],
-                    "Values": [measure(CS, "Customers")],
-                },
-                "Customers by recency score (rows) and frequency-monetary score",
+                page, "monthly sales", grid(142, 280, span=4), 4, "lineChart",
+                {"Category": [month], "Series": [segment],
+                 "Y": [measure(SMS, "Revenue")]},
+                "Revenue per month, by segment",
+                sort=[(month, "Ascending")],
             )
-        )
+        )  # fmt: skip
+    if marts.has(CS, "r_score") and marts.has(CS, "f_score"):
+        visuals.append(
+            visual_container(
+                page, "rfm grid", grid(438, 266, span=2), 5, "pivotTable",
+                {"Rows": [column(CS, "f_score")],
+                 "Columns": [column(CS, "r_score")],
+                 "Values": [measure(CS, "Customers")]},
+                "Customers by frequency score (rows) and recency score (columns)",
+                sort=[(column(CS, "f_score"), "Descending")],
+            )
+        )  # fmt: skip
+    rfm_averages = [
+        name
+        for name in ("avg_recency_days", "avg_frequency", "avg_monetary")
+        if marts.has(SP, name)
+    ]
+    if rfm_averages:
+        visuals.append(
+            visual_container(
+                page, "segment rfm averages", grid(438, 266, span=2, start=2), 6,
+                "tableEx",
+                {"Values": [column(SP, name) for name in (
+                    "segment_id", "segment_name", "customer_count",
+                    *rfm_averages)]},
+                "The segments' RFM averages",
+                sort=[(column(SP, "segment_id"), "Ascending")],
+            )
+        )  # fmt: skip
     return visuals
 
 

@@ -32,12 +32,18 @@ SORT_BY = {
     "feature": "feature_position",
     "reject_reason_key": "rule_order",
 }
-# Numbers that identify or order rows: never summed.
+# Numbers that identify or order rows, and the RFM quintile scores (1-5,
+# labels of a grid rather than quantities): never summed.
 _KEY_PATTERN = re.compile(
     r".*(_id|_number|_position|_order|_seed)|k|selected_k|k_min|k_max|n_clusters"
+    r"|[rfm]_score"
 )
 # Numbers that add up across rows.
-_COUNT_PATTERN = re.compile(r".*(_count|_rows)|rejected_.*")
+_COUNT_PATTERN = re.compile(
+    r".*(_count|_rows|_lines)|rejected_.*|invoices|active_customers"
+)
+# Amounts that add up across rows (the order lines' exact sums).
+_AMOUNT_PATTERN = re.compile(r"revenue|returned_value")
 
 
 def lineage_tag(*parts: str) -> str:
@@ -83,7 +89,8 @@ def model_tmdl(marts: Marts) -> str:
         "",
         f"annotation PBI_QueryOrder = {json.dumps(query_order, separators=(',', ':'))}",
         "",
-        # No hidden date tables: the marts have no dates to slice by.
+        # No hidden auto date tables: the one date, month_start, already is
+        # a month.
         "annotation __PBI_TimeIntelligenceEnabled = 0",
         "",
     ]
@@ -138,7 +145,10 @@ def column_properties(mart: Mart, column: Column) -> list[str]:
     props = [f"dataType: {data_type}"]
     summarize = "none"
     if data_type in ("int64", "double", "decimal"):
-        if _COUNT_PATTERN.fullmatch(column.name):
+        if _AMOUNT_PATTERN.fullmatch(column.name):
+            props.append("formatString: #,0.00")
+            summarize = "sum"
+        elif _COUNT_PATTERN.fullmatch(column.name):
             props.append("formatString: #,0")
             summarize = "sum"
         elif _KEY_PATTERN.fullmatch(column.name):
@@ -152,6 +162,8 @@ def column_properties(mart: Mart, column: Column) -> list[str]:
         else:
             props.append("formatString: #,0.00")
             summarize = "average"
+    elif data_type == "dateTime":
+        props.append("formatString: Short Date")
     props.append(f"lineageTag: {lineage_tag(mart.name, 'column', column.name)}")
     props.append(f"summarizeBy: {summarize}")
     props.append(f"sourceColumn: {column.name}")
@@ -189,6 +201,9 @@ def table_tmdl(mart: Mart, measures: list[Measure]) -> str:
         lines.append(f"\tcolumn {name(column.name)}")
         lines += ["\t\t" + prop for prop in column_properties(mart, column)]
         lines += ["", "\t\tannotation SummarizationSetBy = Automatic", ""]
+        if column.data_type == "date":
+            # What Desktop writes for a column of dates without times.
+            lines += ["\t\tannotation UnderlyingDateTimeDataType = Date", ""]
     lines += [
         f"\tpartition {name(mart.name)} = m",
         "\t\tmode: import",

@@ -5,7 +5,6 @@ cannot run here (docs/power_bi.md says what only it can prove)."""
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from pathlib import Path
@@ -29,7 +28,9 @@ TABLES = [
     "k_evaluation",
     "reject_reasons",
     "rejected_customer_rows",
+    "rejected_transaction_rows",
     "segment_centroids",
+    "segment_monthly_sales",
     "segment_profiles",
     "segmentation_run_summary",
 ]
@@ -40,12 +41,16 @@ TMDL_FOR_ARROW = {
     pa.float64(): "double",
     pa.string(): "string",
     pa.bool_(): "boolean",
+    # DECIMAL(38, 3) amounts: Power BI's Fixed decimal number.
+    pa.decimal128(38, 3): "decimal",
+    pa.date32(): "dateTime",
 }
 VISUALS_PER_PAGE = {
     "overview": 6,
     "segment_profiles": 4,
     "choosing_k": 5,
     "data_quality": 7,
+    "rfm": 7,
 }
 
 
@@ -90,49 +95,81 @@ def test_committed_files_are_what_the_generator_writes_now(bundled_build):
     assert sorted(on_disk) == sorted(expected), "run `make powerbi`"
     changed = [path for path in expected if on_disk[path] != expected[path]]
     assert changed == [], "run `make powerbi`"
-    assert len(expected) == 46
+    assert len(expected) == 56
 
 
-def test_rfm_measures_and_page_appear_only_with_the_rfm_columns(
-    bundled_build, tmp_path
-):
-    today = json.loads(manifest_of(bundled_build).read_text())
-    with_rfm = copy.deepcopy(today)
-    node = with_rfm["nodes"]["model.mall_segmentation.customer_segments"]
-    for name, data_type in [
-        ("recency_days", "integer"),
-        ("frequency", "bigint"),
-        ("monetary", "decimal(18,2)"),
-        ("r_score", "integer"),
-        ("fm_score", "integer"),
-    ]:
-        node["columns"][name] = {
-            "name": name,
-            "data_type": data_type,
-            "description": "",
-        }
-    (tmp_path / "manifest.json").write_text(json.dumps(with_rfm))
+RFM_MEASURES = [
+    "Average recency (days)",
+    "Average frequency (invoices)",
+    "Average monetary value",
+]
+MONTHLY_MEASURES = ["Revenue", "Returned value", "Invoices", "Active customers"]
+
+
+def test_the_rfm_page_and_measures_follow_the_contracts(bundled_build, tmp_path):
+    model = tables()
+    assert [m for m in model["customer_segments"].measures if m in RFM_MEASURES] == (
+        RFM_MEASURES
+    )
+    assert list(model["segment_monthly_sales"].measures) == MONTHLY_MEASURES
+    formats = {
+        name: re.search(
+            rf"measure '?{re.escape(name)}'? =.*?\n\t\tformatString: (\S+)",
+            (MODEL / "tables" / f"{table}.tmdl").read_text(),
+            re.S,
+        ).group(1)
+        for table, names in (
+            ("customer_segments", RFM_MEASURES),
+            ("segment_monthly_sales", MONTHLY_MEASURES),
+        )
+        for name in names
+    }
+    assert formats == {
+        "Average recency (days)": "#,0.0",
+        "Average frequency (invoices)": "#,0.0",
+        "Average monetary value": "#,0.00",
+        "Revenue": "#,0.00",
+        "Returned value": "#,0.00",
+        "Invoices": "#,0",
+        "Active customers": "#,0",
+    }
+    rfm_page = REPORT / "definition" / "pages" / "rfm"
+    titles = sorted(
+        visual["visual"]["visualContainerObjects"]["title"][0]["properties"]["text"][
+            "expr"
+        ]["Literal"]["Value"]
+        for visual in (
+            json.loads(path.read_text())
+            for path in rfm_page.glob("visuals/*/visual.json")
+        )
+        if visual["visual"]["visualType"] != "card"
+    )
+    assert titles == [
+        "'Customers by frequency score (rows) and recency score (columns)'",
+        "'Revenue per month, by segment'",
+        # A PBIR text literal doubles its quotes.
+        "'The segments'' RFM averages'",
+    ]
+
+    # Without the order-lines columns and marts, none of it is generated.
+    manifest_json = json.loads(manifest_of(bundled_build).read_text())
+    nodes = manifest_json["nodes"]
+    for name in ("segment_monthly_sales", "rejected_transaction_rows"):
+        del nodes[f"model.mall_segmentation.{name}"]
+    columns = nodes["model.mall_segmentation.customer_segments"]["columns"]
+    for name in ("recency_days", "frequency", "monetary", "r_score", "f_score"):
+        del columns[name]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest_json))
     files = project_files(manifest.load(tmp_path / "manifest.json"))
-
+    pages = json.loads(files["CustomerSegmentation.Report/definition/pages/pages.json"])
+    assert pages["pageOrder"] == ["overview", "segment_profiles", "choosing_k",
+                                  "data_quality"]  # fmt: skip
+    assert not any("/pages/rfm/" in path for path in files)
     table = files[
         "CustomerSegmentation.SemanticModel/definition/tables/customer_segments.tmdl"
     ]
-    rfm_measures = re.findall(
-        r"measure '(Average (?:recency|frequency|monetary)[^']*)'", table
-    )
-    assert rfm_measures == [
-        "Average recency (days)",
-        "Average frequency (invoices)",
-        "Average monetary value",
-    ]
-    assert "\t\tdataType: decimal\n" in table
-    pages = json.loads(files["CustomerSegmentation.Report/definition/pages/pages.json"])
-    assert pages["pageOrder"] == [*VISUALS_PER_PAGE, "rfm"]
-    rfm_visuals = [p for p in files if "/pages/rfm/visuals/" in p]
-    assert len(rfm_visuals) == 5
-    # Today's contracts have none of it.
-    assert "recency" not in (MODEL / "tables" / "customer_segments.tmdl").read_text()
-    assert not (REPORT / "definition" / "pages" / "rfm").exists()
+    assert not [name for name in RFM_MEASURES if f"'{name}'" in table]
+    assert "Rejected order lines" not in "".join(files.values())
 
 
 # -- Microsoft's JSON schemas and report validator --------------------------
@@ -158,8 +195,8 @@ def test_every_project_json_file_validates_against_microsofts_schemas(schemas):
     assert failures == {}
     names = [path.name for path in files]
     assert names.count(".platform") == 2
-    assert names.count("visual.json") == sum(VISUALS_PER_PAGE.values()) == 22
-    assert len(files) == 34
+    assert names.count("visual.json") == sum(VISUALS_PER_PAGE.values()) == 29
+    assert len(files) == 42
 
 
 def test_the_schema_check_catches_a_broken_file(schemas):
@@ -178,9 +215,25 @@ def test_the_schema_check_catches_a_broken_file(schemas):
 # -- The model against the Parquet exports of a real build -------------------
 
 
-@pytest.fixture(scope="module")
-def exports(bundled_build) -> Path:
-    return bundled_build.database.parent / "exports"
+# The Mall build's exports, and those of the Online Retail order lines: the
+# same tables, the order-lines columns filled in only in the second.
+BUILDS = {"mall": "bundled_build", "order_lines": "online_retail_build"}
+
+
+@pytest.fixture(scope="module", params=list(BUILDS))
+def exports(request) -> Path:
+    build = request.getfixturevalue(BUILDS[request.param])
+    return build.database.parent / "exports"
+
+
+def test_order_lines_exports_fill_the_rfm_tables(online_retail_build):
+    folder = online_retail_build.database.parent / "exports"
+    rows = {
+        name: pq.read_metadata(folder / f"{name}.parquet").num_rows
+        for name in ("segment_monthly_sales", "rejected_transaction_rows")
+    }
+    # 3 segments × 13 months; every rejected line of the file.
+    assert rows == {"segment_monthly_sales": 39, "rejected_transaction_rows": 142_253}
 
 
 def test_each_table_has_its_exports_columns_and_types(exports):
@@ -221,7 +274,12 @@ def test_relationships_join_existing_columns_of_one_type_many_to_one(exports):
             ("rejected_customer_rows", "reject_reason_key"),
             ("reject_reasons", "reject_reason_key"),
         ),
+        (
+            ("rejected_transaction_rows", "reject_reason_key"),
+            ("reject_reasons", "reject_reason_key"),
+        ),
         (("segment_centroids", "segment_id"), ("segment_profiles", "segment_id")),
+        (("segment_monthly_sales", "segment_id"), ("segment_profiles", "segment_id")),
     ]
     for relationship in relationships:
         # Single direction, many-to-one: TMDL's defaults, so nothing else set.
@@ -239,6 +297,9 @@ def test_relationships_join_existing_columns_of_one_type_many_to_one(exports):
             pq.read_table(exports / f"{to_table}.parquet").column(to_column).to_pylist()
         )
         assert len(keys) == len(set(keys)) > 0, relationship
+        # Every key on the many side has its row on the one side.
+        many = pq.read_table(exports / f"{from_table}.parquet").column(from_column)
+        assert set(many.to_pylist()) <= set(keys), relationship
 
 
 def test_sort_by_columns_give_each_value_one_position(exports):
@@ -253,6 +314,7 @@ def test_sort_by_columns_give_each_value_one_position(exports):
         ("reject_reasons", "reject_reason_key"): "rule_order",
         ("segment_centroids", "feature"): "feature_position",
         ("segment_centroids", "segment_name"): "segment_id",
+        ("segment_monthly_sales", "segment_name"): "segment_id",
         ("segment_profiles", "segment_name"): "segment_id",
     }
     for (name, column), by in sorted_by.items():
@@ -286,14 +348,14 @@ def test_every_field_a_visual_names_exists_in_the_model():
                 assert kind == "Column", path
                 assert table.column(reference["Property"]) is not None, path
             named.append((kind, table.name, reference["Property"]))
-    assert len(named) == 62
+    assert len(named) == 82
     assert len({table for _, table, _ in named}) == len(TABLES)
 
 
 def test_dax_names_only_existing_columns_and_measures():
     model = tables()
     measures = {m for table in model.values() for m in table.measures}
-    assert len(measures) == 15
+    assert len(measures) == 23
     for table in model.values():
         for dax in table.measures.values():
             for ref_table, ref_column in re.findall(r"(\w+)\[([^\]]+)\]", dax):
@@ -318,7 +380,7 @@ def test_the_theme_gives_each_segment_its_figure_colour():
 
 def test_files_are_lf_without_bom_and_tmdl_is_tab_indented():
     paths = list(files_on_disk(POWERBI))
-    assert len(paths) == 46
+    assert len(paths) == 56
     for relative in paths:
         raw = (POWERBI / relative).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf"), relative
