@@ -180,7 +180,7 @@ def _centroids_caption(marts: Marts) -> str:
         f"Each segment's centroid on {feature_list_text(marts.features)}, in"
         " the feature's units and in standard deviations from the mean."
     )
-    transforms = marts.centroids.get("transform")
+    transforms = marts.centroids.get("transformation")
     if transforms is not None and (transforms == "log1p").any():
         caption += (
             " For a log1p feature the z-score is on log(1 + value) and the"

@@ -68,7 +68,7 @@ PROFILE_AVERAGES = {
 # Decimals of a feature's averages on bar labels (0 unless listed).
 AVERAGE_DECIMALS = {"frequency": 1}
 # Skewed counts and amounts, drawn on log axes when they are not clustering
-# features (a clustering feature's axis follows its transform in
+# features (a clustering feature's axis follows its transformation in
 # segment_centroids); the same list as the var log_transformed_features'
 # default.
 LOG_AXIS_FEATURES = {
@@ -184,8 +184,8 @@ def uses_log_axis(marts: Marts, feature: str) -> bool:
     """Log axis for a feature K-Means saw as log1p(value), and for the
     skewed order-lines features when they are not clustering features."""
     transforms = marts.centroids.drop_duplicates("feature").set_index("feature")
-    if "transform" in transforms.columns and feature in transforms.index:
-        return transforms.at[feature, "transform"] == "log1p"
+    if "transformation" in transforms.columns and feature in transforms.index:
+        return transforms.at[feature, "transformation"] == "log1p"
     return feature in LOG_AXIS_FEATURES
 
 

@@ -127,7 +127,7 @@ def hand_made_marts(with_profiles: bool = False) -> Marts:
                 "segment_id": segment,
                 "segment_name": NAMES[segment],
                 "feature": feature,
-                "transform": "log1p",
+                "transformation": "log1p",
                 "centroid_value": float(grouped[feature].median()[segment]),
                 "centroid_z": 0.5 * (2 - segment),
                 "scaling_mean": 3.0,
@@ -333,6 +333,14 @@ def test_recency_monetary_scatter_on_log_axes_in_segment_colours():
         collection = points[f"segment-points-{segment}"]
         assert len(collection.get_offsets()) == count
         assert rgb(collection.get_facecolors()[0]) == rgb(segment_colour(segment))
+
+
+def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
+    marts = hand_made_marts()
+    centroids = marts.centroids
+    centroids.loc[centroids["feature"] == "monetary", "transformation"] = "none"
+    ax = plot_segments_recency_monetary(marts).axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("symlog", "linear")
 
 
 # -- The real file ------------------------------------------------------------
