@@ -84,9 +84,10 @@ def _table_head(marts: Marts) -> str:
     headings += [heading for heading, _, _ in _average_cells(marts)]
     headings.append("Recommended action")
     cells = [f"<th>{escape(heading)}</th>" for heading in headings]
-    # Four cells a line, as the page has always been written.
-    lines = ["".join(cells[i : i + 4]) for i in range(0, len(cells), 4)]
-    return "<tr>" + "\n".join(lines) + "</tr>"
+    # Laid out as the page always was: four cells, the other averages, the
+    # action.
+    lines = ["".join(cells[:4]), "".join(cells[4:-1]), cells[-1]]
+    return "<tr>" + "\n".join(line for line in lines if line) + "</tr>"
 
 
 def _accounting(marts: Marts) -> str:
