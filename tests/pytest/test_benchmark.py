@@ -174,9 +174,10 @@ def test_small_benchmark_writes_and_measures_every_run(small_benchmark):
         assert {"model stg_customers", "model int_k_evaluation"} <= {
             name for name, _ in run.stages
         }
-    # On a file, the first run runs the 4 intermediate unit tests; the 3 on
-    # stg_customers feed the seed fixture rows, so they run only without one.
-    assert "4 unit tests" in dict(result.first_run.stages)
+    # On a file, the first run runs the 5 intermediate unit tests of the
+    # customer path; the 3 on stg_customers feed the seed fixture rows, so
+    # they run only without one.
+    assert "5 unit tests" in dict(result.first_run.stages)
     assert not any("unit tests" in name for name, _ in result.nightly.stages)
 
 

@@ -36,17 +36,17 @@ def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
         pytest.param([], [], id="intact"),
         pytest.param(
             ["delete from marts.customer_segments where source_row_number = 5"],
-            [(None, 199)],
+            [(5, 5, 1, None)],
             id="row-in-neither-mart",
         ),
         pytest.param(
             [
                 "insert into marts.rejected_customer_rows"
-                " (source_row_number, reject_reason_key, reject_reason,"
-                " reject_detail) values (5, 'customers:exact_duplicate',"
-                " 'exact_duplicate', 'copy of row 4')"
+                " (source_row_number, customer_id, reject_reason_key,"
+                " reject_reason, reject_detail) values (5, 5,"
+                " 'customers:exact_duplicate', 'exact_duplicate', 'copy of row 4')"
             ],
-            [(5, 2)],
+            [(5, 5, 1, 2)],
             id="row-in-both-marts",
         ),
         pytest.param(
@@ -54,7 +54,7 @@ def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
                 "insert into marts.customer_segments select * from"
                 " marts.customer_segments where source_row_number = 7"
             ],
-            [(7, 2)],
+            [(7, 7, 1, 2)],
             id="row-twice-in-one-mart",
         ),
         pytest.param(
@@ -62,7 +62,7 @@ def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
                 "update marts.customer_segments set source_row_number = 201"
                 " where source_row_number = 9"
             ],
-            [(201, 1)],
+            [(201, 9, None, 1), (9, 9, 1, None)],
             id="row-not-from-the-input",
         ),
         pytest.param(
@@ -70,7 +70,7 @@ def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
                 "update marts.customer_segments set source_row_number = 10"
                 " where source_row_number = 11"
             ],
-            [(10, 2), (None, 199)],
+            [(10, 11, None, 1), (11, 11, 1, None)],
             id="one-row-counted-for-another",
         ),
     ],
@@ -84,6 +84,9 @@ def test_every_input_row_check_lists_what_is_wrong(
         found = con.sql(check).fetchall()
     assert sorted(found, key=str) == sorted(failures, key=str)
 
+
+# The check reports (source_row_number, customer_id, times expected,
+# times accounted); in the bundled data customer n is on row n.
 
 # (bad playbook edit, DuckDB's error)
 BAD_PLAYBOOK_EDITS = [
@@ -106,7 +109,8 @@ BAD_PLAYBOOK_EDITS = [
         "update raw.segment_playbook set age_level = 'any',"
         " income_level = 'any', spending_level = 'any'"
         " where playbook_rule_id = 2",
-        'PRIMARY KEY or UNIQUE constraint violation: duplicate key "any, any, any"',
+        "PRIMARY KEY or UNIQUE constraint violation: duplicate key"
+        ' "any, any, any, any, any, any"',
         id="repeated-pattern",
     ),
     pytest.param(
@@ -138,4 +142,4 @@ def test_a_bad_playbook_edit_stops_the_build(playbook_runs, bad_edit, error):
     assert "Runtime Error in model stg_segment_playbook" in result.output
     assert error in result.output
     # The previous, valid playbook is still there.
-    assert result.query("select count(*) from staging.stg_segment_playbook") == [(21,)]
+    assert result.query("select count(*) from staging.stg_segment_playbook") == [(33,)]
