@@ -28,6 +28,13 @@ from benchmarks.customers_report import BenchmarkResult
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 DBT = Path(sys.executable).with_name("dbt")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ORDER_LINES = FIXTURES / "order_lines"
+ONLINE_RETAIL = SHARED_DATA / "online_retail.csv.gz"
+ONLINE_RETAIL_ABSENT = (
+    "../shared/data/online_retail.csv.gz is absent (as in a user's own"
+    " clone); the real order lines are read from there in place"
+)
 
 MARTS = (
     "customer_segments",
@@ -141,6 +148,30 @@ def _docs(folder: Path, bundled: Future[DbtResult]) -> tuple[DbtResult, Path]:
     return result, folder / "target"
 
 
+# The order-lines models, the RFM map and the reasons mart with every test
+# whose parents are all selected: the customer clustering is not needed.
+ORDER_LINES_SELECTION = (
+    "--select",
+    "+rejected_transaction_rows +int_customer_rfm reject_reasons",
+    "--indirect-selection",
+    "cautious",
+)
+
+
+def _order_lines_excerpt(folder: Path) -> tuple[DbtResult, DbtResult | None]:
+    # The order-line analyses are compiled here, after the build, with its
+    # vars and its target folder, so dbt reuses the parse it just saved. The
+    # compiled SQL names the database by its file name, warehouse.duckdb,
+    # like every shared build, so it runs on any of them.
+    database = folder / "warehouse.duckdb"
+    vars = {"raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv")}
+    build = run_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
+    if build.returncode != 0:
+        return build, None
+    analyses = ("--select", "path:analyses/order_lines")
+    return build, run_dbt(database, "compile", *analyses, vars=vars)
+
+
 def _small_benchmark(folder: Path) -> tuple[BenchmarkResult, Path]:
     # 60k rows: above the 20k model-selection sample, so k is chosen on a
     # sample and the final centroids are refined on all rows, as at 1M.
@@ -171,6 +202,15 @@ def shared_runs(request, tmp_path_factory) -> dict[str, Future]:
         _build,
         {"n_clusters": 3, "segmentation_features": THREE_FEATURES},
     )
+    if "order_line_analyses" in wanted:
+        wanted.add("order_lines_excerpt_build")
+    start("order_lines_excerpt_build", _order_lines_excerpt)
+    if ONLINE_RETAIL.is_file():
+        start(
+            "online_retail_build",
+            _build,
+            {"raw_transactions_path": str(ONLINE_RETAIL), "k_max": 3},
+        )
     yield runs
     _BACKGROUND.shutdown(cancel_futures=True)
 
@@ -198,6 +238,38 @@ def docs_target(shared_runs) -> Path:
 
 
 @pytest.fixture(scope="session")
+def order_lines_excerpt_build(shared_runs) -> DbtResult:
+    """The order-lines models built on the 30-line excerpt of the Online
+    Retail file (tests/pytest/fixtures/order_lines): its lines 1-10, 46,
+    142, 155-157, 490, 495, 518, 528, 623-625, 2240, 4407, 9303, 61620,
+    61625 and 299983-299985, UCI header."""
+    build, _ = shared_runs["order_lines_excerpt_build"].result()
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture(scope="session")
+def order_line_analyses(order_lines_excerpt_build, shared_runs) -> Path:
+    """The folder of the order-line analyses as `dbt compile` wrote them, on
+    a run with an order-lines file."""
+    _, compiled = shared_runs["order_lines_excerpt_build"].result()
+    assert compiled.returncode == 0, compiled.output
+    return (
+        compiled.database.parent
+        / "target/compiled/mall_segmentation/analyses/order_lines"
+    )
+
+
+@pytest.fixture(scope="session")
+def online_retail_build(shared_runs) -> DbtResult:
+    """One full `dbt build` on the public UCI "Online Retail" file, read in
+    place from ../shared/data (k up to 3 keeps the clustering short)."""
+    if "online_retail_build" not in shared_runs:
+        pytest.skip(ONLINE_RETAIL_ABSENT)
+    return passed(shared_runs["online_retail_build"])
+
+
+@pytest.fixture(scope="session")
 def small_benchmark(shared_runs) -> tuple[BenchmarkResult, Path]:
     """`run_benchmark` on 60,000 customers: the result and its run folder."""
     return shared_runs["small_benchmark"].result()
@@ -211,9 +283,6 @@ def shared_data() -> Path:
             " Mall file is read from there in place"
         )
     return SHARED_DATA
-
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ import gzip
 from decimal import Decimal
 
 import pytest
-from conftest import SHARED_DATA, run_dbt
-
-ONLINE_RETAIL = SHARED_DATA / "online_retail.csv.gz"
+from conftest import ONLINE_RETAIL
 
 LINES = 541_909
 SALE_LINES = 391_150
@@ -36,20 +34,10 @@ REJECTED = {
 
 
 @pytest.fixture(scope="module")
-def real_build(tmp_path_factory):
-    if not ONLINE_RETAIL.is_file():
-        pytest.skip(
-            "../shared/data/online_retail.csv.gz is absent (as in a user's own"
-            " clone); the real order lines are read from there in place"
-        )
-    database = tmp_path_factory.mktemp("online_retail") / "warehouse.duckdb"
-    result = run_dbt(
-        database,
-        "build",
-        vars={"raw_transactions_path": str(ONLINE_RETAIL), "k_max": 3},
-    )
-    assert result.returncode == 0, result.output
-    return result
+def real_build(online_retail_build):
+    """The session's one build on the file (conftest), shared with the
+    order-line analyses' tests."""
+    return online_retail_build
 
 
 def test_every_line_is_counted_by_outcome_and_reason(real_build):
