@@ -28,6 +28,13 @@ from benchmarks.customers_report import BenchmarkResult
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 DBT = Path(sys.executable).with_name("dbt")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ORDER_LINES = FIXTURES / "order_lines"
+ONLINE_RETAIL = SHARED_DATA / "online_retail.csv.gz"
+ONLINE_RETAIL_ABSENT = (
+    "../shared/data/online_retail.csv.gz is absent (as in a user's own"
+    " clone); the real order lines are read from there in place"
+)
 
 MARTS = (
     "customer_segments",
@@ -127,7 +134,6 @@ def copy_warehouse(build: DbtResult, folder: Path) -> Path:
 
 
 THREE_FEATURES = ["age", "annual_income_k", "spending_score"]
-ONLINE_RETAIL = SHARED_DATA / "online_retail.csv.gz"
 # The default settings: k from 2 to 8, recency, frequency and monetary value.
 ONLINE_RETAIL_VARS = {"raw_transactions_path": str(ONLINE_RETAIL)}
 
@@ -147,6 +153,30 @@ def _docs(folder: Path, bundled: Future[DbtResult]) -> tuple[DbtResult, Path]:
     database = copy_warehouse(passed(bundled), folder / "warehouse")
     result = run_dbt(database, "docs", "generate", "--static", work_dir=folder)
     return result, folder / "target"
+
+
+# The order-lines models, the RFM map and the reasons mart with every test
+# whose parents are all selected: the customer clustering is not needed.
+ORDER_LINES_SELECTION = (
+    "--select",
+    "+rejected_transaction_rows +int_customers_joined reject_reasons",
+    "--indirect-selection",
+    "cautious",
+)
+
+
+def _order_lines_excerpt(folder: Path) -> tuple[DbtResult, DbtResult | None]:
+    # The order-line analyses are compiled here, after the build, with its
+    # vars and its target folder, so dbt reuses the parse it just saved. The
+    # compiled SQL names the database by its file name, warehouse.duckdb,
+    # like every shared build, so it runs on any of them.
+    database = folder / "warehouse.duckdb"
+    vars = {"raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv")}
+    build = run_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
+    if build.returncode != 0:
+        return build, None
+    analyses = ("--select", "path:analyses/order_lines")
+    return build, run_dbt(database, "compile", *analyses, vars=vars)
 
 
 def _small_benchmark(folder: Path) -> tuple[BenchmarkResult, Path]:
@@ -179,6 +209,9 @@ def shared_runs(request, tmp_path_factory) -> dict[str, Future]:
         _build,
         {"n_clusters": 3, "segmentation_features": THREE_FEATURES},
     )
+    if "order_line_analyses" in wanted:
+        wanted.add("order_lines_excerpt_build")
+    start("order_lines_excerpt_build", _order_lines_excerpt)
     start("online_retail_build", _online_retail_build)
     yield runs
     _BACKGROUND.shutdown(cancel_futures=True)
@@ -210,10 +243,7 @@ def online_retail_build(shared_runs, tmp_path_factory) -> DbtResult:
             _online_retail_build, folder
         )
     if shared_runs["online_retail_build"].result() is None:
-        pytest.skip(
-            "../shared/data/online_retail.csv.gz is absent (as in a user's own"
-            " clone); the real order lines are read from there in place"
-        )
+        pytest.skip(ONLINE_RETAIL_ABSENT)
     return passed(shared_runs["online_retail_build"])
 
 
@@ -224,6 +254,29 @@ def docs_target(shared_runs) -> Path:
     result, target = shared_runs["docs_target"].result()
     assert result.returncode == 0, result.output
     return target
+
+
+@pytest.fixture(scope="session")
+def order_lines_excerpt_build(shared_runs) -> DbtResult:
+    """The order-lines models built on the 30-line excerpt of the Online
+    Retail file (tests/pytest/fixtures/order_lines): its lines 1-10, 46,
+    142, 155-157, 490, 495, 518, 528, 623-625, 2240, 4407, 9303, 61620,
+    61625 and 299983-299985, UCI header."""
+    build, _ = shared_runs["order_lines_excerpt_build"].result()
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture(scope="session")
+def order_line_analyses(order_lines_excerpt_build, shared_runs) -> Path:
+    """The folder of the order-line analyses as `dbt compile` wrote them, on
+    a run with an order-lines file."""
+    _, compiled = shared_runs["order_lines_excerpt_build"].result()
+    assert compiled.returncode == 0, compiled.output
+    return (
+        compiled.database.parent
+        / "target/compiled/mall_segmentation/analyses/order_lines"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -240,9 +293,6 @@ def shared_data() -> Path:
             " Mall file is read from there in place"
         )
     return SHARED_DATA
-
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture

@@ -35,6 +35,9 @@ def run_analysis(bundled_build, docs_target):
     return a function running one by name."""
     compiled = docs_target / "compiled" / "mall_segmentation" / "analyses"
     assert sorted(path.stem for path in compiled.glob("*.sql")) == ANALYSES
+    # The order-line analyses are disabled without an order-lines file
+    # (test_order_line_analyses.py runs them on one).
+    assert not (compiled / "order_lines").exists()
 
     def run(name: str) -> pd.DataFrame:
         sql = (compiled / f"{name}.sql").read_text()

@@ -9,17 +9,7 @@ import gzip
 from decimal import Decimal
 
 import pytest
-from conftest import FIXTURES, assert_refused, run_dbt
-
-ORDER_LINES = FIXTURES / "order_lines"
-# The order-lines models, the RFM map and the reasons mart with every test
-# whose parents are all selected: the customer clustering is not needed here.
-ORDER_LINES_SELECTION = (
-    "--select",
-    "+rejected_transaction_rows +int_customers_joined reject_reasons",
-    "--indirect-selection",
-    "cautious",
-)
+from conftest import ORDER_LINES, ORDER_LINES_SELECTION, assert_refused, run_dbt
 
 
 def build_order_lines(tmp_path_factory, name, **vars):
@@ -55,15 +45,9 @@ def rfm(build, customer_id) -> dict:
 
 
 @pytest.fixture(scope="module")
-def excerpt_build(tmp_path_factory):
-    """30 lines of the public file (its lines 1-10, 46, 142, 155-157, 490,
-    495, 518, 528, 623-625, 2240, 4407, 9303, 61620, 61625, 299983-299985),
-    UCI header."""
-    return build_order_lines(
-        tmp_path_factory,
-        "excerpt",
-        raw_transactions_path=str(ORDER_LINES / "online_retail_excerpt.csv"),
-    )
+def excerpt_build(order_lines_excerpt_build):
+    """30 lines of the public file, built once for the session (conftest)."""
+    return order_lines_excerpt_build
 
 
 @pytest.fixture(scope="module")

@@ -33,9 +33,10 @@ REJECTED = {
 }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def real_build(online_retail_build):
-    """The session's build of the file (conftest), default settings."""
+    """The session's one build of the file (conftest), default settings,
+    shared with the figure, Power BI and order-line analyses' tests."""
     return online_retail_build
 
 
