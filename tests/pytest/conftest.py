@@ -225,23 +225,31 @@ def shared_data() -> Path:
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-@pytest.fixture
-def previous_build(bundled_build, tmp_path) -> tuple[Path, dict[str, list[tuple]]]:
-    """A copy of a good warehouse, and a snapshot of its marts."""
-    database = copy_warehouse(bundled_build, tmp_path / "previous")
+@pytest.fixture(scope="session")
+def good_marts(bundled_build) -> dict[str, list[tuple]]:
+    """Every mart of the bundled build: what a refused build must leave."""
     snapshot = {mart: bundled_build.mart_rows(mart) for mart in MARTS}
     assert len(snapshot["customer_segments"]) == 200
-    return database, snapshot
+    return snapshot
 
 
-def assert_refused(previous_build, vars: dict, expected_line: str, tmp_path: Path):
-    """A build on ``previous_build`` with ``vars`` fails with
-    ``expected_line`` as one output line, no traceback, and leaves every mart
-    as it was."""
-    database, snapshot = previous_build
-    result = run_dbt(database, "build", vars=vars, work_dir=tmp_path)
+def start_on_previous_build(
+    bundled_build: DbtResult, folder: Path, vars: dict
+) -> Future[DbtResult]:
+    """`dbt build` with ``vars``, in the background, on a copy of a good
+    warehouse (the bundled build) in ``folder``."""
+    database = copy_warehouse(bundled_build, folder / "previous")
+    return start_dbt(database, "build", vars=vars, work_dir=folder)
+
+
+def assert_refused(
+    run: Future[DbtResult], expected_line: str, good_marts: dict[str, list[tuple]]
+):
+    """A build from ``start_on_previous_build`` failed with ``expected_line``
+    as one output line, no traceback, and left every mart as it was."""
+    result = run.result()
     assert result.returncode != 0
     lines = [line.strip() for line in result.output.splitlines()]
     assert expected_line in lines, result.output
     assert "Traceback" not in result.output
-    assert {mart: result.mart_rows(mart) for mart in MARTS} == snapshot
+    assert {mart: result.mart_rows(mart) for mart in MARTS} == good_marts

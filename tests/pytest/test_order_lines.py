@@ -6,10 +6,18 @@ test_order_lines_real_file.py."""
 from __future__ import annotations
 
 import gzip
+from concurrent.futures import Future
 from decimal import Decimal
 
 import pytest
-from conftest import FIXTURES, assert_refused, run_dbt
+from conftest import (
+    FIXTURES,
+    DbtResult,
+    assert_refused,
+    passed,
+    start_dbt,
+    start_on_previous_build,
+)
 
 ORDER_LINES = FIXTURES / "order_lines"
 # The order-lines models, the RFM map and the reasons mart with every test
@@ -22,11 +30,9 @@ ORDER_LINES_SELECTION = (
 )
 
 
-def build_order_lines(tmp_path_factory, name, **vars):
+def start_order_lines(tmp_path_factory, name, **vars) -> Future[DbtResult]:
     database = tmp_path_factory.mktemp(name) / "warehouse.duckdb"
-    result = run_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
-    assert result.returncode == 0, result.output
-    return result
+    return start_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
 
 
 def line_outcomes(build) -> dict[int, str]:
@@ -55,26 +61,38 @@ def rfm(build, customer_id) -> dict:
 
 
 @pytest.fixture(scope="module")
-def excerpt_build(tmp_path_factory):
-    """30 lines of the public file (its lines 1-10, 46, 142, 155-157, 490,
-    495, 518, 528, 623-625, 2240, 4407, 9303, 61620, 61625, 299983-299985),
-    UCI header."""
-    return build_order_lines(
-        tmp_path_factory,
-        "excerpt",
-        raw_transactions_path=str(ORDER_LINES / "online_retail_excerpt.csv"),
-    )
+def builds(request, tmp_path_factory) -> dict[str, Future[DbtResult]]:
+    """Both builds on order-line files, started together as the module
+    starts, and then the refused builds at the end of the module."""
+    runs = {
+        # 30 lines of the public file (its lines 1-10, 46, 142, 155-157,
+        # 490, 495, 518, 528, 623-625, 2240, 4407, 9303, 61620, 61625,
+        # 299983-299985), UCI header.
+        "excerpt": start_order_lines(
+            tmp_path_factory,
+            "excerpt",
+            raw_transactions_path=str(ORDER_LINES / "online_retail_excerpt.csv"),
+        ),
+        # Rare cases, "Online Retail II" header, as_of_date set.
+        "hand made": start_order_lines(
+            tmp_path_factory,
+            "hand_made",
+            raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
+            as_of_date="2010-12-05",
+        ),
+    }
+    request.getfixturevalue("refused_builds")
+    return runs
 
 
 @pytest.fixture(scope="module")
-def hand_made_build(tmp_path_factory):
-    """Rare cases, "Online Retail II" header, as_of_date set."""
-    return build_order_lines(
-        tmp_path_factory,
-        "hand_made",
-        raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
-        as_of_date="2010-12-05",
-    )
+def excerpt_build(builds) -> DbtResult:
+    return passed(builds["excerpt"])
+
+
+@pytest.fixture(scope="module")
+def hand_made_build(builds) -> DbtResult:
+    return passed(builds["hand made"])
 
 
 def test_excerpt_lines_each_end_in_one_place(excerpt_build):
@@ -264,35 +282,45 @@ UNUSABLE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [case[1:] for case in UNUSABLE],
-    ids=[case[0] for case in UNUSABLE],
-)
-def test_unusable_order_lines_file_is_refused(
-    previous_build, tmp_path, name, content, message
-):
-    path = tmp_path / name
-    if name.endswith(".gz"):
-        write_gzip(path, content)
-    else:
-        path.write_text(content)
-    assert_refused(
-        previous_build,
-        {"raw_transactions_path": str(path)},
-        f"Unusable input {path}: {message}",
-        tmp_path,
-    )
-
-
-def test_invalid_as_of_date_is_refused(previous_build, tmp_path):
-    assert_refused(
-        previous_build,
+@pytest.fixture(scope="module")
+def refused_builds(bundled_build, tmp_path_factory) -> dict[str, tuple[Future, str]]:
+    """Each unusable file's build, and the invalid as_of_date's, on a copy of
+    a good warehouse, all started together: case -> (the run, the line that
+    must refuse it)."""
+    runs = {}
+    for case, name, content, message in UNUSABLE:
+        folder = tmp_path_factory.mktemp("refused")
+        path = folder / name
+        if name.endswith(".gz"):
+            write_gzip(path, content)
+        else:
+            path.write_text(content)
+        run = start_on_previous_build(
+            bundled_build, folder, {"raw_transactions_path": str(path)}
+        )
+        runs[case] = (run, f"Unusable input {path}: {message}")
+    run = start_on_previous_build(
+        bundled_build,
+        tmp_path_factory.mktemp("refused"),
         {
             "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
             "as_of_date": "2011-02-30",
         },
+    )
+    runs["invalid as_of_date"] = (
+        run,
         "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
         " day after the latest sale line) or a date written YYYY-MM-DD.",
-        tmp_path,
     )
+    return runs
+
+
+@pytest.mark.parametrize("case", [case[0] for case in UNUSABLE])
+def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
+    run, expected_line = refused_builds[case]
+    assert_refused(run, expected_line, good_marts)
+
+
+def test_invalid_as_of_date_is_refused(refused_builds, good_marts):
+    run, expected_line = refused_builds["invalid as_of_date"]
+    assert_refused(run, expected_line, good_marts)
