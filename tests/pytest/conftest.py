@@ -1,10 +1,13 @@
-"""Shared fixtures: run `dbt build` into a throw-away DuckDB file.
+"""Shared fixtures: run dbt commands into throw-away DuckDB files.
 
-Most of a dbt run is fixed cost on one core (starting Python, parsing the
-project), so dbt runs go two at a time, one per core: each distinct warehouse
-that several tests read is built once per session, started as the session
-starts, and a test module starts all of its own runs together (``start_dbt``)
-and then checks each.
+dbt commands run in two long-lived worker processes, one per core of the
+2-core machine the suite is timed on (dbt_workers.py), so that a command
+does not pay for starting Python and importing dbt, and a full parse costs
+a quarter of a cold one. (The benchmark test still runs dbt as processes:
+it measures them.) Runs go two at a time: each distinct warehouse that
+several tests read is built once per session, started as the session
+starts, and a test module starts all of its own runs together
+(``start_dbt``) and then checks each.
 """
 
 from __future__ import annotations
