@@ -6,17 +6,25 @@ test_order_lines_real_file.py."""
 from __future__ import annotations
 
 import gzip
+from concurrent.futures import Future
 from decimal import Decimal
 
 import pytest
-from conftest import ORDER_LINES, ORDER_LINES_SELECTION, assert_refused, run_dbt
+from conftest import (
+    ORDER_LINES,
+    ORDER_LINES_SELECTION,
+    DbtResult,
+    assert_refused,
+    passed,
+    run_dbt,
+    start_dbt,
+    start_on_previous_build,
+)
 
 
-def build_order_lines(tmp_path_factory, name, **vars):
+def start_order_lines(tmp_path_factory, name, **vars) -> Future[DbtResult]:
     database = tmp_path_factory.mktemp(name) / "warehouse.duckdb"
-    result = run_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
-    assert result.returncode == 0, result.output
-    return result
+    return start_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
 
 
 def line_outcomes(build) -> dict[int, str]:
@@ -45,20 +53,32 @@ def rfm(build, customer_id) -> dict:
 
 
 @pytest.fixture(scope="module")
-def excerpt_build(order_lines_excerpt_build):
+def builds(request, tmp_path_factory) -> dict[str, Future[DbtResult]]:
+    """The hand-made build, started as the module starts (the excerpt is
+    the session's, conftest), and then the refused builds at the end of the
+    module."""
+    runs = {
+        # Rare cases, "Online Retail II" header, as_of_date set.
+        "hand made": start_order_lines(
+            tmp_path_factory,
+            "hand_made",
+            raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
+            as_of_date="2010-12-05",
+        ),
+    }
+    request.getfixturevalue("refused_builds")
+    return runs
+
+
+@pytest.fixture(scope="module")
+def excerpt_build(order_lines_excerpt_build) -> DbtResult:
     """30 lines of the public file, built once for the session (conftest)."""
     return order_lines_excerpt_build
 
 
 @pytest.fixture(scope="module")
-def hand_made_build(tmp_path_factory):
-    """Rare cases, "Online Retail II" header, as_of_date set."""
-    return build_order_lines(
-        tmp_path_factory,
-        "hand_made",
-        raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
-        as_of_date="2010-12-05",
-    )
+def hand_made_build(builds) -> DbtResult:
+    return passed(builds["hand made"])
 
 
 def test_excerpt_lines_each_end_in_one_place(excerpt_build):
@@ -304,35 +324,45 @@ UNUSABLE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [case[1:] for case in UNUSABLE],
-    ids=[case[0] for case in UNUSABLE],
-)
-def test_unusable_order_lines_file_is_refused(
-    previous_build, tmp_path, name, content, message
-):
-    path = tmp_path / name
-    if name.endswith(".gz"):
-        write_gzip(path, content)
-    else:
-        path.write_text(content)
-    assert_refused(
-        previous_build,
-        {"raw_transactions_path": str(path)},
-        f"Unusable input {path}: {message}",
-        tmp_path,
-    )
-
-
-def test_invalid_as_of_date_is_refused(previous_build, tmp_path):
-    assert_refused(
-        previous_build,
+@pytest.fixture(scope="module")
+def refused_builds(bundled_build, tmp_path_factory) -> dict[str, tuple[Future, str]]:
+    """Each unusable file's build, and the invalid as_of_date's, on a copy of
+    a good warehouse, all started together: case -> (the run, the line that
+    must refuse it)."""
+    runs = {}
+    for case, name, content, message in UNUSABLE:
+        folder = tmp_path_factory.mktemp("refused")
+        path = folder / name
+        if name.endswith(".gz"):
+            write_gzip(path, content)
+        else:
+            path.write_text(content)
+        run = start_on_previous_build(
+            bundled_build, folder, {"raw_transactions_path": str(path)}
+        )
+        runs[case] = (run, f"Unusable input {path}: {message}")
+    run = start_on_previous_build(
+        bundled_build,
+        tmp_path_factory.mktemp("refused"),
         {
             "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
             "as_of_date": "2011-02-30",
         },
+    )
+    runs["invalid as_of_date"] = (
+        run,
         "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
         " day after the latest sale line) or a date written YYYY-MM-DD.",
-        tmp_path,
     )
+    return runs
+
+
+@pytest.mark.parametrize("case", [case[0] for case in UNUSABLE])
+def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
+    run, expected_line = refused_builds[case]
+    assert_refused(run, expected_line, good_marts)
+
+
+def test_invalid_as_of_date_is_refused(refused_builds, good_marts):
+    run, expected_line = refused_builds["invalid as_of_date"]
+    assert_refused(run, expected_line, good_marts)

@@ -3,21 +3,23 @@ of the previous successful build exactly as they were."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import pytest
-from conftest import FIXTURES, assert_refused
+from conftest import FIXTURES, assert_refused, start_on_previous_build
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
 )
 
 
-def binary_file(tmp_path):
-    path = tmp_path / "image.csv"
+def binary_file(folder):
+    path = folder / "image.csv"
     path.write_bytes(b"\x89PNG\x00\x00\x00\rIHDR\x00\xff\xfe" * 50)
     return path
 
 
-# (case, input file: a fixture name or a function of tmp_path, extra vars,
+# (case, input file: a fixture name or a function of a folder, extra vars,
 #  the message after "Unusable input <file>: ", or a whole line when the
 #  input is not the problem).
 CASES = [
@@ -103,21 +105,28 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("source", "extra_vars", "message"),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
-)
-def test_unusable_input_is_refused(
-    previous_build, tmp_path, source, extra_vars, message
-):
-    if source is None:
-        vars, expected_line = extra_vars, message
-    else:
-        path = source(tmp_path) if callable(source) else FIXTURES / source
-        vars = {"raw_customers_path": str(path), **extra_vars}
-        expected_line = f"Unusable input {path}: {message}"
-        if "usable customer rows" in message:
-            # Raised by DuckDB's error() while a model runs.
-            expected_line = f"Invalid Input Error: {expected_line}"
-    assert_refused(previous_build, vars, expected_line, tmp_path)
+@pytest.fixture(scope="module")
+def refused_builds(bundled_build, tmp_path_factory) -> dict[str, tuple[Future, str]]:
+    """Every case's build on a copy of a good warehouse, all started
+    together: case -> (the run, the line that must refuse it)."""
+    runs = {}
+    for case, source, extra_vars, message in CASES:
+        folder = tmp_path_factory.mktemp("refused")
+        if source is None:
+            vars, expected_line = extra_vars, message
+        else:
+            path = source(folder) if callable(source) else FIXTURES / source
+            vars = {"raw_customers_path": str(path), **extra_vars}
+            expected_line = f"Unusable input {path}: {message}"
+            if "usable customer rows" in message:
+                # Raised by DuckDB's error() while a model runs.
+                expected_line = f"Invalid Input Error: {expected_line}"
+        run = start_on_previous_build(bundled_build, folder, vars)
+        runs[case] = (run, expected_line)
+    return runs
+
+
+@pytest.mark.parametrize("case", [case[0] for case in CASES])
+def test_unusable_input_is_refused(refused_builds, good_marts, case):
+    run, expected_line = refused_builds[case]
+    assert_refused(run, expected_line, good_marts)
