@@ -54,7 +54,7 @@ CSV_HEADER = (
     "Country",
 )
 # Bump when the generator's output changes, so cached files are rewritten.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 PERIOD_START = np.datetime64("2010-12-01", "m")
 PERIOD_DAYS = 374  # up to and including 2011-12-09
@@ -374,21 +374,26 @@ def _plan(n_lines: int, seed: int) -> _Plan:
         if invoices.lines.sum() >= originals:
             break
         n_customers = n_customers * 2  # small runs: rare, but deterministic
-    # Drop random sale and guest invoices until just enough lines are left;
-    # the copies make up the last few lines.
+    # Drop random sale and guest invoices until just enough lines are left,
+    # then shorten the next one by the few lines still too many.
     droppable = rng.permutation(np.flatnonzero(invoices.kind != RETURN))
     surplus = invoices.lines.sum() - originals
     dropped = np.searchsorted(
         np.cumsum(invoices.lines[droppable]), surplus, side="right"
     )
+    excess = surplus - invoices.lines[droppable[:dropped]].sum()
+    shortened = droppable[dropped]
+    cut = min(excess, invoices.product_lines[shortened] - 1)
+    invoices.product_lines[shortened] -= cut
+    if excess > cut:  # one line more: the postage line goes
+        invoices.postage[shortened] = -1
     keep = np.ones(len(invoices.minute), dtype=bool)
     keep[droppable[:dropped]] = False
     invoices = invoices.take(np.flatnonzero(keep))
     # Date order; invoices of the same minute in the order generated.
     invoices = invoices.take(np.argsort(invoices.minute, kind="stable"))
-    total_originals = int(invoices.lines.sum())
-    n_copies = n_lines - total_originals
-    copy_after = np.sort(rng.choice(total_originals, n_copies, replace=False))
+    assert invoices.lines.sum() == originals
+    copy_after = np.sort(rng.choice(originals, n_copies, replace=False))
     return _Plan(invoices, copy_after, catalogue)
 
 
