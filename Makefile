@@ -17,7 +17,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: build test lint pytest setup clean bench nightly powerbi
+.PHONY: build test lint pytest setup clean bench bench-orders nightly powerbi
 
 # After the marts: the figures (python_plots/figures/index.html) and the
 # self-contained docs site (target/static_index.html).
@@ -77,6 +77,13 @@ nightly: $(INSTALLED)
 N ?= 1000000
 bench: $(INSTALLED)
 	$(BIN)/python -m benchmarks.customers_benchmark --rows $(N)
+
+# The first-run `dbt build` on LINES synthetic order lines (UCI "Online
+# Retail" columns) vs the classic pandas RFM notebook, in the same run; the
+# file is reused by later runs. Written to bench-results/orders-n$(LINES)/.
+LINES ?= 1000000
+bench-orders: $(INSTALLED)
+	$(BIN)/python -m benchmarks.orders_benchmark --lines $(LINES)
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import subprocess
 import time
 from dataclasses import dataclass
@@ -30,16 +31,35 @@ class Measured:
     log_path: Path
 
 
-def measure(command: list[str], log_path: Path, env: dict[str, str]) -> Measured:
+def measure(
+    command: list[str],
+    log_path: Path,
+    env: dict[str, str],
+    address_space_limit_bytes: int | None = None,
+) -> Measured:
     """Run ``command`` to completion; its output goes to ``log_path``.
 
     os.wait4 returns the rusage of exactly this child (and anything it
     waited for), so each measurement is independent of the others.
+    ``address_space_limit_bytes`` sets the child's RLIMIT_AS (`ulimit -v`):
+    a run that would outgrow the machine fails with MemoryError instead.
     """
+
+    def limit_address_space() -> None:
+        resource.setrlimit(
+            resource.RLIMIT_AS,
+            (address_space_limit_bytes, address_space_limit_bytes),
+        )
+
     started = time.perf_counter()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_DIR
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=PROJECT_DIR,
+            preexec_fn=limit_address_space if address_space_limit_bytes else None,
         )
         _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started

@@ -97,10 +97,16 @@ typed as (
                 then try_cast(unit_price_text as decimal(18, 3))
         end as unit_price,
         -- ISO, or month first as in UCI's own export (12/1/2010 8:26).
-        try_strptime(
-            invoice_date_text,
-            ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%m/%d/%Y %H:%M']
-        ) as invoice_date
+        -- Only the month-first format has a slash, so each text is tried
+        -- with the formats it can match: a failed parse costs ten good ones.
+        case
+            when contains(invoice_date_text, '/')
+                then try_strptime(invoice_date_text, '%m/%d/%Y %H:%M')
+            else coalesce(
+                try_strptime(invoice_date_text, '%Y-%m-%d %H:%M:%S'),
+                try_strptime(invoice_date_text, '%Y-%m-%d %H:%M')
+            )
+        end as invoice_date
 
     from numbers
 

@@ -26,6 +26,7 @@ from dbt_workers import DbtWorkers
 
 from benchmarks.customers_benchmark import run_benchmark
 from benchmarks.customers_report import BenchmarkResult
+from benchmarks.orders_benchmark import OrdersBenchmarkResult, run_orders_benchmark
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -196,6 +197,16 @@ def _small_benchmark(folder: Path) -> tuple[BenchmarkResult, Path]:
     return run_benchmark(60_000, seed=42, out_dir=folder), folder / "n60000"
 
 
+# Small enough to run in seconds besides dbt's fixed cost; a few dozen
+# customers still give every kind of line and k up to 10 for the notebook.
+SMALL_ORDERS_LINES = 5_000
+
+
+def _small_orders_benchmark(folder: Path) -> tuple[OrdersBenchmarkResult, Path]:
+    result = run_orders_benchmark(SMALL_ORDERS_LINES, seed=7, out_dir=folder)
+    return result, folder / f"orders-n{SMALL_ORDERS_LINES}"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_runs(request, tmp_path_factory) -> dict[str, Future]:
     """Starts, as the session starts, each shared run that a collected test
@@ -215,6 +226,7 @@ def shared_runs(request, tmp_path_factory) -> dict[str, Future]:
     start("bundled_build", _build)
     start("docs_target", _docs, runs.get("bundled_build"))
     start("small_benchmark", _small_benchmark)
+    start("small_orders_benchmark", _small_orders_benchmark)
     start(
         "three_feature_build",
         _build,
@@ -295,6 +307,13 @@ def order_line_analyses(order_lines_excerpt_build, shared_runs) -> Path:
 def small_benchmark(shared_runs) -> tuple[BenchmarkResult, Path]:
     """`run_benchmark` on 60,000 customers: the result and its run folder."""
     return shared_runs["small_benchmark"].result()
+
+
+@pytest.fixture(scope="session")
+def small_orders_benchmark(shared_runs) -> tuple[OrdersBenchmarkResult, Path]:
+    """`run_orders_benchmark` on 5,000 order lines (seed 7): the result and
+    its run folder."""
+    return shared_runs["small_orders_benchmark"].result()
 
 
 @pytest.fixture
