@@ -80,13 +80,18 @@
     {%- set allowed = allowed_segmentation_features() -%}
     {%- set allowed_text = "a non-empty list chosen from "
         ~ allowed | join(", ") -%}
-    {%- set missing_input = feature_catalogue()
-        | rejectattr("name", "in", allowed) | map(attribute="name") | list -%}
-    {%- if missing_input -%}
-        {%- set allowed_text = allowed_text ~ " (" ~ missing_input | join(", ")
-            ~ (" need a customer file, raw_customers_path"
+    {#- A catalogue feature whose input was not given gets a hint. -#}
+    {%- set raw = var("segmentation_features") -%}
+    {%- set named = raw.split(",") | map("trim") | list if raw is string
+        else (raw | list if raw is iterable and raw is not mapping else []) -%}
+    {%- set without_input = feature_catalogue()
+        | rejectattr("name", "in", allowed) | map(attribute="name")
+        | select("in", named) | list -%}
+    {%- if without_input -%}
+        {%- set allowed_text = allowed_text ~ " (" ~ without_input | join(", ")
+            ~ (": only with a customer file, raw_customers_path"
                if "order_lines" in given_inputs()
-               else " need an order-lines file, raw_transactions_path")
+               else ": only with an order-lines file, raw_transactions_path")
             ~ ")" -%}
     {%- endif -%}
     {%- set features = _feature_list(

@@ -44,6 +44,13 @@ INVALID_VARS = [
         " spending_score, each at most once.",
     ),
     (
+        {"segmentation_features": ["monetary"]},
+        "Invalid var 'segmentation_features': [\"monetary\"]. Allowed values:"
+        " a non-empty list chosen from age, annual_income_k, spending_score"
+        " (monetary: only with an order-lines file, raw_transactions_path),"
+        " each at most once.",
+    ),
+    (
         {"segmentation_features": []},
         "Invalid var 'segmentation_features': []. Allowed values: a non-empty"
         " list chosen from age, annual_income_k, spending_score.",
