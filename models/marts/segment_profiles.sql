@@ -2,8 +2,8 @@
     description and recommended action for its kind of segment. Averages
     of what the run has no input for are NULL. -#}
 {%- set level_columns = level_columns().values() | list -%}
-{%- set rfm_averages = ["recency_days", "frequency", "monetary",
-    "tenure_days", "avg_order_value", "returned_value"] -%}
+{#- Every order-lines feature of the catalogue, clustered on or not. -#}
+{%- set rfm_averages = feature_names("order_lines") -%}
 
 with
 
