@@ -48,19 +48,27 @@
     {{ return(value | int) }}
 {%- endmacro %}
 
-{% macro _feature_list(name, allowed, allowed_text) -%}
-    {#- A var naming features: a YAML list or a comma-separated string
-        ("age,spending_score"), each from `allowed` at most once. Returned
-        in canonical order. -#}
-    {%- set raw = var(name) -%}
+{% macro _requested_features(raw) -%}
+    {#- The names in a YAML list or a comma-separated string
+        ("age,spending_score"); none for any other value. -#}
     {%- if raw is string -%}
         {%- set requested = [] -%}
         {%- for part in raw.split(",") if part.strip() -%}
             {%- do requested.append(part.strip()) -%}
         {%- endfor -%}
+        {{ return(requested) }}
     {%- elif raw is iterable and raw is not mapping -%}
-        {%- set requested = raw | list -%}
-    {%- else -%}
+        {{ return(raw | list) }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro _feature_list(name, allowed, allowed_text) -%}
+    {#- A var naming features (_requested_features), each from `allowed` at
+        most once. Returned in canonical order. -#}
+    {%- set raw = var(name) -%}
+    {%- set requested = _requested_features(raw) -%}
+    {%- if requested is none -%}
         {{ _var_error(name, raw, allowed_text) }}
     {%- endif -%}
     {%- for feature in requested -%}
@@ -81,9 +89,8 @@
     {%- set allowed_text = "a non-empty list chosen from "
         ~ allowed | join(", ") -%}
     {#- A catalogue feature whose input was not given gets a hint. -#}
-    {%- set raw = var("segmentation_features") -%}
-    {%- set named = raw.split(",") | map("trim") | list if raw is string
-        else (raw | list if raw is iterable and raw is not mapping else []) -%}
+    {%- set named = _requested_features(var("segmentation_features"))
+        or [] -%}
     {%- set without_input = feature_catalogue()
         | rejectattr("name", "in", allowed) | map(attribute="name")
         | select("in", named) | list -%}
