@@ -1,13 +1,10 @@
 {#- Every order line with the single reason it is rejected, or marked as a
     sale line (quantity > 0) or a return line (quantity < 0). The rules and
-    their order are in macros/reject_reasons.sql (input "order_lines"). The
-    post-hook refuses a file with a malformed line or no data rows
-    (macros/input_files.sql): this model is the one that reads the whole
-    file. -#}
-{{ config(post_hook="{{ check_input_rows_read('order_lines') }}") }}
+    their order are in macros/reject_reasons.sql (input "order_lines"). A
+    view: its readers each take a few of its columns, and writing every
+    line once more would cost more than cleaning them again on read. -#}
+{{ config(materialized="view") }}
 {%- set columns = order_line_input_columns() -%}
-{#- The eight input columns, cleaned: a line's identity for exact copies. -#}
-{%- set line_fields = columns | map(attribute="name") | join(", ") -%}
 {%- set as_of_date = rfm_as_of_date() -%}
 {%- set as_of_date_sql = "null" if as_of_date is none
     else "date " ~ sql_literal(as_of_date) -%}
@@ -20,51 +17,9 @@ order_lines as (
 
 ),
 
-line_hashes as (
+line_copies as (
 
-    -- A line's eight values after cleaning, hashed: equal lines have equal
-    -- hashes, so only lines whose hash repeats can be copies. Grouping by
-    -- one 64-bit hash instead of eight columns keeps this pass small.
-    select
-        source_line_number,
-        hash({{ line_fields }}) as line_hash
-
-    from order_lines
-
-),
-
-repeated_hashes as (
-
-    select line_hash
-    from line_hashes
-    group by line_hash
-    having count(*) > 1
-
-),
-
-copy_candidates as (
-
-    select order_lines.*
-
-    from order_lines
-    inner join line_hashes
-        on order_lines.source_line_number = line_hashes.source_line_number
-    inner join repeated_hashes
-        on line_hashes.line_hash = repeated_hashes.line_hash
-
-),
-
-first_copies as (
-
-    -- The exact comparison, on the few candidate lines only (a shared hash
-    -- alone could be a collision). NULLs compare equal in a partition.
-    select
-        source_line_number,
-        min(source_line_number) over (
-            partition by {{ line_fields }}
-        ) as first_copy_line_number
-
-    from copy_candidates
+    select * from {{ ref('int_order_line_copies') }}
 
 ),
 
@@ -72,7 +27,7 @@ flagged as (
 
     select
         order_lines.*,
-        first_copies.first_copy_line_number,
+        line_copies.first_copy_line_number,
         cast({{ as_of_date_sql }} as date) as as_of_date,
         starts_with(order_lines.invoice_no, 'C') as is_cancellation_invoice,
         coalesce(
@@ -85,8 +40,8 @@ flagged as (
         ) as is_non_product_stock_code
 
     from order_lines
-    left join first_copies
-        on order_lines.source_line_number = first_copies.source_line_number
+    left join line_copies
+        on order_lines.source_line_number = line_copies.source_line_number
 
 ),
 

@@ -1,37 +1,16 @@
-{#- One row per order line of the file named by `raw_transactions_path`,
-    in file order: the raw text kept for the rejects mart, the trimmed text
-    with missing markers as NULL, and each value parsed once (NULL when
-    missing or invalid). Enabled only when the var is set. -#}
+{#- One row per order line of the file named by `raw_transactions_path`
+    (as loaded by base_order_lines): the raw text kept for the rejects mart,
+    the trimmed text with missing markers as NULL, and each value parsed
+    once (NULL when missing or invalid). Enabled only when the var is set. -#}
 
-{%- set input_relation = source('order_lines_file', 'order_lines') -%}
-{#- The header checks (macros/input_files.sql); staging column -> the
-    input's column. -#}
-{%- set input_columns = check_input_file("order_lines", input_relation) -%}
 {%- set columns = order_line_input_columns() -%}
 {%- set trimmed_columns = input_column_names("order_lines", "_trimmed") -%}
 
 with
 
-source as (
+order_lines as (
 
-    select * from {{ input_relation }}
-
-),
-
-numbered as materialized (
-
-    -- Scan order is file order (DuckDB preserves insertion order). Numbering
-    -- in that order reads the file on one thread; materializing here lets
-    -- the cleaning below run on every core.
-    select
-        row_number() over () as source_line_number,
-    {%- for column in columns %}
-        cast("{{ input_columns[column.name] }}" as varchar)
-            as {{ column.name }}_raw
-        {{- "," if not loop.last }}
-    {%- endfor %}
-
-    from source
+    select * from {{ ref('base_order_lines') }}
 
 ),
 
@@ -44,7 +23,7 @@ trimmed as (
         {{- "," if not loop.last }}
     {%- endfor %}
 
-    from numbered
+    from order_lines
 
 ),
 
