@@ -1,8 +1,9 @@
 -- Every line of the order-lines file is exactly one of a sale line, a return
--- line or a row of rejected_transaction_rows. int_order_lines_validated holds
--- one row per line (left joins only on stg_order_lines), numbered 1..N in
--- file order, N its row count; the test fails on a line in two places, in
--- none, or outside 1..N.
+-- line or a row of rejected_transaction_rows. int_order_lines_validated has
+-- one row per line of base_order_lines (numbered 1..N in file order; the
+-- copies it joins are unique per line, a test on int_order_line_copies). So
+-- one pass over it, joined to the rejected lines, finds a line in two
+-- places, in none, or a rejected row that is not a line of the file.
 {{ config(enabled=var('raw_transactions_path') is not none) }}
 
 with
@@ -19,62 +20,57 @@ rejected_transaction_rows as (
 
 ),
 
-line_count as (
+rejected_lines as (
 
-    select count(*) as line_count from validated_lines
-
-),
-
-accounted as (
-
-    select source_line_number from validated_lines
-    where is_sale_line
-    union all
-    select source_line_number from validated_lines
-    where is_return_line
-    union all
-    select source_line_number from rejected_transaction_rows
-
-),
-
-times_accounted as (
-
+    -- Few rows: a line listed twice is counted here, not by a pass over
+    -- every line.
     select
         source_line_number,
-        count(*) as times_accounted
+        count(*) as times_rejected
 
-    from accounted
+    from rejected_transaction_rows
     group by source_line_number
 
 ),
 
--- A line in two places, or not from the file at all.
-miscounted_lines as (
+line_count as (
 
-    select times_accounted.*
-
-    from times_accounted
-    cross join line_count
-    where
-        times_accounted.times_accounted != 1
-        or times_accounted.source_line_number is null
-        or times_accounted.source_line_number
-        not between 1 and line_count.line_count
+    select count(*) as line_count from {{ ref('base_order_lines') }}
 
 ),
 
--- Lines in no place show as fewer distinct lines than the file has.
-unaccounted_total as (
+places as (
 
     select
-        null::bigint as source_line_number,
-        (select count(*) from times_accounted) as times_accounted
+        coalesce(
+            validated_lines.source_line_number,
+            rejected_lines.source_line_number
+        ) as source_line_number,
+        validated_lines.source_line_number is null as is_outside_the_file,
+        coalesce(validated_lines.is_sale_line::int, 0)
+        + coalesce(validated_lines.is_return_line::int, 0)
+        + coalesce(rejected_lines.times_rejected, 0) as times_accounted
 
-    from line_count
-    where (select count(*) from times_accounted) != line_count.line_count
+    from validated_lines
+    full outer join rejected_lines
+        on
+            validated_lines.source_line_number
+            = rejected_lines.source_line_number
+
+),
+
+miscounted_lines as (
+
+    select places.*
+
+    from places
+    cross join line_count
+    where
+        places.times_accounted != 1
+        or places.is_outside_the_file
+        or places.source_line_number is null
+        or places.source_line_number not between 1 and line_count.line_count
 
 )
 
 select * from miscounted_lines
-union all
-select * from unaccounted_total

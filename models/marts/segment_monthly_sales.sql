@@ -19,23 +19,38 @@ customer_segments as (
 
     ),
 
-    segment_lines as (
+    customer_invoice_months as (
+
+        -- One row per customer, invoice and month: the distinct counts
+        -- below then run over these rows, not over every line.
+        select
+            customer_id,
+            invoice_no,
+            date_trunc('month', invoice_date)::date as month_start,
+            count(*) filter (where is_sale_line) as sale_lines,
+            count(*) filter (where is_return_line) as return_lines,
+            -- DECIMAL sums: exact to the cent.
+            sum(line_amount) filter (where is_sale_line) as revenue,
+            sum(-line_amount) filter (where is_return_line) as returned_value
+
+        from validated_lines
+        where is_sale_line or is_return_line
+        group by customer_id, invoice_no, month_start
+
+    ),
+
+    segment_invoice_months as (
 
         select
             customer_segments.segment_id,
             customer_segments.segment_name,
-            validated_lines.customer_id,
-            validated_lines.invoice_no,
-            validated_lines.line_amount,
-            validated_lines.is_sale_line,
-            validated_lines.is_return_line,
-            date_trunc('month', validated_lines.invoice_date)::date
-                as month_start
+            customer_invoice_months.*
 
-        from validated_lines
+        from customer_invoice_months
         inner join customer_segments
-            on validated_lines.customer_id = customer_segments.customer_id
-        where validated_lines.is_sale_line or validated_lines.is_return_line
+            on
+                customer_invoice_months.customer_id
+                = customer_segments.customer_id
 
     ),
 
@@ -47,20 +62,18 @@ customer_segments as (
             -- strings
             segment_name,
             -- numerics
-            count(distinct customer_id) filter (where is_sale_line)
+            count(distinct customer_id) filter (where sale_lines > 0)
                 as active_customers,
-            count(distinct invoice_no) filter (where is_sale_line) as invoices,
-            -- DECIMAL sums: exact to the cent.
-            coalesce(sum(line_amount) filter (where is_sale_line), 0)
-                as revenue,
-            coalesce(sum(-line_amount) filter (where is_return_line), 0)
-                as returned_value,
-            count(*) filter (where is_sale_line) as sale_lines,
-            count(*) filter (where is_return_line) as return_lines,
+            count(distinct invoice_no) filter (where sale_lines > 0)
+                as invoices,
+            coalesce(sum(revenue), 0) as revenue,
+            coalesce(sum(returned_value), 0) as returned_value,
+            sum(sale_lines)::bigint as sale_lines,
+            sum(return_lines)::bigint as return_lines,
             -- dates
             month_start
 
-        from segment_lines
+        from segment_invoice_months
         group by segment_id, segment_name, month_start
 
     )

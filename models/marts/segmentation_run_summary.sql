@@ -31,9 +31,55 @@ k_evaluation as (
 ),
 {%- if order_lines_path is not none %}
 
-    validated_order_lines as (
+    -- The line counts come from the tables already built, not from another
+    -- pass over every line: the file's lines, the customers' sale and
+    -- return lines, and the rejected lines.
+    order_lines as (
 
-        select * from {{ ref('int_order_lines_validated') }}
+        select * from {{ ref('base_order_lines') }}
+
+    ),
+
+    customer_rfm as (
+
+        select * from {{ ref('int_customer_rfm') }}
+
+    ),
+
+    rejected_transaction_rows as (
+
+        select * from {{ ref('rejected_transaction_rows') }}
+
+    ),
+
+    file_line_counts as (
+
+        select count(*) as transaction_lines
+        from order_lines
+
+    ),
+
+    valid_line_counts as (
+
+        select
+            sum(sale_lines)::bigint as sale_lines,
+            sum(return_lines)::bigint as return_lines
+
+        from customer_rfm
+
+    ),
+
+    rejected_line_counts as (
+
+        select
+            count(*) as rejected_transaction_lines,
+        {%- for reason in reject_reason_names("order_lines") %}
+            count(*) filter (where reject_reason = '{{ reason }}')
+                as rejected_lines_{{ reason }}
+            {{- "," if not loop.last }}
+        {%- endfor %}
+
+        from rejected_transaction_rows
 
     ),
 {%- endif %}
@@ -58,18 +104,14 @@ line_counts as (
 
     select
     {%- if order_lines_path is not none %}
-            count(*) as transaction_lines,
-            count(*) filter (where is_sale_line) as sale_lines,
-            count(*) filter (where is_return_line) as return_lines,
-            count(*) filter (where reject_reason is not null)
-                as rejected_transaction_lines,
-        {%- for reason in reject_reason_names("order_lines") %}
-            count(*) filter (where reject_reason = '{{ reason }}')
-                as rejected_lines_{{ reason }}
-            {{- "," if not loop.last }}
-        {%- endfor %}
+        file_line_counts.transaction_lines,
+        valid_line_counts.sale_lines,
+        valid_line_counts.return_lines,
+        rejected_line_counts.*
 
-        from validated_order_lines
+    from file_line_counts
+    cross join valid_line_counts
+    cross join rejected_line_counts
     {%- else %}
         null::bigint as transaction_lines,
         null::bigint as sale_lines,

@@ -1,9 +1,10 @@
 """The checks that replace per-model tests really fail on bad data.
 
-The whole-input check (tests/assert_every_input_row_is_accounted_for.sql)
-stands in for the key tests the intermediate tables no longer have, and the
-playbook's contract constraints stand in for its seed tests. Each case
-damages a copy of a built warehouse and expects the check to object.
+The whole-input checks (tests/assert_every_input_row_is_accounted_for.sql
+and tests/assert_every_order_line_is_accounted_for.sql) stand in for the key
+tests the intermediate tables do not have, and the playbook's contract
+constraints stand in for its seed tests. Each case damages a copy of a
+built warehouse and expects the check to object.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from conftest import DbtResult, copy_warehouse, start_dbt
 
 ACCOUNTED_CHECK = Path(
     "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"
+)
+ORDER_LINES_CHECK = Path(
+    "compiled/mall_segmentation/tests/assert_every_order_line_is_accounted_for.sql"
 )
 
 
@@ -87,6 +91,60 @@ def test_every_input_row_check_lists_what_is_wrong(
 
 # The check reports (source_row_number, customer_id, times expected,
 # times accounted); in the bundled data customer n is on row n.
+
+
+# The order-lines check reports (source_line_number, is_outside_the_file,
+# times_accounted). In the 30-line excerpt line 1 is a sale line and lines
+# 11 (POST) and 12 (D) are rejected as non_product_line.
+REJECTED_LINE_11 = (
+    "insert into marts.rejected_transaction_rows"
+    " select * from marts.rejected_transaction_rows where source_line_number = 11"
+)
+
+
+@pytest.mark.parametrize(
+    ("damage", "failures"),
+    [
+        pytest.param([], [], id="intact"),
+        pytest.param(
+            [
+                "delete from marts.rejected_transaction_rows"
+                " where source_line_number = 11"
+            ],
+            [(11, False, 0)],
+            id="line-in-no-place",
+        ),
+        pytest.param([REJECTED_LINE_11], [(11, False, 2)], id="line-rejected-twice"),
+        pytest.param(
+            [
+                REJECTED_LINE_11.replace("= 11", "= 12"),
+                "update marts.rejected_transaction_rows set source_line_number = 1"
+                " where rowid = (select max(rowid)"
+                " from marts.rejected_transaction_rows)",
+            ],
+            [(1, False, 2)],
+            id="sale-line-also-rejected",
+        ),
+        pytest.param(
+            [
+                "update marts.rejected_transaction_rows set source_line_number = 31"
+                " where source_line_number = 12"
+            ],
+            [(31, True, 1), (12, False, 0)],
+            id="line-not-from-the-file",
+        ),
+    ],
+)
+def test_every_order_line_check_lists_what_is_wrong(
+    order_lines_excerpt_build, tmp_path, damage, failures
+):
+    target = order_lines_excerpt_build.database.parent / "target"
+    check = (target / ORDER_LINES_CHECK).read_text()
+    copy = damaged_copy(order_lines_excerpt_build, tmp_path, *damage)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        found = con.sql(check).fetchall()
+    assert sorted(found, key=str) == sorted(failures, key=str)
+
 
 # (bad playbook edit, DuckDB's error)
 BAD_PLAYBOOK_EDITS = [
