@@ -3,7 +3,8 @@
 -- one row per line of base_order_lines (numbered 1..N in file order; the
 -- copies it joins are unique per line, a test on int_order_line_copies). So
 -- one pass over it, joined to the rejected lines, finds a line in two
--- places, in none, or a rejected row that is not a line of the file.
+-- places or in none, and the rejected rows numbered outside 1..N are not
+-- lines of the file.
 {{ config(enabled=var('raw_transactions_path') is not none) }}
 
 with
@@ -41,36 +42,49 @@ line_count as (
 
 places as (
 
+    -- The few rejected lines are the join's hash table; every line streams
+    -- past it once.
     select
-        coalesce(
-            validated_lines.source_line_number,
-            rejected_lines.source_line_number
-        ) as source_line_number,
-        validated_lines.source_line_number is null as is_outside_the_file,
+        validated_lines.source_line_number,
+        false as is_outside_the_file,
         coalesce(validated_lines.is_sale_line::int, 0)
         + coalesce(validated_lines.is_return_line::int, 0)
         + coalesce(rejected_lines.times_rejected, 0) as times_accounted
 
     from validated_lines
-    full outer join rejected_lines
+    left join rejected_lines
         on
             validated_lines.source_line_number
             = rejected_lines.source_line_number
 
 ),
 
+-- A line in two places, or in none.
 miscounted_lines as (
 
-    select places.*
+    select * from places
+    where times_accounted != 1
 
-    from places
+),
+
+-- The validated lines are the file's lines 1..N, so a rejected row with
+-- another number is not a line of the file.
+lines_outside_the_file as (
+
+    select
+        rejected_lines.source_line_number,
+        true as is_outside_the_file,
+        rejected_lines.times_rejected as times_accounted
+
+    from rejected_lines
     cross join line_count
     where
-        places.times_accounted != 1
-        or places.is_outside_the_file
-        or places.source_line_number is null
-        or places.source_line_number not between 1 and line_count.line_count
+        rejected_lines.source_line_number is null
+        or rejected_lines.source_line_number
+        not between 1 and line_count.line_count
 
 )
 
 select * from miscounted_lines
+union all
+select * from lines_outside_the_file
