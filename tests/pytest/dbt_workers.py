@@ -14,10 +14,16 @@ the environment and working folder a `dbt` process would get, captures what
 the command prints (file descriptors 1 and 2, so DuckDB's and Python's own
 output too), and afterwards closes the DuckDB database, which dbt-duckdb
 would otherwise keep open, locked, until the process exits.
+
+Two more savings apply only inside these workers, because they pay off
+across commands: each Jinja source is compiled once per worker
+(``_cache_jinja_compiles``), and after the first command what it left alive
+is frozen out of the garbage collector's reach (``_invoke``).
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -43,6 +49,51 @@ def _start_worker() -> None:
     # so a full parse here takes about half the CPU it takes without them
     # (and the manifest it writes is the same).
     enable_test_caching()
+    _cache_jinja_compiles()
+
+
+def _cache_jinja_compiles() -> None:
+    """Compile each Jinja source to Python once per worker, not per render.
+
+    dbt compiles a template from its source text each time it renders one
+    (every model, test, config and macro, in every command), and the caches
+    above keep only the parse trees. The code Jinja generates depends on the
+    source and on the environment's class and settings, never on the values
+    it renders with (those come in at render time), so the same source in
+    an environment of the same kind gets the same code. A build spends about
+    a tenth less CPU.
+    """
+    import jinja2
+
+    compile_source = jinja2.Environment.compile
+    compiled = {}
+
+    @functools.wraps(compile_source)
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if not isinstance(source, str):
+            return compile_source(self, source, name, filename, raw, defer_init)
+        key = (
+            type(self),
+            tuple(sorted(self.extensions)),
+            self.lexer,
+            self.finalize,
+            self.autoescape,
+            self.optimized,
+            self.is_async,
+            source,
+            name,
+            filename,
+            raw,
+            defer_init,
+        )
+        code = compiled.get(key)
+        if code is None:
+            code = compiled[key] = compile_source(
+                self, source, name, filename, raw, defer_init
+            )
+        return code
+
+    jinja2.Environment.compile = compile
 
 
 def _close_database() -> None:
@@ -62,6 +113,23 @@ def _close_database() -> None:
         environment.close()
     # Relations a Python model left behind hold the database open too.
     gc.collect()
+
+
+_FROZEN = False
+
+
+def _freeze_after_first_command() -> None:
+    """Leave what the first command left alive out of later collections.
+
+    That is dbt, DuckDB, scikit-learn and pandas as imported, and the caches
+    filled: all of it lives as long as the worker. Each command ends with a
+    full collection (``_close_database``), which otherwise walks all of it
+    again, as Python's own full collections do while dbt runs.
+    """
+    global _FROZEN
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True
 
 
 def _invoke(args: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
@@ -88,6 +156,7 @@ def _invoke(args: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
                 code = UNHANDLED_ERROR
             del outcome
             _close_database()
+            _freeze_after_first_command()
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
