@@ -23,13 +23,16 @@ is frozen out of the garbage collector's reach (``_invoke``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import heapq
 import multiprocessing
 import os
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -171,14 +174,50 @@ def _invoke(args: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
         return code, printed.read().decode("utf-8", errors="replace")
 
 
+class _Line:
+    """Lets at most ``count`` callers through at a time, lowest place first:
+    a caller that comes late with an early place goes before those with
+    later places still waiting."""
+
+    def __init__(self, count: int) -> None:
+        self._free = count
+        self._waiting: list[int] = []
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def turn(self, place: int) -> Iterator[None]:
+        with self._changed:
+            heapq.heappush(self._waiting, place)
+            while not (self._free and self._waiting[0] == place):
+                self._changed.wait()
+            heapq.heappop(self._waiting)
+            self._free -= 1
+            # The next in line may now be at the front with a place free.
+            self._changed.notify_all()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._free += 1
+                self._changed.notify_all()
+
+
 class DbtWorkers:
     """A pool of ``count`` workers; ``run`` is safe to call from any thread
-    and waits while every worker is busy."""
+    and waits while every worker is busy.
+
+    Runs wait in line here by the place their caller gives, and at most
+    ``count`` of them are handed to the pool at a time; a run without a place
+    is urgent: it skips the line, so it waits only for a worker to finish
+    the run it has.
+    """
 
     def __init__(self, count: int) -> None:
         self._count = count
         self._lock = threading.Lock()
         self._pool = self._new_pool()
+        self._line = _Line(count)
+        self._closed = False
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn: a fresh interpreter, not a fork of pytest and its threads.
@@ -189,9 +228,24 @@ class DbtWorkers:
         )
 
     def run(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        cwd: str,
+        timeout: float,
+        place: int | None = None,
+    ) -> tuple[int, str]:
+        """(exit code, output) of ``dbt *args``; ``timeout`` counts from the
+        moment the run is handed to the pool, not while it waits in line."""
+        with contextlib.nullcontext() if place is None else self._line.turn(place):
+            return self._run(args, env, cwd, timeout)
+
+    def _run(
         self, args: list[str], env: dict[str, str], cwd: str, timeout: float
     ) -> tuple[int, str]:
         with self._lock:
+            if self._closed:
+                return UNHANDLED_ERROR, "the test session ended before this run"
             pool = self._pool
         try:
             return pool.submit(_invoke, args, env, cwd).result(timeout=timeout)
@@ -199,10 +253,15 @@ class DbtWorkers:
             # A worker died (a crash in dbt or DuckDB): that command fails,
             # and the next ones get new workers.
             with self._lock:
-                if self._pool is pool:
+                if self._pool is pool and not self._closed:
                     self._pool = self._new_pool()
             return UNHANDLED_ERROR, "the dbt worker process died"
 
     def shutdown(self) -> None:
+        """Lets the runs under way end and drops those still waiting in
+        line: a session that stops early (``pytest -x``) does not wait for
+        them."""
         with self._lock:
-            self._pool.shutdown(cancel_futures=True)
+            self._closed = True
+            pool = self._pool
+        pool.shutdown(cancel_futures=True)

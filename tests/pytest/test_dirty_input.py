@@ -8,8 +8,14 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
-import pytest
-from conftest import FIXTURES, SHARED_DATA, DbtResult, passed, start_dbt
+from conftest import (
+    FIXTURES,
+    SHARED_DATA,
+    DbtResult,
+    passed,
+    start_dbt,
+    started_with_session,
+)
 
 # Small fixtures: score k = 2..3 only, to keep each build quick.
 SMALL_K = {"k_min": 2, "k_max": 3}
@@ -25,11 +31,11 @@ def parquet_copy(source: Path, parquet: Path) -> Path:
     return parquet
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> dict[str, Future[DbtResult]]:
-    """A build on each input of this module, all started as it starts, in
-    the order the tests read them; keyed by input name."""
-    parquet = tmp_path_factory.mktemp("parquet") / "missing_values.parquet"
+@started_with_session()
+def builds(folders, shared) -> dict[str, Future[DbtResult]]:
+    """A build on each input of this module, all started with the session,
+    in the order the tests read them; keyed by input name."""
+    parquet = folders.mktemp("parquet") / "missing_values.parquet"
     inputs = {
         "missing_values": (FIXTURES / "missing_values.csv", {}),
         "gender_spellings": (FIXTURES / "gender_spellings.csv", {}),
@@ -48,7 +54,7 @@ def builds(tmp_path_factory) -> dict[str, Future[DbtResult]]:
         inputs["dirty"] = (DIRTY_FILE, {"k_min": 2, "k_max": 10})
     return {
         name: start_dbt(
-            tmp_path_factory.mktemp("dirty") / "warehouse.duckdb",
+            folders.mktemp("dirty") / "warehouse.duckdb",
             "build",
             vars={"raw_customers_path": str(path), **SMALL_K, **extra_vars},
         )
