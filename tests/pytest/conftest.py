@@ -194,6 +194,18 @@ def _three_feature_build(folder: Path, runs: dict) -> DbtResult:
     return _build(folder, {"n_clusters": 3, "segmentation_features": THREE_FEATURES})
 
 
+# Small fixtures: score k = 2..3 only, to keep each build quick.
+SMALL_K = {"k_min": 2, "k_max": 3}
+FORMAT_VARIANTS_VARS = {
+    "raw_customers_path": str(FIXTURES / "format_variants.csv"),
+    **SMALL_K,
+}
+
+
+def _format_variants_build(folder: Path, runs: dict) -> DbtResult:
+    return _build(folder, FORMAT_VARIANTS_VARS)
+
+
 def _online_retail_build(folder: Path, runs: dict) -> DbtResult | None:
     """None when the file is absent (as in a user's own clone)."""
     return _build(folder, ONLINE_RETAIL_VARS) if ONLINE_RETAIL.is_file() else None
@@ -260,6 +272,7 @@ SHARED_RUNS: dict[str, tuple[Callable[[Path, dict], Any], tuple[str, ...]]] = {
     "small_benchmark": (_small_benchmark, ()),
     "small_orders_benchmark": (_small_orders_benchmark, ()),
     "three_feature_build": (_three_feature_build, ()),
+    "format_variants_build": (_format_variants_build, ()),
     "order_lines_excerpt_build": (_order_lines_excerpt, ()),
     "online_retail_build": (_online_retail_build, ()),
 }
@@ -341,6 +354,13 @@ def bundled_build(shared_runs) -> DbtResult:
 def three_feature_build(shared_runs) -> DbtResult:
     """One `dbt build` with k forced to 3 on all three features."""
     return passed(shared_runs["three_feature_build"])
+
+
+@pytest.fixture(scope="session")
+def format_variants_build(shared_runs) -> DbtResult:
+    """One `dbt build` on tests/pytest/fixtures/format_variants.csv (four
+    customers, k = 2..3), read by the cleaning and the lineage tests."""
+    return passed(shared_runs["format_variants_build"])
 
 
 @pytest.fixture(scope="session")
