@@ -26,7 +26,11 @@ build: $(INSTALLED)
 	$(BIN)/python python_plots/render_figures.py
 	$(BIN)/dbt docs generate --static
 
-test: $(INSTALLED) $(CHROMIUM) $(POWERBI_TOOLS) lint pytest
+# The linters and pytest run side by side: sqlfluff takes about a minute of
+# one core, which pytest leaves free now and then while it waits on dbt.
+# Each one's output is printed whole when it ends; either failing fails.
+test: $(INSTALLED) $(CHROMIUM) $(POWERBI_TOOLS)
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target lint pytest
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

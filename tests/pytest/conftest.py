@@ -5,20 +5,34 @@ dbt commands run in two long-lived worker processes, one per core of the
 does not pay for starting Python and importing dbt, and a full parse costs
 a quarter of a cold one. (The benchmark test still runs dbt as processes:
 it measures them.) Runs go two at a time: each distinct warehouse that
-several tests read is built once per session, started as the session
-starts, and a test module starts all of its own runs together
-(``start_dbt``) and then checks each.
+several tests read is built once per session, and each test module's own
+runs are started by a function marked ``started_with_session``. All of them
+start as the session starts, in the order the tests first need them, so
+that the workers are never idle while a test draws figures or drives the
+browser; a run a test starts and waits for itself goes first.
 """
 
 from __future__ import annotations
 
-import json
 import os
+
+# OpenMP's threads (scikit-learn's K-Means) sleep when they wait at a barrier
+# instead of spinning. The tests run dbt, the benchmarks and their notebooks
+# side by side on 2 cores, where a spinning thread burns the core the others
+# need: the 60k-customer notebook took 21 s of CPU spinning, 8 s sleeping,
+# with the same labels. Set before anything loads scikit-learn, so it holds
+# for this process, the dbt workers and every process the tests start.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import itertools
+import json
 import shutil
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -74,7 +88,10 @@ def run_dbt(
 
     The command runs as `dbt *args` would from the project folder, in one of
     the session's dbt workers (see dbt_workers.py). Each call gets its own
-    target and log folders, so tests can run dbt side by side.
+    target folder, so tests can run dbt side by side. What it prints is the
+    result's ``output``; dbt's debug log file (every event and query) is
+    not written, as no test reads it and writing it took about a tenth of
+    a build's CPU.
     """
     work_dir = work_dir or database.parent
     command = [
@@ -87,6 +104,8 @@ def run_dbt(
         str(work_dir / "target"),
         "--log-path",
         str(work_dir / "logs"),
+        "--log-level-file",
+        "none",
     ]
     if vars:
         command += ["--vars", json.dumps(vars)]
@@ -105,7 +124,13 @@ def run_dbt(
     if not parse_state.exists() and parse_key in _PARSE_STATES:
         parse_state.parent.mkdir(parents=True, exist_ok=True)
         parse_state.write_bytes(_PARSE_STATES[parse_key])
-    returncode, output = _WORKERS.run(command, full_env, str(PROJECT_DIR), timeout=900)
+    # A run started in the background keeps the place in line its start
+    # took; one called by the test itself has none, as it holds the test up:
+    # it goes first.
+    place = getattr(_PLACE_IN_LINE, "place", None)
+    returncode, output = _WORKERS.run(
+        command, full_env, str(PROJECT_DIR), timeout=900, place=place
+    )
     if parse_key not in _PARSE_STATES and parse_state.exists():
         _PARSE_STATES.setdefault(parse_key, parse_state.read_bytes())
     return DbtResult(returncode, output, database)
@@ -121,14 +146,35 @@ _PARSE_STATES: dict[str, bytes] = {}
 # dbt runs in two worker processes, one per core of the 2-core machine the
 # suite is timed on; more would only share the same cores. Runs started in
 # the background wait in line for a free worker, so that one is never idle
-# while runs wait.
+# while runs wait. Every run of the session is started at once, each in a
+# thread of its own that waits for its turn (or for the build it copies):
+# a thread waiting must never keep a run that could go from starting.
 _WORKERS = DbtWorkers(2)
-_BACKGROUND = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dbt")
+_BACKGROUND = ThreadPoolExecutor(max_workers=100, thread_name_prefix="dbt")
+
+
+_PLACES = itertools.count()
+_PLACE_IN_LINE = threading.local()
+
+
+def start_in_background(function: Callable, *args, **kwargs) -> Future:
+    """``function(*args, **kwargs)`` in the background; the future's
+    ``result()`` waits for it. The dbt runs it makes wait for a worker in the
+    order of these starts, even when one waits for another run first (the
+    copies of the bundled build), so the runs the first tests need go
+    first."""
+    place = next(_PLACES)
+
+    def in_line():
+        _PLACE_IN_LINE.place = place
+        return function(*args, **kwargs)
+
+    return _BACKGROUND.submit(in_line)
 
 
 def start_dbt(database: Path, *args: str, **kwargs) -> Future[DbtResult]:
     """``run_dbt`` in the background; the future's ``result()`` waits for it."""
-    return _BACKGROUND.submit(run_dbt, database, *args, **kwargs)
+    return start_in_background(run_dbt, database, *args, **kwargs)
 
 
 def passed(run: Future[DbtResult]) -> DbtResult:
@@ -154,15 +200,35 @@ def _build(folder: Path, vars: dict | None = None) -> DbtResult:
     return run_dbt(folder / "warehouse.duckdb", "build", vars=vars)
 
 
-def _online_retail_build(folder: Path) -> DbtResult | None:
+def _bundled_build(folder: Path, runs: dict) -> DbtResult:
+    return _build(folder)
+
+
+def _three_feature_build(folder: Path, runs: dict) -> DbtResult:
+    return _build(folder, {"n_clusters": 3, "segmentation_features": THREE_FEATURES})
+
+
+# Small fixtures: score k = 2..3 only, to keep each build quick.
+SMALL_K = {"k_min": 2, "k_max": 3}
+FORMAT_VARIANTS_VARS = {
+    "raw_customers_path": str(FIXTURES / "format_variants.csv"),
+    **SMALL_K,
+}
+
+
+def _format_variants_build(folder: Path, runs: dict) -> DbtResult:
+    return _build(folder, FORMAT_VARIANTS_VARS)
+
+
+def _online_retail_build(folder: Path, runs: dict) -> DbtResult | None:
     """None when the file is absent (as in a user's own clone)."""
     return _build(folder, ONLINE_RETAIL_VARS) if ONLINE_RETAIL.is_file() else None
 
 
-def _docs(folder: Path, bundled: Future[DbtResult]) -> tuple[DbtResult, Path]:
+def _docs(folder: Path, runs: dict) -> tuple[DbtResult, Path]:
     # On a copy: dbt opens its database for writing, which would lock out
     # the tests reading the bundled build meanwhile.
-    database = copy_warehouse(passed(bundled), folder / "warehouse")
+    database = copy_warehouse(passed(runs["bundled_build"]), folder / "warehouse")
     result = run_dbt(database, "docs", "generate", "--static", work_dir=folder)
     return result, folder / "target"
 
@@ -177,7 +243,9 @@ ORDER_LINES_SELECTION = (
 )
 
 
-def _order_lines_excerpt(folder: Path) -> tuple[DbtResult, DbtResult | None]:
+def _order_lines_excerpt(
+    folder: Path, runs: dict
+) -> tuple[DbtResult, DbtResult | None]:
     # The order-line analyses are compiled here, after the build, with its
     # vars and its target folder, so dbt reuses the parse it just saved. The
     # compiled SQL names the database by its file name, warehouse.duckdb,
@@ -191,7 +259,7 @@ def _order_lines_excerpt(folder: Path) -> tuple[DbtResult, DbtResult | None]:
     return build, run_dbt(database, "compile", *analyses, vars=vars)
 
 
-def _small_benchmark(folder: Path) -> tuple[BenchmarkResult, Path]:
+def _small_benchmark(folder: Path, runs: dict) -> tuple[BenchmarkResult, Path]:
     # 60k rows: above the 20k model-selection sample, so k is chosen on a
     # sample and the final centroids are refined on all rows, as at 1M.
     return run_benchmark(60_000, seed=42, out_dir=folder), folder / "n60000"
@@ -202,43 +270,91 @@ def _small_benchmark(folder: Path) -> tuple[BenchmarkResult, Path]:
 SMALL_ORDERS_LINES = 5_000
 
 
-def _small_orders_benchmark(folder: Path) -> tuple[OrdersBenchmarkResult, Path]:
+def _small_orders_benchmark(
+    folder: Path, runs: dict
+) -> tuple[OrdersBenchmarkResult, Path]:
     result = run_orders_benchmark(SMALL_ORDERS_LINES, seed=7, out_dir=folder)
     return result, folder / f"orders-n{SMALL_ORDERS_LINES}"
 
 
+# Each shared run, by the name of the fixture that gives it: the function
+# that makes it in a folder of its own, in the background (given the runs of
+# the session by name), and the shared runs it reads.
+SHARED_RUNS: dict[str, tuple[Callable[[Path, dict], Any], tuple[str, ...]]] = {
+    "bundled_build": (_bundled_build, ()),
+    "docs_target": (_docs, ("bundled_build",)),
+    "small_benchmark": (_small_benchmark, ()),
+    "small_orders_benchmark": (_small_orders_benchmark, ()),
+    "three_feature_build": (_three_feature_build, ()),
+    "format_variants_build": (_format_variants_build, ()),
+    "order_lines_excerpt_build": (_order_lines_excerpt, ()),
+    "online_retail_build": (_online_retail_build, ()),
+}
+
+# The runs of test modules (``started_with_session``), by "module::name":
+# the function that starts them, and the shared runs they read.
+ModuleStarter = Callable[[pytest.TempPathFactory, dict], Any]
+_MODULE_RUNS: dict[str, tuple[ModuleStarter, tuple[str, ...]]] = {}
+
+
+def started_with_session(*needs: str) -> Callable:
+    """Marks a test module's function that starts the module's own dbt runs
+    (``start_dbt``, ``start_on_copy``) and returns them, usually futures by
+    case: it becomes a module fixture of the same name that gives what the
+    function returned. The function is called as the session starts, in line
+    with every other run, with a folder factory and the session's runs by
+    name (``needs`` names the shared runs it reads), so the module's runs
+    are done or under way by the time its tests ask for them."""
+
+    def mark(starter: Callable) -> Callable:
+        key = f"{starter.__module__}::{starter.__name__}"
+        _MODULE_RUNS[key] = (starter, needs)
+
+        def started(shared_runs):
+            return shared_runs[key]
+
+        started.__doc__ = starter.__doc__
+        return pytest.fixture(scope="module", name=starter.__name__)(started)
+
+    return mark
+
+
+def _first_needed(items: list[pytest.Item]) -> dict[str, int]:
+    """Each run a collected test reads, shared or of its module, by name:
+    the position of the first test that reads it (or a run that needs it)."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        module = getattr(item, "module", None)
+        for name in item.fixturenames:
+            if name in SHARED_RUNS:
+                first.setdefault(name, index)
+            key = f"{module.__name__ if module else ''}::{name}"
+            if key in _MODULE_RUNS:
+                first.setdefault(key, index)
+    for name, index in list(first.items()):
+        _, needs = SHARED_RUNS.get(name) or _MODULE_RUNS[name]
+        for need in needs:
+            first[need] = min(first.get(need, index), index)
+    return first
+
+
 @pytest.fixture(scope="session", autouse=True)
-def shared_runs(request, tmp_path_factory) -> dict[str, Future]:
-    """Starts, as the session starts, each shared run that a collected test
-    reads (by fixture name); at the end, drops runs no test waited for."""
-    wanted = set().union(*(item.fixturenames for item in request.session.items))
-    if "docs_target" in wanted:
-        wanted.add("bundled_build")
-    runs: dict[str, Future] = {}
-
-    def start(name: str, function: Callable, *args) -> None:
-        if name in wanted:
+def shared_runs(request, tmp_path_factory) -> dict[str, Any]:
+    """Starts, as the session starts, every run that a collected test reads,
+    shared or of its module, in the order the tests first need them; at the
+    end, drops the runs no test waited for."""
+    first = _first_needed(request.session.items)
+    order = [*SHARED_RUNS, *_MODULE_RUNS]
+    runs: dict[str, Any] = {}
+    for name in sorted(first, key=lambda name: (first[name], order.index(name))):
+        if name in SHARED_RUNS:
             folder = tmp_path_factory.mktemp(name)
-            runs[name] = _BACKGROUND.submit(function, folder, *args)
-
-    # In the order the tests first need them. The docs wait for the bundled
-    # build, which is started first, so it is running by then.
-    start("bundled_build", _build)
-    start("docs_target", _docs, runs.get("bundled_build"))
-    start("small_benchmark", _small_benchmark)
-    start("small_orders_benchmark", _small_orders_benchmark)
-    start(
-        "three_feature_build",
-        _build,
-        {"n_clusters": 3, "segmentation_features": THREE_FEATURES},
-    )
-    if "order_line_analyses" in wanted:
-        wanted.add("order_lines_excerpt_build")
-    start("order_lines_excerpt_build", _order_lines_excerpt)
-    start("online_retail_build", _online_retail_build)
+            runs[name] = start_in_background(SHARED_RUNS[name][0], folder, runs)
+        else:
+            runs[name] = _MODULE_RUNS[name][0](tmp_path_factory, runs)
     yield runs
-    _BACKGROUND.shutdown(cancel_futures=True)
     _WORKERS.shutdown()
+    _BACKGROUND.shutdown(cancel_futures=True)
 
 
 @pytest.fixture(scope="session")
@@ -255,6 +371,13 @@ def three_feature_build(shared_runs) -> DbtResult:
 
 
 @pytest.fixture(scope="session")
+def format_variants_build(shared_runs) -> DbtResult:
+    """One `dbt build` on tests/pytest/fixtures/format_variants.csv (four
+    customers, k = 2..3), read by the cleaning and the lineage tests."""
+    return passed(shared_runs["format_variants_build"])
+
+
+@pytest.fixture(scope="session")
 def online_retail_build(shared_runs, tmp_path_factory) -> DbtResult:
     """One `dbt build` on the public UCI "Online Retail" order lines
     (541,909 lines, read in place from ../shared/data) with the default
@@ -263,8 +386,8 @@ def online_retail_build(shared_runs, tmp_path_factory) -> DbtResult:
     if "online_retail_build" not in shared_runs:
         # Asked for by name (request.getfixturevalue): start it now.
         folder = tmp_path_factory.mktemp("online_retail_build")
-        shared_runs["online_retail_build"] = _BACKGROUND.submit(
-            _online_retail_build, folder
+        shared_runs["online_retail_build"] = start_in_background(
+            _online_retail_build, folder, shared_runs
         )
     if shared_runs["online_retail_build"].result() is None:
         pytest.skip(ONLINE_RETAIL_ABSENT)
@@ -334,13 +457,32 @@ def good_marts(bundled_build) -> dict[str, list[tuple]]:
     return snapshot
 
 
+def start_on_copy(
+    build: Future[DbtResult],
+    folder: Path,
+    *args: str,
+    prepare: Callable[[Path], Any] | None = None,
+    **kwargs,
+) -> Future[DbtResult]:
+    """``run_dbt(copy, *args)`` in the background, once ``build`` is done, on
+    a copy of its warehouse in ``folder / "previous"`` (dbt's target and log
+    folders in ``folder``), first changed by ``prepare(copy)`` if given."""
+
+    def run() -> DbtResult:
+        database = copy_warehouse(passed(build), folder / "previous")
+        if prepare is not None:
+            prepare(database)
+        return run_dbt(database, *args, work_dir=folder, **kwargs)
+
+    return start_in_background(run)
+
+
 def start_on_previous_build(
-    bundled_build: DbtResult, folder: Path, vars: dict
+    bundled_build: Future[DbtResult], folder: Path, vars: dict
 ) -> Future[DbtResult]:
     """`dbt build` with ``vars``, in the background, on a copy of a good
-    warehouse (the bundled build) in ``folder``."""
-    database = copy_warehouse(bundled_build, folder / "previous")
-    return start_dbt(database, "build", vars=vars, work_dir=folder)
+    warehouse (the bundled build, once it is done) in ``folder``."""
+    return start_on_copy(bundled_build, folder, "build", vars=vars)
 
 
 def assert_refused(

@@ -14,16 +14,25 @@ the environment and working folder a `dbt` process would get, captures what
 the command prints (file descriptors 1 and 2, so DuckDB's and Python's own
 output too), and afterwards closes the DuckDB database, which dbt-duckdb
 would otherwise keep open, locked, until the process exits.
+
+Two more savings apply only inside these workers, because they pay off
+across commands: each Jinja source is compiled once per worker
+(``_cache_jinja_compiles``), and after the first command what it left alive
+is frozen out of the garbage collector's reach (``_invoke``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
+import heapq
 import multiprocessing
 import os
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -43,6 +52,51 @@ def _start_worker() -> None:
     # so a full parse here takes about half the CPU it takes without them
     # (and the manifest it writes is the same).
     enable_test_caching()
+    _cache_jinja_compiles()
+
+
+def _cache_jinja_compiles() -> None:
+    """Compile each Jinja source to Python once per worker, not per render.
+
+    dbt compiles a template from its source text each time it renders one
+    (every model, test, config and macro, in every command), and the caches
+    above keep only the parse trees. The code Jinja generates depends on the
+    source and on the environment's class and settings, never on the values
+    it renders with (those come in at render time), so the same source in
+    an environment of the same kind gets the same code. A build spends about
+    a tenth less CPU.
+    """
+    import jinja2
+
+    compile_source = jinja2.Environment.compile
+    compiled = {}
+
+    @functools.wraps(compile_source)
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if not isinstance(source, str):
+            return compile_source(self, source, name, filename, raw, defer_init)
+        key = (
+            type(self),
+            tuple(sorted(self.extensions)),
+            self.lexer,
+            self.finalize,
+            self.autoescape,
+            self.optimized,
+            self.is_async,
+            source,
+            name,
+            filename,
+            raw,
+            defer_init,
+        )
+        code = compiled.get(key)
+        if code is None:
+            code = compiled[key] = compile_source(
+                self, source, name, filename, raw, defer_init
+            )
+        return code
+
+    jinja2.Environment.compile = compile
 
 
 def _close_database() -> None:
@@ -62,6 +116,23 @@ def _close_database() -> None:
         environment.close()
     # Relations a Python model left behind hold the database open too.
     gc.collect()
+
+
+_FROZEN = False
+
+
+def _freeze_after_first_command() -> None:
+    """Leave what the first command left alive out of later collections.
+
+    That is dbt, DuckDB, scikit-learn and pandas as imported, and the caches
+    filled: all of it lives as long as the worker. Each command ends with a
+    full collection (``_close_database``), which otherwise walks all of it
+    again, as Python's own full collections do while dbt runs.
+    """
+    global _FROZEN
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True
 
 
 def _invoke(args: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
@@ -88,6 +159,7 @@ def _invoke(args: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
                 code = UNHANDLED_ERROR
             del outcome
             _close_database()
+            _freeze_after_first_command()
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -102,14 +174,50 @@ def _invoke(args: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
         return code, printed.read().decode("utf-8", errors="replace")
 
 
+class _Line:
+    """Lets at most ``count`` callers through at a time, lowest place first:
+    a caller that comes late with an early place goes before those with
+    later places still waiting."""
+
+    def __init__(self, count: int) -> None:
+        self._free = count
+        self._waiting: list[int] = []
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def turn(self, place: int) -> Iterator[None]:
+        with self._changed:
+            heapq.heappush(self._waiting, place)
+            while not (self._free and self._waiting[0] == place):
+                self._changed.wait()
+            heapq.heappop(self._waiting)
+            self._free -= 1
+            # The next in line may now be at the front with a place free.
+            self._changed.notify_all()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._free += 1
+                self._changed.notify_all()
+
+
 class DbtWorkers:
     """A pool of ``count`` workers; ``run`` is safe to call from any thread
-    and waits while every worker is busy."""
+    and waits while every worker is busy.
+
+    Runs wait in line here by the place their caller gives, and at most
+    ``count`` of them are handed to the pool at a time; a run without a place
+    is urgent: it skips the line, so it waits only for a worker to finish
+    the run it has.
+    """
 
     def __init__(self, count: int) -> None:
         self._count = count
         self._lock = threading.Lock()
         self._pool = self._new_pool()
+        self._line = _Line(count)
+        self._closed = False
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn: a fresh interpreter, not a fork of pytest and its threads.
@@ -120,9 +228,24 @@ class DbtWorkers:
         )
 
     def run(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        cwd: str,
+        timeout: float,
+        place: int | None = None,
+    ) -> tuple[int, str]:
+        """(exit code, output) of ``dbt *args``; ``timeout`` counts from the
+        moment the run is handed to the pool, not while it waits in line."""
+        with contextlib.nullcontext() if place is None else self._line.turn(place):
+            return self._run(args, env, cwd, timeout)
+
+    def _run(
         self, args: list[str], env: dict[str, str], cwd: str, timeout: float
     ) -> tuple[int, str]:
         with self._lock:
+            if self._closed:
+                return UNHANDLED_ERROR, "the test session ended before this run"
             pool = self._pool
         try:
             return pool.submit(_invoke, args, env, cwd).result(timeout=timeout)
@@ -130,10 +253,15 @@ class DbtWorkers:
             # A worker died (a crash in dbt or DuckDB): that command fails,
             # and the next ones get new workers.
             with self._lock:
-                if self._pool is pool:
+                if self._pool is pool and not self._closed:
                     self._pool = self._new_pool()
             return UNHANDLED_ERROR, "the dbt worker process died"
 
     def shutdown(self) -> None:
+        """Lets the runs under way end and drops those still waiting in
+        line: a session that stops early (``pytest -x``) does not wait for
+        them."""
         with self._lock:
-            self._pool.shutdown(cancel_futures=True)
+            self._closed = True
+            pool = self._pool
+        pool.shutdown(cancel_futures=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DbtResult, copy_warehouse, start_dbt
+from conftest import DbtResult, copy_warehouse, start_on_copy, started_with_session
 
 ACCOUNTED_CHECK = Path(
     "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"
@@ -24,13 +24,17 @@ ORDER_LINES_CHECK = Path(
 )
 
 
+def damage(database: Path, *statements: str) -> None:
+    with duckdb.connect(str(database)) as con:
+        for statement in statements:
+            con.execute(statement)
+
+
 def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
     """A copy of the built warehouse (same file name, so the same catalog)
     with ``statements`` applied."""
     copy = copy_warehouse(build, tmp_path / "copy")
-    with duckdb.connect(str(copy)) as con:
-        for statement in statements:
-            con.execute(statement)
+    damage(copy, *statements)
     return copy
 
 
@@ -180,17 +184,21 @@ BAD_PLAYBOOK_EDITS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def playbook_runs(bundled_build, tmp_path_factory) -> dict[str, Future[DbtResult]]:
-    """`dbt run` of the playbook on a copy with each bad edit, all started
-    together; keyed by the edit."""
-    runs = {}
-    for case in BAD_PLAYBOOK_EDITS:
-        bad_edit = case.values[0]
-        folder = tmp_path_factory.mktemp("playbook")
-        copy = damaged_copy(bundled_build, folder, bad_edit)
-        runs[bad_edit] = start_dbt(copy, "run", "--select", "stg_segment_playbook")
-    return runs
+@started_with_session("bundled_build")
+def playbook_runs(folders, shared) -> dict[str, Future[DbtResult]]:
+    """`dbt run` of the playbook on a copy of the bundled build with each
+    bad edit, all started with the session; keyed by the edit."""
+    return {
+        bad_edit: start_on_copy(
+            shared["bundled_build"],
+            folders.mktemp("playbook"),
+            "run",
+            "--select",
+            "stg_segment_playbook",
+            prepare=lambda copy, bad_edit=bad_edit: damage(copy, bad_edit),
+        )
+        for bad_edit in (case.values[0] for case in BAD_PLAYBOOK_EDITS)
+    }
 
 
 @pytest.mark.parametrize(("bad_edit", "error"), BAD_PLAYBOOK_EDITS)

@@ -8,11 +8,16 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
-import pytest
-from conftest import FIXTURES, SHARED_DATA, DbtResult, passed, start_dbt
+from conftest import (
+    FIXTURES,
+    SHARED_DATA,
+    SMALL_K,
+    DbtResult,
+    passed,
+    start_dbt,
+    started_with_session,
+)
 
-# Small fixtures: score k = 2..3 only, to keep each build quick.
-SMALL_K = {"k_min": 2, "k_max": 3}
 DIRTY_FILE = SHARED_DATA / "Mall_Customers_dirty.csv"
 
 
@@ -25,11 +30,12 @@ def parquet_copy(source: Path, parquet: Path) -> Path:
     return parquet
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> dict[str, Future[DbtResult]]:
-    """A build on each input of this module, all started as it starts, in
-    the order the tests read them; keyed by input name."""
-    parquet = tmp_path_factory.mktemp("parquet") / "missing_values.parquet"
+@started_with_session("format_variants_build")
+def builds(folders, shared) -> dict[str, Future[DbtResult]]:
+    """A build on each input of this module, all started with the session,
+    in the order the tests read them; keyed by input name. The format
+    variants' build is the session's (conftest), with the same settings."""
+    parquet = folders.mktemp("parquet") / "missing_values.parquet"
     inputs = {
         "missing_values": (FIXTURES / "missing_values.csv", {}),
         "gender_spellings": (FIXTURES / "gender_spellings.csv", {}),
@@ -41,19 +47,19 @@ def builds(tmp_path_factory) -> dict[str, Future[DbtResult]]:
         ),
         "exact_duplicates": (FIXTURES / "exact_duplicates.csv", {}),
         "conflicting_duplicates": (FIXTURES / "conflicting_duplicates.csv", {}),
-        "format_variants": (FIXTURES / "format_variants.csv", {}),
         "parquet": (parquet_copy(FIXTURES / "missing_values.csv", parquet), {}),
     }
     if DIRTY_FILE.is_file():
         inputs["dirty"] = (DIRTY_FILE, {"k_min": 2, "k_max": 10})
-    return {
+    started = {
         name: start_dbt(
-            tmp_path_factory.mktemp("dirty") / "warehouse.duckdb",
+            folders.mktemp("dirty") / "warehouse.duckdb",
             "build",
             vars={"raw_customers_path": str(path), **SMALL_K, **extra_vars},
         )
         for name, (path, extra_vars) in inputs.items()
     }
+    return {**started, "format_variants": shared["format_variants_build"]}
 
 
 def segmented(result) -> dict[int, tuple]:

@@ -77,17 +77,28 @@ def bundled_marts(bundled_build):
     return load_marts(bundled_build.database)
 
 
-def test_bundled_data_gives_every_figure_and_the_page(bundled_build, tmp_path):
-    done = render(bundled_build.database, tmp_path)
+@pytest.fixture(scope="module")
+def bundled_render(bundled_build, tmp_path_factory):
+    """The figures of the bundled build, drawn while another process holds
+    the file open read-only, as Power BI or a SQL client would; a writer
+    could not open it now, a reader can. Read by the two tests below."""
+    out_dir = tmp_path_factory.mktemp("bundled_figures")
+    with duckdb.connect(str(bundled_build.database), read_only=True):
+        done = render(bundled_build.database, out_dir)
+    return done, out_dir
+
+
+def test_bundled_data_gives_every_figure_and_the_page(bundled_render):
+    done, out_dir = bundled_render
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"Wrote 8 figures and {tmp_path / 'index.html'}"
-    assert sorted(path.name for path in tmp_path.iterdir()) == [
+    assert done.stdout.strip() == f"Wrote 8 figures and {out_dir / 'index.html'}"
+    assert sorted(path.name for path in out_dir.iterdir()) == [
         *COMMON_FIGURES,
         "index.html",
     ]
-    assert_valid_pngs(tmp_path, COMMON_FIGURES)
+    assert_valid_pngs(out_dir, COMMON_FIGURES)
 
-    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    page = (out_dir / "index.html").read_text(encoding="utf-8")
     assert [f'<img src="{name}"' in page for name in COMMON_FIGURES] == [True] * 8
     assert page.count("<figcaption>") == 8
     assert "200 customers in 5 segments, clustered with K-Means on annual" in page
@@ -197,11 +208,9 @@ def test_database_without_marts_says_to_run_make_build(tmp_path):
     )
 
 
-def test_reads_the_database_read_only(bundled_build, tmp_path):
-    # Another process holds the file open read-only, as Power BI or a SQL
-    # client would; a writer could not open it now, a reader can.
-    with duckdb.connect(str(bundled_build.database), read_only=True):
-        done = render(bundled_build.database, tmp_path)
+def test_reads_the_database_read_only(bundled_render):
+    # The render above ran while another process held the file read-only.
+    done, _ = bundled_render
     assert done.returncode == 0, done.stderr
 
 

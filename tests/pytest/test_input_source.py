@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES, run_dbt
+from conftest import FIXTURES
 
 STG = "model.mall_segmentation.stg_customers"
 SEED = "seed.mall_segmentation.mall_customers"
@@ -25,16 +25,9 @@ def nodes_run(build) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def file_build(tmp_path_factory):
-    """A fresh warehouse built from a 4-row file."""
-    database = tmp_path_factory.mktemp("file_input") / "warehouse.duckdb"
-    result = run_dbt(
-        database,
-        "build",
-        vars={"raw_customers_path": str(FIXTURES / "format_variants.csv"), "k_max": 3},
-    )
-    assert result.returncode == 0, result.output
-    return result
+def file_build(format_variants_build):
+    """A fresh warehouse built from a 4-row file (the session's, conftest)."""
+    return format_variants_build
 
 
 def test_a_file_is_the_source_parent_of_staging(file_build):

@@ -16,14 +16,14 @@ from conftest import (
     DbtResult,
     assert_refused,
     passed,
-    run_dbt,
     start_dbt,
     start_on_previous_build,
+    started_with_session,
 )
 
 
-def start_order_lines(tmp_path_factory, name, **vars) -> Future[DbtResult]:
-    database = tmp_path_factory.mktemp(name) / "warehouse.duckdb"
+def start_order_lines(folders, name, **vars) -> Future[DbtResult]:
+    database = folders.mktemp(name) / "warehouse.duckdb"
     return start_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
 
 
@@ -52,22 +52,31 @@ def rfm(build, customer_id) -> dict:
     return dict(zip(columns.split(", "), rows[0], strict=True))
 
 
-@pytest.fixture(scope="module")
-def builds(request, tmp_path_factory) -> dict[str, Future[DbtResult]]:
-    """The hand-made build, started as the module starts (the excerpt is
-    the session's, conftest), and then the refused builds at the end of the
-    module."""
-    runs = {
+@started_with_session()
+def builds(folders, shared) -> dict[str, Future[DbtResult]]:
+    """The hand-made build and the build on both files, started with the
+    session (the excerpt is the session's, conftest; the refused builds
+    are below)."""
+    return {
         # Rare cases, "Online Retail II" header, as_of_date set.
         "hand made": start_order_lines(
-            tmp_path_factory,
+            folders,
             "hand_made",
             raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
             as_of_date="2010-12-05",
         ),
+        # The whole build, on the excerpt and a customer file.
+        "both files": start_dbt(
+            folders.mktemp("both_files") / "warehouse.duckdb",
+            "build",
+            vars={
+                "raw_customers_path": str(ORDER_LINES / "customer_profiles.csv"),
+                "raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv"),
+                "segmentation_features": ["age", "monetary"],
+                "n_clusters": 2,
+            },
+        ),
     }
-    request.getfixturevalue("refused_builds")
-    return runs
 
 
 @pytest.fixture(scope="module")
@@ -234,20 +243,11 @@ def test_rfm_from_the_as_of_date_var(hand_made_build):
     }
 
 
-def test_customer_file_and_order_lines_join_on_customer_id(tmp_path):
+def test_customer_file_and_order_lines_join_on_customer_id(builds):
     """Both files: the excerpt's order lines and a customer file that shares
     four of their customers, clustered on age (from the file) and monetary
     (from the order lines)."""
-    result = run_dbt(
-        tmp_path / "warehouse.duckdb",
-        "build",
-        vars={
-            "raw_customers_path": str(ORDER_LINES / "customer_profiles.csv"),
-            "raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv"),
-            "segmentation_features": ["age", "monetary"],
-            "n_clusters": 2,
-        },
-    )
+    result = builds["both files"].result()
     assert result.returncode == 0, result.output
     # Rows 1, 2, 3 and 5 of the file have sales; 15311 (row 4) only a
     # return, 99999 (row 6) no order line at all; row 7 repeats row 3.
@@ -324,37 +324,37 @@ UNUSABLE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def refused_builds(bundled_build, tmp_path_factory) -> dict[str, tuple[Future, str]]:
+@started_with_session("bundled_build")
+def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
     """Each unusable file's build, and the invalid as_of_date's, on a copy of
-    a good warehouse, all started together: case -> (the run, the line that
-    must refuse it)."""
-    runs = {}
+    a good warehouse, all started with the session: case -> (the run, the
+    line that must refuse it)."""
+    refused = {}
     for case, name, content, message in UNUSABLE:
-        folder = tmp_path_factory.mktemp("refused")
+        folder = folders.mktemp("refused")
         path = folder / name
         if name.endswith(".gz"):
             write_gzip(path, content)
         else:
             path.write_text(content)
         run = start_on_previous_build(
-            bundled_build, folder, {"raw_transactions_path": str(path)}
+            shared["bundled_build"], folder, {"raw_transactions_path": str(path)}
         )
-        runs[case] = (run, f"Unusable input {path}: {message}")
+        refused[case] = (run, f"Unusable input {path}: {message}")
     run = start_on_previous_build(
-        bundled_build,
-        tmp_path_factory.mktemp("refused"),
+        shared["bundled_build"],
+        folders.mktemp("refused"),
         {
             "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
             "as_of_date": "2011-02-30",
         },
     )
-    runs["invalid as_of_date"] = (
+    refused["invalid as_of_date"] = (
         run,
         "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
         " day after the latest sale line) or a date written YYYY-MM-DD.",
     )
-    return runs
+    return refused
 
 
 @pytest.mark.parametrize("case", [case[0] for case in UNUSABLE])

@@ -3,10 +3,18 @@ scikit-learn run of our own."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MARTS, PROJECT_DIR, copy_warehouse, run_dbt
+from conftest import (
+    MARTS,
+    PROJECT_DIR,
+    DbtResult,
+    start_on_copy,
+    started_with_session,
+)
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
@@ -171,10 +179,16 @@ def test_a_new_customer_can_be_assigned_in_plain_sql(bundled_build):
     assert mismatches == []
 
 
-def test_rebuilding_gives_identical_marts(bundled_build, tmp_path):
+@started_with_session("bundled_build")
+def rebuild(folders, shared) -> Future[DbtResult]:
+    """A second build over a copy of the first one's warehouse, started with
+    the session."""
+    return start_on_copy(shared["bundled_build"], folders.mktemp("rebuild"), "build")
+
+
+def test_rebuilding_gives_identical_marts(bundled_build, rebuild):
     before = {mart: bundled_build.mart_rows(mart) for mart in MARTS}
     assert len(before["customer_segments"]) == 200
-    # A second build over a copy of the first one's warehouse.
-    again = run_dbt(copy_warehouse(bundled_build, tmp_path), "build")
+    again = rebuild.result()
     assert again.returncode == 0, again.output
     assert {mart: again.mart_rows(mart) for mart in MARTS} == before

@@ -7,7 +7,7 @@ from concurrent.futures import Future
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, DbtResult, passed, start_dbt
+from conftest import PROJECT_DIR, DbtResult, passed, start_dbt, started_with_session
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
@@ -63,13 +63,13 @@ INVALID_VARS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, Future[DbtResult]]:
-    """Every build of this module, all started as it starts: the k range,
-    and each refused vars by their JSON."""
+@started_with_session()
+def runs(folders, shared) -> dict[str, Future[DbtResult]]:
+    """Every build of this module, all started with the session: the k
+    range, and each refused vars by their JSON."""
 
     def start(vars: dict) -> Future[DbtResult]:
-        database = tmp_path_factory.mktemp("vars") / "warehouse.duckdb"
+        database = folders.mktemp("vars") / "warehouse.duckdb"
         return start_dbt(database, "build", vars=vars)
 
     return {

@@ -10,13 +10,19 @@ import subprocess
 import sys
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import MARTS, DbtResult, run_dbt, start_dbt
+from conftest import (
+    MARTS,
+    DbtResult,
+    passed,
+    run_dbt,
+    start_in_background,
+    started_with_session,
+)
 from lock_holder import holding_database
 
 from segmentation.exports import PBIDS_NAME, STAGING_MARKER
@@ -33,11 +39,15 @@ BUNDLED_ROW_COUNTS = {
 }
 
 
+def exports_of(build: DbtResult) -> tuple[DbtResult, Path]:
+    return build, build.database.parent / "exports"
+
+
 @pytest.fixture(scope="module")
 def exported(bundled_build) -> tuple[DbtResult, Path]:
     """The bundled build and the folder it exported to (read only: tests
     that build change a copy of it)."""
-    return bundled_build, bundled_build.database.parent / "exports"
+    return exports_of(bundled_build)
 
 
 def marts_in_database(build: DbtResult) -> list[str]:
@@ -76,40 +86,33 @@ def copy_of_exports(exported, tmp_path: Path) -> Path:
     return Path(shutil.copytree(folder, tmp_path / "exports"))
 
 
-@dataclass
-class BuildOnACopy:
-    """A `dbt build` exporting to a copy of the exports, and that copy's
-    files before it started."""
-
-    run: Future[DbtResult]
-    folder: Path
-    before: dict[str, bytes]
-
-    def finished(self) -> tuple[DbtResult, bool]:
-        """The result, and whether every file in the copy came through byte
-        for byte."""
-        return self.run.result(), file_bytes(self.folder) == self.before
-
-
 def start_build_exporting_to_a_copy(
-    exported, tmp_path: Path, *args: str, vars: dict | None = None
-) -> BuildOnACopy:
-    folder = copy_of_exports(exported, tmp_path)
-    before = file_bytes(folder)
-    run = start_dbt(
-        tmp_path / "warehouse.duckdb",
-        "build",
-        *args,
-        vars=vars,
-        env={"SEGMENTATION_EXPORT_DIR": str(folder)},
-    )
-    return BuildOnACopy(run, folder, before)
+    bundled: Future[DbtResult], tmp_path: Path, *args: str, vars: dict | None = None
+) -> Future[tuple[DbtResult, bool]]:
+    """A `dbt build` exporting to a copy of the bundled build's exports (once
+    that build is done), in the background: its result, and whether every
+    file in the copy came through byte for byte."""
+
+    def build() -> tuple[DbtResult, bool]:
+        folder = copy_of_exports(exports_of(passed(bundled)), tmp_path)
+        before = file_bytes(folder)
+        result = run_dbt(
+            tmp_path / "warehouse.duckdb",
+            "build",
+            *args,
+            vars=vars,
+            env={"SEGMENTATION_EXPORT_DIR": str(folder)},
+        )
+        return result, file_bytes(folder) == before
+
+    return start_in_background(build)
 
 
-@pytest.fixture(scope="module")
-def builds_on_copies(exported, tmp_path_factory) -> dict[str, BuildOnACopy]:
-    """The builds that must leave the exports untouched, started together."""
-    failed = tmp_path_factory.mktemp("failed")
+@started_with_session("bundled_build")
+def builds_on_copies(folders, shared) -> dict[str, Future[tuple[DbtResult, bool]]]:
+    """The builds that must leave the exports untouched, started with the
+    session."""
+    failed = folders.mktemp("failed")
     # Three customers cannot make five segments.
     three_customers = failed / "three_customers.csv"
     three_customers.write_text(
@@ -118,13 +121,13 @@ def builds_on_copies(exported, tmp_path_factory) -> dict[str, BuildOnACopy]:
     )
     return {
         "failed": start_build_exporting_to_a_copy(
-            exported,
+            shared["bundled_build"],
             failed,
             vars={"raw_customers_path": str(three_customers), "n_clusters": 5},
         ),
         "no mart": start_build_exporting_to_a_copy(
-            exported,
-            tmp_path_factory.mktemp("no_mart"),
+            shared["bundled_build"],
+            folders.mktemp("no_mart"),
             "--select",
             "+stg_customers",
             # Not the tests that also read the marts.
@@ -199,7 +202,7 @@ def test_pbids_file_opens_the_export_folder(exported):
 
 
 def test_a_failed_build_leaves_the_exports_untouched(builds_on_copies):
-    result, unchanged = builds_on_copies["failed"].finished()
+    result, unchanged = builds_on_copies["failed"].result()
     assert result.returncode == 1, result.output
     assert "Parquet exports left as they were: the build did not succeed" in (
         result.output
@@ -210,7 +213,7 @@ def test_a_failed_build_leaves_the_exports_untouched(builds_on_copies):
 def test_a_build_that_selects_no_mart_leaves_the_exports_untouched(
     builds_on_copies,
 ):
-    result, unchanged = builds_on_copies["no mart"].finished()
+    result, unchanged = builds_on_copies["no mart"].result()
     assert result.returncode == 0, result.output
     assert "Parquet exports left as they were: this build selected no mart." in (
         result.output

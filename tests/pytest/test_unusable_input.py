@@ -6,7 +6,12 @@ from __future__ import annotations
 from concurrent.futures import Future
 
 import pytest
-from conftest import FIXTURES, assert_refused, start_on_previous_build
+from conftest import (
+    FIXTURES,
+    assert_refused,
+    start_on_previous_build,
+    started_with_session,
+)
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
@@ -105,13 +110,13 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def refused_builds(bundled_build, tmp_path_factory) -> dict[str, tuple[Future, str]]:
-    """Every case's build on a copy of a good warehouse, all started
-    together: case -> (the run, the line that must refuse it)."""
+@started_with_session("bundled_build")
+def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
+    """Every case's build on a copy of a good warehouse, all started with
+    the session: case -> (the run, the line that must refuse it)."""
     runs = {}
     for case, source, extra_vars, message in CASES:
-        folder = tmp_path_factory.mktemp("refused")
+        folder = folders.mktemp("refused")
         if source is None:
             vars, expected_line = extra_vars, message
         else:
@@ -121,7 +126,7 @@ def refused_builds(bundled_build, tmp_path_factory) -> dict[str, tuple[Future, s
             if "usable customer rows" in message:
                 # Raised by DuckDB's error() while a model runs.
                 expected_line = f"Invalid Input Error: {expected_line}"
-        run = start_on_previous_build(bundled_build, folder, vars)
+        run = start_on_previous_build(shared["bundled_build"], folder, vars)
         runs[case] = (run, expected_line)
     return runs
 
