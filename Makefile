@@ -23,7 +23,7 @@ export DO_NOT_TRACK := 1
 # the figures (python_plots/figures/index.html) and the self-contained docs
 # site (target/static_index.html); see python_plots/make_build.py.
 build: $(INSTALLED)
-	$(BIN)/python python_plots/make_build.py
+	$(BIN)/python -m python_plots.make_build
 
 test: $(INSTALLED) $(CHROMIUM) $(POWERBI_TOOLS) lint pytest
 

@@ -1,6 +1,6 @@
 """`make build`: the marts, then the figures and the docs site side by side.
 
-    .venv/bin/python python_plots/make_build.py
+    .venv/bin/python -m python_plots.make_build      (from the project folder)
 
 1. `dbt build --exclude-resource-type unit_test`: the marts and their Parquet
    exports. The unit tests check the SQL on fixed rows, not the data, and
@@ -17,6 +17,10 @@ and imports Matplotlib and pandas on the other core while dbt builds. Once
 the marts are built it reads them and closes the database, and draws while
 dbt writes the docs site.
 
+dbt allocates heavily, so the garbage collector is set before dbt is
+imported (segmentation/gc_tuning.py; the project's dbt-duckdb plugin does
+the same for plain dbt commands, but only once the parse is done).
+
 The output is what the three commands print one after the other would be,
 except that the figures' line comes after the docs'. Exits 0 when all three
 succeed. A failed build stops there: no figures, no docs.
@@ -27,6 +31,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+
+from segmentation.gc_tuning import collect_less_often
 
 FIGURES_SCRIPT = Path(__file__).resolve().parent / "render_figures.py"
 
@@ -62,6 +68,7 @@ def release_database() -> None:
 
 
 def main() -> int:
+    collect_less_often()
     figures = subprocess.Popen(
         [sys.executable, str(FIGURES_SCRIPT), "--wait-for-go"],
         stdin=subprocess.PIPE,

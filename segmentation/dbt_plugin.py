@@ -1,6 +1,6 @@
 """dbt-duckdb plugin (listed under ``plugins`` in profiles.yml).
 
-Three jobs, all hooked into dbt-duckdb's connection set-up so that plain
+Four jobs, all hooked into dbt-duckdb's connection set-up so that plain
 ``dbt build`` gets them, not only ``make build``:
 
 - Lock conflicts. dbt-duckdb waits for another program's lock as
@@ -18,6 +18,10 @@ Three jobs, all hooked into dbt-duckdb's connection set-up so that plain
   models before it (DuckDB releases the GIL while it runs a query). Other
   commands (dbt test, compile, docs generate, sqlfluff's dbt templater) run
   no Python model: the import would only hold the GIL against their work.
+- Garbage collection. When the command opens its database, after the parse,
+  the collector's young-generation threshold goes up
+  (segmentation/gc_tuning.py): about 1 s less CPU for the rest of a 200-row
+  build, the same objects freed.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from dbt_common.exceptions import DbtRuntimeError
 
 from segmentation.database_lock import LOCK_ERROR, locked_message, waited_seconds
 from segmentation.exports import export_folder, publish_exports, staging_path
+from segmentation.gc_tuning import collect_less_often
 from segmentation.input_checks import reader_problem
 
 # The dbt commands that run Python models (dbt's name for the command).
@@ -118,6 +123,7 @@ class Plugin(BasePlugin):
         # dbt run fail at once instead of waiting again.
         self.gave_up: str | None = None
         explain_failed_opens()
+        collect_less_often()
 
     def update_connection_config(self, creds, config: dict[str, Any]) -> None:
         if self.gave_up:
