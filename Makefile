@@ -19,12 +19,11 @@ export DO_NOT_TRACK := 1
 
 .PHONY: build test lint pytest setup clean bench bench-orders nightly powerbi
 
-# After the marts: the figures (python_plots/figures/index.html) and the
-# self-contained docs site (target/static_index.html).
+# dbt build without the unit tests (`make test` runs them), then side by side
+# the figures (python_plots/figures/index.html) and the self-contained docs
+# site (target/static_index.html); see python_plots/make_build.py.
 build: $(INSTALLED)
-	$(BIN)/dbt build
-	$(BIN)/python python_plots/render_figures.py
-	$(BIN)/dbt docs generate --static
+	$(BIN)/python -m python_plots.make_build
 
 # The linters and pytest run side by side: sqlfluff takes about a minute of
 # one core, which pytest leaves free now and then while it waits on dbt.

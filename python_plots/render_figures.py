@@ -4,7 +4,8 @@
 
 Reads the marts read-only from the DuckDB file in DBT_DUCKDB_PATH (default
 mall_segmentation.duckdb in the project folder); `make build` runs it after
-`dbt build`. Writes PNGs and index.html to python_plots/figures/ or DIR.
+`dbt build` (python_plots/make_build.py). Writes PNGs and index.html to
+python_plots/figures/ or DIR.
 """
 
 from __future__ import annotations
@@ -29,12 +30,24 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help=f"folder for the PNGs and index.html (default: {DEFAULT_OUT})",
     )
+    parser.add_argument(
+        "--wait-for-go",
+        action="store_true",
+        help="import everything, then wait for a line on stdin: `go` reads"
+        " the marts, prints `marts loaded` once the database is closed again,"
+        " and draws; anything else exits without drawing. `make build` starts"
+        " the script this way while dbt builds the marts",
+    )
     args = parser.parse_args(argv)
+    if args.wait_for_go and sys.stdin.readline().strip() != "go":
+        return 0
     try:
         marts = load_marts(database_path())
     except MartsUnavailable as problem:
         print(f"render_figures: {problem}", file=sys.stderr)
         return 1
+    if args.wait_for_go:
+        print("marts loaded", flush=True)
     rendered = render_all(marts, args.out)
     page = write_index(marts, rendered, args.out)
     print(f"Wrote {len(rendered)} figures and {page}")

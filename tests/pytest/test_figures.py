@@ -208,6 +208,34 @@ def test_database_without_marts_says_to_run_make_build(tmp_path):
     )
 
 
+def wait_for_go(database: Path, out_dir: Path, answer: str):
+    # How make build starts the script (python_plots/make_build.py).
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out_dir), "--wait-for-go"],
+        env={**os.environ, "DBT_DUCKDB_PATH": str(database)},
+        input=answer,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_told_to_stop_it_draws_nothing(tmp_path):
+    # make build's answer when dbt build failed.
+    done = wait_for_go(tmp_path / "nowhere.duckdb", tmp_path / "out", "stop\n")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert not (tmp_path / "out").exists()
+
+
+def test_told_to_go_without_marts_it_says_why_and_never_that_they_loaded(tmp_path):
+    # make build waits for "marts loaded" before the docs open the database;
+    # a script that cannot read them ends its output instead.
+    missing = tmp_path / "nowhere.duckdb"
+    done = wait_for_go(missing, tmp_path / "out", "go\n")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith(f"render_figures: {missing}: database not found")
+
+
 def test_reads_the_database_read_only(bundled_render):
     # The render above ran while another process held the file read-only.
     done, _ = bundled_render

@@ -1,0 +1,102 @@
+"""`make build`: the marts, then the figures and the docs site side by side.
+
+    .venv/bin/python -m python_plots.make_build      (from the project folder)
+
+1. `dbt build --exclude-resource-type unit_test`: the marts and their Parquet
+   exports. The unit tests check the SQL on fixed rows, not the data, and
+   each runs ahead of its model; `make test` runs them.
+2. `dbt docs generate --static`: target/static_index.html.
+3. python_plots/render_figures.py: python_plots/figures/.
+
+At 200 customers a build is mostly fixed costs: starting Python, importing
+dbt, parsing the project. So both dbt commands run in this process, through
+dbt's programmatic entry point (dbtRunner, the same click command as the
+`dbt` executable): dbt is imported once, and the docs start from the parse
+state the build saved. The figures script starts at once in its own process
+and imports Matplotlib and pandas on the other core while dbt builds. Once
+the marts are built it reads them and closes the database, and draws while
+dbt writes the docs site.
+
+dbt allocates heavily, so the garbage collector is set before dbt is
+imported (segmentation/gc_tuning.py; the project's dbt-duckdb plugin does
+the same for plain dbt commands, but only once the parse is done).
+
+The output is what the three commands print one after the other would be,
+except that the figures' line comes after the docs'. Exits 0 when all three
+succeed. A failed build stops there: no figures, no docs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from segmentation.gc_tuning import collect_less_often
+
+FIGURES_SCRIPT = Path(__file__).resolve().parent / "render_figures.py"
+
+BUILD = ["build", "--exclude-resource-type", "unit_test"]
+DOCS = ["docs", "generate", "--static"]
+
+# The `dbt` executable's exit codes (dbt.cli.main's ExitCodes).
+SUCCESS, FAILURE, UNHANDLED = 0, 1, 2
+
+
+def run_dbt(args: list[str]) -> int:
+    """One dbt command as the `dbt` executable runs it; its exit code."""
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(args)
+    if isinstance(result.exception, KeyboardInterrupt):
+        raise result.exception
+    if result.success:
+        return SUCCESS
+    return FAILURE if result.exception is None else UNHANDLED
+
+
+def release_database() -> None:
+    """Close the DuckDB file, which dbt-duckdb keeps open in the process
+    until the next command, so that the figures script can open it."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+    if environment is not None:
+        environment.close()
+
+
+def main() -> int:
+    collect_less_often()
+    figures = subprocess.Popen(
+        [sys.executable, str(FIGURES_SCRIPT), "--wait-for-go"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        built = run_dbt(BUILD)
+        if built != SUCCESS:
+            figures.communicate("stop\n")
+            return built
+        release_database()
+        figures.stdin.write("go\n")
+        figures.stdin.close()
+        # "marts loaded" once the script has closed the database; nothing if
+        # it failed (it says why on stderr).
+        figures.stdout.readline()
+        documented = run_dbt(DOCS)
+        sys.stdout.write(figures.stdout.read())
+        drawn = figures.wait()
+    finally:
+        if figures.poll() is None:
+            figures.kill()
+            figures.wait()
+    if documented != SUCCESS:
+        return documented
+    return SUCCESS if drawn == 0 else FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
