@@ -147,6 +147,19 @@ def compare_rfm(database: Path, notebook_rfm: Path) -> RfmCheck:
     return RfmCheck(*(int(value) for value in row))
 
 
+def clear_previous_run(run_dir: Path) -> None:
+    """Removes everything but the data, for a fresh checkout's first run:
+    dbt's target, logs and exports, the database and its WAL, and the spill
+    folder (warehouse.duckdb.tmp) an interrupted run leaves behind."""
+    for leftover in ("target", "logs", "exports"):
+        shutil.rmtree(run_dir / leftover, ignore_errors=True)
+    for path in run_dir.glob("warehouse.duckdb*"):
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
 def run_orders_benchmark(
     lines: int,
     seed: int = 42,
@@ -160,12 +173,8 @@ def run_orders_benchmark(
     counts = cached_counts(csv_path, lines, seed)
     if counts is None:
         counts = write_synthetic_order_lines(csv_path, lines, seed)
-    # Everything but the data: a fresh checkout's first run.
-    for leftover in ("target", "logs", "exports"):
-        shutil.rmtree(run_dir / leftover, ignore_errors=True)
+    clear_previous_run(run_dir)
     database = run_dir / "warehouse.duckdb"
-    for path in run_dir.glob("warehouse.duckdb*"):
-        path.unlink()
 
     env = {
         **os.environ,

@@ -13,6 +13,7 @@ import sys
 
 from conftest import PROJECT_DIR
 
+from benchmarks.orders_benchmark import clear_previous_run
 from benchmarks.orders_notebook import non_product_stock_codes
 from benchmarks.synthetic_order_lines import (
     CSV_HEADER,
@@ -173,3 +174,20 @@ def test_make_bench_orders_runs_the_orders_benchmark():
         check=True,
     ).stdout
     assert usage.startswith("usage: orders_benchmark.py [-h] [--lines LINES]")
+
+
+def test_clear_previous_run_keeps_only_the_data(tmp_path):
+    # What an interrupted 100M-line run left: its spill folder among them.
+    for name in ("order_lines.csv", "order_lines.csv.json", "benchmark.md"):
+        (tmp_path / name).write_text("kept")
+    for name in ("warehouse.duckdb", "warehouse.duckdb.wal"):
+        (tmp_path / name).write_text("dropped")
+    for folder in ("target", "logs", "exports", "warehouse.duckdb.tmp"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "file").write_text("dropped")
+    clear_previous_run(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "benchmark.md",
+        "order_lines.csv",
+        "order_lines.csv.json",
+    ]
