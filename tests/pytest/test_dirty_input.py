@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 from conftest import (
+    DATA_BUILD,
     FIXTURES,
     SHARED_DATA,
     SMALL_K,
@@ -54,7 +55,7 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
     started = {
         name: start_dbt(
             folders.mktemp("dirty") / "warehouse.duckdb",
-            "build",
+            *DATA_BUILD,
             vars={"raw_customers_path": str(path), **SMALL_K, **extra_vars},
         )
         for name, (path, extra_vars) in inputs.items()

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import (
+    DATA_BUILD,
     ORDER_LINES,
     ORDER_LINES_SELECTION,
     DbtResult,
@@ -23,8 +24,9 @@ from conftest import (
 
 
 def start_order_lines(folders, name, **vars) -> Future[DbtResult]:
+    # The unit tests run in the session's excerpt build.
     database = folders.mktemp(name) / "warehouse.duckdb"
-    return start_dbt(database, "build", *ORDER_LINES_SELECTION, vars=vars)
+    return start_dbt(database, *DATA_BUILD, *ORDER_LINES_SELECTION, vars=vars)
 
 
 def line_outcomes(build) -> dict[int, str]:
@@ -68,7 +70,7 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
         # The whole build, on the excerpt and a customer file.
         "both files": start_dbt(
             folders.mktemp("both_files") / "warehouse.duckdb",
-            "build",
+            *DATA_BUILD,
             vars={
                 "raw_customers_path": str(ORDER_LINES / "customer_profiles.csv"),
                 "raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv"),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import (
+    DATA_BUILD,
     MARTS,
     PROJECT_DIR,
     DbtResult,
@@ -183,7 +184,8 @@ def test_a_new_customer_can_be_assigned_in_plain_sql(bundled_build):
 def rebuild(folders, shared) -> Future[DbtResult]:
     """A second build over a copy of the first one's warehouse, started with
     the session."""
-    return start_on_copy(shared["bundled_build"], folders.mktemp("rebuild"), "build")
+    rebuild = folders.mktemp("rebuild")
+    return start_on_copy(shared["bundled_build"], rebuild, *DATA_BUILD)
 
 
 def test_rebuilding_gives_identical_marts(bundled_build, rebuild):

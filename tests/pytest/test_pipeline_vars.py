@@ -7,7 +7,14 @@ from concurrent.futures import Future
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, DbtResult, passed, start_dbt, started_with_session
+from conftest import (
+    DATA_BUILD,
+    PROJECT_DIR,
+    DbtResult,
+    passed,
+    start_dbt,
+    started_with_session,
+)
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
@@ -70,7 +77,7 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
 
     def start(vars: dict) -> Future[DbtResult]:
         database = folders.mktemp("vars") / "warehouse.duckdb"
-        return start_dbt(database, "build", vars=vars)
+        return start_dbt(database, *DATA_BUILD, vars=vars)
 
     return {
         "k range": start(K_RANGE_VARS),

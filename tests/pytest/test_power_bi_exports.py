@@ -16,6 +16,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 from conftest import (
+    DATA_BUILD,
     MARTS,
     DbtResult,
     passed,
@@ -98,7 +99,7 @@ def start_build_exporting_to_a_copy(
         before = file_bytes(folder)
         result = run_dbt(
             tmp_path / "warehouse.duckdb",
-            "build",
+            *DATA_BUILD,
             *args,
             vars=vars,
             env={"SEGMENTATION_EXPORT_DIR": str(folder)},
@@ -229,7 +230,7 @@ def test_a_locked_database_fails_clearly_and_loses_nothing(exported, tmp_path):
 
     with holding_database(database) as holder:
         started = time.monotonic()
-        locked = run_dbt(database, "build", env=env)
+        locked = run_dbt(database, *DATA_BUILD, env=env)
         seconds = time.monotonic() - started
 
     print(f"locked build gave up after {seconds:.1f} s")
@@ -248,7 +249,7 @@ def test_a_locked_database_fails_clearly_and_loses_nothing(exported, tmp_path):
     assert file_bytes(folder) == before
 
     # The holder has exited: the same build now goes through.
-    freed = run_dbt(database, "build", env=env)
+    freed = run_dbt(database, *DATA_BUILD, env=env)
     assert freed.returncode == 0, freed.output
     assert sorted(file_bytes(folder)) == sorted(before)
 
@@ -294,7 +295,7 @@ def test_a_reader_always_sees_a_complete_file_while_a_build_replaces_it(
     # Three segments instead of five, so the reader can tell the files apart.
     rebuilt = run_dbt(
         tmp_path / "warehouse.duckdb",
-        "build",
+        *DATA_BUILD,
         vars={"n_clusters": 3},
         env={"SEGMENTATION_EXPORT_DIR": str(folder)},
     )
