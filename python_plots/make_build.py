@@ -67,10 +67,12 @@ def release_database() -> None:
         environment.close()
 
 
-def main() -> int:
+def main(figures_out: Path | None = None) -> int:
+    """The three steps; ``figures_out`` replaces the figures' folder."""
     collect_less_often()
+    out = [] if figures_out is None else ["--out", str(figures_out)]
     figures = subprocess.Popen(
-        [sys.executable, str(FIGURES_SCRIPT), "--wait-for-go"],
+        [sys.executable, str(FIGURES_SCRIPT), *out, "--wait-for-go"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
