@@ -10,7 +10,12 @@ with
 
 order_lines as (
 
-    select * from {{ ref('base_order_lines') }}
+    -- A row's position in the loaded table is its line's place in the file
+    -- (base_order_lines); line 1 is the first after the header.
+    select
+        rowid + 1 as source_line_number,
+        *
+    from {{ ref('base_order_lines') }}
 
 ),
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import gzip
 from concurrent.futures import Future
 from decimal import Decimal
+from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import (
     DATA_BUILD,
@@ -54,12 +56,45 @@ def rfm(build, customer_id) -> dict:
     return dict(zip(columns.split(", "), rows[0], strict=True))
 
 
+# A file longer than one of DuckDB's CSV read buffers (about 51 MB), in
+# which each line's invoice number is its line number.
+LONG_FILE_LINES = 600_000
+
+
+def write_long_file(path: Path) -> Path:
+    with duckdb.connect() as connection:
+        connection.execute(
+            "copy (select line as InvoiceNo, 'SC' || line % 977 as StockCode,"
+            " 'PRODUCT ' || line % 31 as Description, 1 + line % 12 as Quantity,"
+            " '2011-01-02 10:11' as InvoiceDate, '1.25' as UnitPrice,"
+            " 12000 + line % 900 as CustomerID, 'United Kingdom' as Country"
+            f" from range(1, {LONG_FILE_LINES + 1}) as lines (line))"
+            f" to '{path}' (header true)"
+        )
+    return path
+
+
 @started_with_session()
 def builds(folders, shared) -> dict[str, Future[DbtResult]]:
-    """The hand-made build and the build on both files, started with the
-    session (the excerpt is the session's, conftest; the refused builds
-    are below)."""
+    """The hand-made build, the build on both files and the long file's
+    load, started with the session (the excerpt is the session's,
+    conftest; the refused builds are below)."""
+    long_file = folders.mktemp("long_file")
     return {
+        # The load and the line numbers only.
+        "long file": start_dbt(
+            long_file / "warehouse.duckdb",
+            *DATA_BUILD,
+            "--select",
+            "base_order_lines stg_order_lines",
+            "--indirect-selection",
+            "cautious",
+            vars={
+                "raw_transactions_path": str(
+                    write_long_file(long_file / "order_lines.csv")
+                )
+            },
+        ),
         # Rare cases, "Online Retail II" header, as_of_date set.
         "hand made": start_order_lines(
             folders,
@@ -368,3 +403,15 @@ def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
 def test_invalid_as_of_date_is_refused(refused_builds, good_marts):
     run, expected_line = refused_builds["invalid as_of_date"]
     assert_refused(run, expected_line, good_marts)
+
+
+def test_line_numbers_follow_the_file_on_a_long_file(builds):
+    # base_order_lines stores the lines unnumbered and stg_order_lines
+    # numbers them by their place in the table: DuckDB keeps the file's
+    # order however many read buffers the load takes.
+    build = passed(builds["long file"])
+    assert build.query(
+        "select count(*), min(source_line_number), max(source_line_number),"
+        " count(*) filter (where invoice_no_raw::bigint != source_line_number)"
+        " from staging.stg_order_lines"
+    ) == [(LONG_FILE_LINES, 1, LONG_FILE_LINES, 0)]
