@@ -27,9 +27,9 @@ renamed as (
 
     select
     {%- for column in order_line_input_columns() %}
-        cast("{{ input_columns[column.name] }}" as varchar)
-            as {{ column.name }}_raw
-        {{- "," if not loop.last }}
+            cast("{{ input_columns[column.name] }}" as varchar)
+                as {{ column.name }}_raw
+            {{- "," if not loop.last }}
     {%- endfor %}
 
     from source
