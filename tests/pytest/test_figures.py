@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import render_figures
 from conftest import PROJECT_DIR, THREE_FEATURES
 from figure_style import segment_colour
 from mart_data import PROJECT_DIR as SCRIPT_PROJECT_DIR
@@ -185,9 +187,19 @@ def test_a_segment_keeps_its_colour_across_figures(bundled_marts):
     assert len({segment_colour(segment_id) for segment_id in range(1, 21)}) == 20
 
 
-def test_missing_database_says_to_run_make_build(tmp_path):
+def run_script(monkeypatch, capsys, database: Path, out_dir: Path, *args, stdin=""):
+    """render_figures.main in this process (the refusals need no new Python
+    and no Matplotlib import; the renders above run the script itself)."""
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(database))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = render_figures.main(["--out", str(out_dir), *args])
+    printed = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, printed.out, printed.err)
+
+
+def test_missing_database_says_to_run_make_build(tmp_path, monkeypatch, capsys):
     missing = tmp_path / "nowhere.duckdb"
-    done = render(missing, tmp_path / "out")
+    done = run_script(monkeypatch, capsys, missing, tmp_path / "out")
     assert done.returncode == 1
     assert done.stderr == (
         f"render_figures: {missing}: database not found; run `make build`"
@@ -196,11 +208,11 @@ def test_missing_database_says_to_run_make_build(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_database_without_marts_says_to_run_make_build(tmp_path):
+def test_database_without_marts_says_to_run_make_build(tmp_path, monkeypatch, capsys):
     database = tmp_path / "empty.duckdb"
     with duckdb.connect(str(database)) as connection:
         connection.execute("create table unrelated as select 1 as x")
-    done = render(database, tmp_path / "out")
+    done = run_script(monkeypatch, capsys, database, tmp_path / "out")
     assert done.returncode == 1
     assert done.stderr == (
         f"render_figures: {database}: table marts.customer_segments not found;"
@@ -208,30 +220,29 @@ def test_database_without_marts_says_to_run_make_build(tmp_path):
     )
 
 
-def wait_for_go(database: Path, out_dir: Path, answer: str):
-    # How make build starts the script (python_plots/make_build.py).
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), "--out", str(out_dir), "--wait-for-go"],
-        env={**os.environ, "DBT_DUCKDB_PATH": str(database)},
-        input=answer,
-        capture_output=True,
-        text=True,
-        timeout=300,
+def test_told_to_stop_it_draws_nothing(tmp_path, monkeypatch, capsys):
+    # make build's answer when dbt build failed (python_plots/make_build.py).
+    done = run_script(
+        monkeypatch,
+        capsys,
+        tmp_path / "nowhere.duckdb",
+        tmp_path / "out",
+        "--wait-for-go",
+        stdin="stop\n",
     )
-
-
-def test_told_to_stop_it_draws_nothing(tmp_path):
-    # make build's answer when dbt build failed.
-    done = wait_for_go(tmp_path / "nowhere.duckdb", tmp_path / "out", "stop\n")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert not (tmp_path / "out").exists()
 
 
-def test_told_to_go_without_marts_it_says_why_and_never_that_they_loaded(tmp_path):
+def test_told_to_go_without_marts_it_says_why_and_never_that_they_loaded(
+    tmp_path, monkeypatch, capsys
+):
     # make build waits for "marts loaded" before the docs open the database;
     # a script that cannot read them ends its output instead.
     missing = tmp_path / "nowhere.duckdb"
-    done = wait_for_go(missing, tmp_path / "out", "go\n")
+    done = run_script(
+        monkeypatch, capsys, missing, tmp_path / "out", "--wait-for-go", stdin="go\n"
+    )
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.startswith(f"render_figures: {missing}: database not found")
 
