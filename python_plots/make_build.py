@@ -28,6 +28,7 @@ succeed. A failed build stops there: no figures, no docs.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,8 @@ DOCS = ["docs", "generate", "--static"]
 SUCCESS, FAILURE, UNHANDLED = 0, 1, 2
 
 
+# run_dbt and release_database are also how the tests' dbt workers run
+# commands one after another in one process (tests/pytest/dbt_workers.py).
 def run_dbt(args: list[str]) -> int:
     """One dbt command as the `dbt` executable runs it; its exit code."""
     from dbt.cli.main import dbtRunner
@@ -56,15 +59,24 @@ def run_dbt(args: list[str]) -> int:
 
 
 def release_database() -> None:
-    """Close the DuckDB file, which dbt-duckdb keeps open in the process
-    until the next command, so that the figures script can open it."""
+    """Close the DuckDB file of the dbt command that just ended, so that
+    another process can open it.
+
+    dbt-duckdb keeps one database per process in a class attribute and only
+    closes it when the next command opens another file, or at exit; its
+    public close_all_connections drops the reference without closing.
+    """
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     with DuckDBConnectionManager._LOCK:
         environment = DuckDBConnectionManager._ENV
         DuckDBConnectionManager._ENV = None
+        # Its warnings are "once per dbt execution": the next command's own.
+        DuckDBConnectionManager._LOGGED_MESSAGES.clear()
     if environment is not None:
         environment.close()
+    # Relations a Python model left behind hold the database open too.
+    gc.collect()
 
 
 def main(figures_out: Path | None = None) -> int:

@@ -13,7 +13,9 @@ flags, adapters, event logger) in the process. Per command the worker sets
 the environment and working folder a `dbt` process would get, captures what
 the command prints (file descriptors 1 and 2, so DuckDB's and Python's own
 output too), and afterwards closes the DuckDB database, which dbt-duckdb
-would otherwise keep open, locked, until the process exits.
+would otherwise keep open, locked, until the process exits. Running and
+closing are make build's own (python_plots/make_build.py), which runs two
+commands in one process the same way.
 
 Two more savings apply only inside these workers, because they pay off
 across commands: each Jinja source is compiled once per worker
@@ -36,8 +38,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-# The `dbt` executable's exit codes (dbt.utils.ExitCodes).
-SUCCESS, MODEL_ERROR, UNHANDLED_ERROR = 0, 1, 2
+from python_plots.make_build import UNHANDLED, release_database, run_dbt
 
 
 def _start_worker() -> None:
@@ -99,25 +100,6 @@ def _cache_jinja_compiles() -> None:
     jinja2.Environment.compile = compile
 
 
-def _close_database() -> None:
-    """Close the DuckDB database of the command that just ended.
-
-    dbt-duckdb keeps one database per process in a class attribute and only
-    closes it when the next command opens another file, or at exit.
-    """
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        environment = DuckDBConnectionManager._ENV
-        DuckDBConnectionManager._ENV = None
-        # Its warnings are "once per dbt execution".
-        DuckDBConnectionManager._LOGGED_MESSAGES.clear()
-    if environment is not None:
-        environment.close()
-    # Relations a Python model left behind hold the database open too.
-    gc.collect()
-
-
 _FROZEN = False
 
 
@@ -126,7 +108,7 @@ def _freeze_after_first_command() -> None:
 
     That is dbt, DuckDB, scikit-learn and pandas as imported, and the caches
     filled: all of it lives as long as the worker. Each command ends with a
-    full collection (``_close_database``), which otherwise walks all of it
+    full collection (``release_database``), which otherwise walks all of it
     again, as Python's own full collections do while dbt runs.
     """
     global _FROZEN
@@ -137,8 +119,6 @@ def _freeze_after_first_command() -> None:
 
 def _invoke(args: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
     """Run ``dbt *args`` in this worker: (exit code, everything printed)."""
-    from dbt.cli.main import dbtRunner
-
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     saved_fds = os.dup(1), os.dup(2)
     with tempfile.TemporaryFile() as printed:
@@ -150,15 +130,8 @@ def _invoke(args: list[str], env: dict[str, str], cwd: str) -> tuple[int, str]:
         os.environ.update(env)
         os.chdir(cwd)
         try:
-            outcome = dbtRunner().invoke(args)
-            if outcome.success:
-                code = SUCCESS
-            elif outcome.exception is None:
-                code = MODEL_ERROR
-            else:
-                code = UNHANDLED_ERROR
-            del outcome
-            _close_database()
+            code = run_dbt(args)
+            release_database()
             _freeze_after_first_command()
         finally:
             sys.stdout.flush()
@@ -245,7 +218,7 @@ class DbtWorkers:
     ) -> tuple[int, str]:
         with self._lock:
             if self._closed:
-                return UNHANDLED_ERROR, "the test session ended before this run"
+                return UNHANDLED, "the test session ended before this run"
             pool = self._pool
         try:
             return pool.submit(_invoke, args, env, cwd).result(timeout=timeout)
@@ -255,7 +228,7 @@ class DbtWorkers:
             with self._lock:
                 if self._pool is pool and not self._closed:
                     self._pool = self._new_pool()
-            return UNHANDLED_ERROR, "the dbt worker process died"
+            return UNHANDLED, "the dbt worker process died"
 
     def shutdown(self) -> None:
         """Lets the runs under way end and drops those still waiting in
