@@ -14,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DbtResult, copy_warehouse, start_on_copy, started_with_session
+from conftest import started_with_session
+from dbt_runs import DbtResult, copy_warehouse, start_on_copy
 
 ACCOUNTED_CHECK = Path(
     "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"

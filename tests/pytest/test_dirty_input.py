@@ -8,16 +8,8 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
-from conftest import (
-    DATA_BUILD,
-    FIXTURES,
-    SHARED_DATA,
-    SMALL_K,
-    DbtResult,
-    passed,
-    start_dbt,
-    started_with_session,
-)
+from conftest import FIXTURES, SHARED_DATA, SMALL_K, started_with_session
+from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
 
 DIRTY_FILE = SHARED_DATA / "Mall_Customers_dirty.csv"
 

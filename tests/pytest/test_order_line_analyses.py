@@ -14,7 +14,8 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-from conftest import ONLINE_RETAIL, ONLINE_RETAIL_ABSENT, PROJECT_DIR, DbtResult
+from conftest import ONLINE_RETAIL, ONLINE_RETAIL_ABSENT, PROJECT_DIR
+from dbt_runs import DbtResult
 
 ANALYSES = [
     "order_lines_cancellations",

@@ -13,16 +13,13 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import (
-    DATA_BUILD,
     ORDER_LINES,
     ORDER_LINES_SELECTION,
-    DbtResult,
     assert_refused,
-    passed,
-    start_dbt,
     start_on_previous_build,
     started_with_session,
 )
+from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
 
 
 def start_order_lines(folders, name, **vars) -> Future[DbtResult]:

@@ -8,14 +8,8 @@ from concurrent.futures import Future
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import (
-    DATA_BUILD,
-    MARTS,
-    PROJECT_DIR,
-    DbtResult,
-    start_on_copy,
-    started_with_session,
-)
+from conftest import MARTS, PROJECT_DIR, started_with_session
+from dbt_runs import DATA_BUILD, DbtResult, start_on_copy
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler

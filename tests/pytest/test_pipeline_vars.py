@@ -7,14 +7,8 @@ from concurrent.futures import Future
 
 import pandas as pd
 import pytest
-from conftest import (
-    DATA_BUILD,
-    PROJECT_DIR,
-    DbtResult,
-    passed,
-    start_dbt,
-    started_with_session,
-)
+from conftest import PROJECT_DIR, started_with_session
+from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler

@@ -17,15 +17,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import (
-    DATA_BUILD,
-    MARTS,
-    DbtResult,
-    passed,
-    run_dbt,
-    start_in_background,
-    started_with_session,
-)
+from conftest import MARTS, started_with_session
+from dbt_runs import DATA_BUILD, DbtResult, passed, run_dbt, start_in_background
 from lock_holder import holding_database
 
 from segmentation.exports import PBIDS_NAME, STAGING_MARKER
