@@ -341,20 +341,18 @@ def _render_in_worker(index: int) -> RenderedFigure:
     return render_one(marts, specs[index], out_dir)
 
 
-def render_all(
-    marts: Marts, out_dir: Path, workers: int | None = None
-) -> list[RenderedFigure]:
+def render_all(marts: Marts, out_dir: Path) -> list[RenderedFigure]:
     """Write every figure as a PNG into out_dir; return what was written, in
     reading order.
 
     Drawing is CPU work in Python, so the figures are drawn side by side in
-    forked processes, one per core (``workers``); one after the other where
-    the platform cannot fork.
+    forked processes, one per core; one after the other on one core or
+    where the platform cannot fork.
     """
     global _JOB
     out_dir.mkdir(parents=True, exist_ok=True)
     specs = figure_specs(marts)
-    workers = min(len(specs), workers or os.cpu_count() or 1)
+    workers = min(len(specs), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [render_one(marts, spec, out_dir) for spec in specs]
     _JOB = (marts, specs, out_dir)
