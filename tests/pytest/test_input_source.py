@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from conftest import FIXTURES
 
 STG = "model.mall_segmentation.stg_customers"
@@ -24,14 +23,8 @@ def nodes_run(build) -> set[str]:
     }
 
 
-@pytest.fixture(scope="module")
-def file_build(format_variants_build):
-    """A fresh warehouse built from a 4-row file (the session's, conftest)."""
-    return format_variants_build
-
-
-def test_a_file_is_the_source_parent_of_staging(file_build):
-    built = manifest(file_build)
+def test_a_file_is_the_source_parent_of_staging(format_variants_build):
+    built = manifest(format_variants_build)
     assert built["nodes"][STG]["depends_on"]["nodes"] == [SOURCE]
     source = built["sources"][SOURCE]
     # dbt-duckdb reads the source through its external_location.
@@ -43,17 +36,19 @@ def test_a_file_is_the_source_parent_of_staging(file_build):
     )
 
 
-def test_a_run_on_a_file_neither_loads_nor_lists_the_seed(file_build):
-    assert SEED not in manifest(file_build)["nodes"]
-    assert SEED not in nodes_run(file_build)
-    tables = file_build.query(
+def test_a_run_on_a_file_neither_loads_nor_lists_the_seed(format_variants_build):
+    assert SEED not in manifest(format_variants_build)["nodes"]
+    assert SEED not in nodes_run(format_variants_build)
+    tables = format_variants_build.query(
         "select table_schema || '.' || table_name from information_schema.tables"
         " where table_name = 'mall_customers'"
     )
     assert tables == []
     # The stg_customers unit tests feed fixture rows to the seed, so they
     # only run without a file; the intermediate ones run either way.
-    unit_tests = {uid for uid in nodes_run(file_build) if uid.startswith("unit_test.")}
+    unit_tests = {
+        uid for uid in nodes_run(format_variants_build) if uid.startswith("unit_test.")
+    }
     assert len(unit_tests) == 5
     assert not any(".stg_customers." in uid for uid in unit_tests)
 
