@@ -19,9 +19,10 @@ Four jobs, all hooked into dbt-duckdb's connection set-up so that plain
   commands (dbt test, compile, docs generate, sqlfluff's dbt templater) run
   no Python model: the import would only hold the GIL against their work.
 - Garbage collection. When the command opens its database, after the parse,
-  the collector's young-generation threshold goes up
-  (segmentation/gc_tuning.py): about 1 s less CPU for the rest of a 200-row
-  build, the same objects freed.
+  the collector's young-generation threshold goes up, and Python's repeated
+  collections at exit are cut to one (segmentation/gc_tuning.py): about 1 s
+  less CPU for the rest of a 200-row build and 1.5 s less at exit, the same
+  objects freed.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from dbt_common.exceptions import DbtRuntimeError
 
 from segmentation.database_lock import LOCK_ERROR, locked_message, waited_seconds
 from segmentation.exports import export_folder, publish_exports, staging_path
-from segmentation.gc_tuning import collect_less_often
+from segmentation.gc_tuning import collect_less_often, freeze_at_exit
 from segmentation.input_checks import reader_problem
 
 # The dbt commands that run Python models (dbt's name for the command).
@@ -124,6 +125,7 @@ class Plugin(BasePlugin):
         self.gave_up: str | None = None
         explain_failed_opens()
         collect_less_often()
+        freeze_at_exit()
 
     def update_connection_config(self, creds, config: dict[str, Any]) -> None:
         if self.gave_up:

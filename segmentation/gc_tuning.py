@@ -13,10 +13,18 @@ The dbt-duckdb plugin (segmentation/dbt_plugin.py) applies it when a dbt
 command opens its database, after the parse; `make build`
 (python_plots/make_build.py) applies it before importing dbt, so that the
 parse gains too.
+
+At exit, CPython collects again and again while it tears the modules down,
+walking all of dbt each time: about 2 s of a 200-row `dbt build` on this
+machine (2 cores), after the build is done. The plugin registers
+freeze_at_exit, which collects once and then leaves what is still alive out
+of those collections: 0.4 s.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import gc
 
 YOUNG_GENERATION_THRESHOLD = 10_000
@@ -28,3 +36,21 @@ def collect_less_often() -> None:
     young, middle, old = gc.get_threshold()
     if young < YOUNG_GENERATION_THRESHOLD:
         gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)
+
+
+@functools.cache
+def freeze_at_exit() -> None:
+    """At exit, one full collection, then every object still alive frozen
+    (gc.freeze). Registered once per process.
+
+    The collection runs the finalizers of what is garbage by then (a
+    DuckDB connection a Python model left in a reference cycle closes
+    there). What is frozen is still alive at exit, so no collection would
+    free it before the process ends anyway.
+    """
+    atexit.register(_collect_then_freeze)
+
+
+def _collect_then_freeze() -> None:
+    gc.collect()
+    gc.freeze()
