@@ -1,6 +1,8 @@
-"""`make build`'s order (python_plots/make_build.py): the figures start at
+"""`make build`'s order (python_plots/make_build.py): the project is parsed
+once and every later command starts from that manifest, the figures start at
 once but read the marts only after the build, the docs open the database
-only once the figures have closed it, and a failed build stops there.
+only once the figures have closed it, and a failed parse or build stops
+there.
 
 dbt is replaced here by stand-ins that record their calls: the real
 commands are tested where they run (the end-to-end builds, the docs site
@@ -27,14 +29,22 @@ def warehouse(tmp_path, monkeypatch):
     return database
 
 
-def stand_in_dbt(monkeypatch, build_code, marts, database):
-    """make_build.run_dbt replaced: the build copies ``marts`` into place
-    (when it succeeds); the docs open the database for writing, as dbt
-    does, which fails while the figures still hold it."""
+MANIFEST = object()
+
+
+def stand_in_dbt(monkeypatch, marts, database, parse_code, build_code):
+    """make_build.parse_project and run_dbt replaced: the parse gives
+    MANIFEST; the build copies ``marts`` into place (when it succeeds); the
+    docs open the database for writing, as dbt does, which fails while the
+    figures still hold it. Each call is recorded with the manifest given."""
     calls = []
 
-    def run_dbt(args):
-        calls.append(args)
+    def parse_project():
+        calls.append((make_build.PARSE, None))
+        return parse_code, MANIFEST if parse_code == make_build.SUCCESS else None
+
+    def run_dbt(args, manifest=None):
+        calls.append((args, manifest))
         if args == make_build.BUILD and build_code == make_build.SUCCESS:
             # As long as a real build: figures read too early would find no
             # database (their imports take about 2 s here).
@@ -44,6 +54,7 @@ def stand_in_dbt(monkeypatch, build_code, marts, database):
             duckdb.connect(str(database)).close()
         return build_code if args == make_build.BUILD else make_build.SUCCESS
 
+    monkeypatch.setattr(make_build, "parse_project", parse_project)
     monkeypatch.setattr(make_build, "run_dbt", run_dbt)
     return calls
 
@@ -52,23 +63,40 @@ def test_a_good_build_gives_the_figures_and_the_docs(
     bundled_build, warehouse, tmp_path, monkeypatch, capsys
 ):
     calls = stand_in_dbt(
-        monkeypatch, make_build.SUCCESS, bundled_build.database, warehouse
+        monkeypatch,
+        bundled_build.database,
+        warehouse,
+        parse_code=make_build.SUCCESS,
+        build_code=make_build.SUCCESS,
     )
     out_dir = tmp_path / "figures"
     assert make_build.main(figures_out=out_dir) == make_build.SUCCESS
-    assert calls == [make_build.BUILD, make_build.DOCS]
+    assert calls == [
+        (make_build.PARSE, None),
+        (make_build.BUILD, MANIFEST),
+        (make_build.ANALYSES, MANIFEST),
+        (make_build.DOCS, MANIFEST),
+    ]
     assert capsys.readouterr().out == (
         f"Wrote 8 figures and {out_dir / 'index.html'}\n"
     )
     assert len(list(out_dir.glob("*.png"))) == 8
 
 
-def test_a_failed_build_stops_before_the_figures_and_the_docs(
-    warehouse, tmp_path, monkeypatch, capsys
+@pytest.mark.parametrize(
+    ("parse_code", "build_code", "commands"),
+    [
+        (make_build.SUCCESS, make_build.FAILURE, [make_build.PARSE, make_build.BUILD]),
+        (make_build.UNHANDLED, make_build.SUCCESS, [make_build.PARSE]),
+    ],
+    ids=["build fails", "parse fails"],
+)
+def test_a_failed_parse_or_build_stops_before_the_figures_and_the_docs(
+    parse_code, build_code, commands, warehouse, tmp_path, monkeypatch, capsys
 ):
-    calls = stand_in_dbt(monkeypatch, make_build.FAILURE, None, warehouse)
+    calls = stand_in_dbt(monkeypatch, None, warehouse, parse_code, build_code)
     out_dir = tmp_path / "figures"
-    assert make_build.main(figures_out=out_dir) == make_build.FAILURE
-    assert calls == [make_build.BUILD]
+    assert make_build.main(figures_out=out_dir) == max(parse_code, build_code)
+    assert [args for args, _ in calls] == commands
     assert capsys.readouterr().out == ""
     assert not out_dir.exists()
