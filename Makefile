@@ -67,10 +67,12 @@ $(CHROMIUM):
 # as dbt recommends for production runs.
 INPUT ?=
 ORDERS ?=
-NIGHTLY_VARS := "raw_customers_path": "$(INPUT)"
-ifneq ($(strip $(ORDERS)),)
-NIGHTLY_VARS += , "raw_transactions_path": "$(ORDERS)"
-endif
+# Only the files given become vars: a var left out keeps its default (null).
+comma := ,
+NIGHTLY_VARS := $(strip \
+	$(if $(strip $(INPUT)),"raw_customers_path": "$(strip $(INPUT))") \
+	$(if $(and $(strip $(INPUT)),$(strip $(ORDERS))),$(comma)) \
+	$(if $(strip $(ORDERS)),"raw_transactions_path": "$(strip $(ORDERS))"))
 nightly: $(INSTALLED)
 	$(BIN)/dbt build --exclude-resource-type unit_test \
 		--vars '{$(NIGHTLY_VARS)}'

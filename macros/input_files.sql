@@ -61,18 +61,20 @@
 {%- endmacro %}
 
 {% macro input_files() -%}
-    {#- Per input: the var naming its file, its column catalogue, and how
-        messages name it when no file is given. -#}
+    {#- Per input: the var naming its file, its column catalogue, how
+        messages name it when no file is given, and what null means. -#}
     {{ return({
         "customers": {
             "var": "raw_customers_path",
             "columns": customer_input_columns(),
             "default_label": "seed mall_customers (seeds/mall_customers.csv)",
+            "without_file": "the bundled seed",
         },
         "order_lines": {
             "var": "raw_transactions_path",
             "columns": order_line_input_columns(),
             "default_label": "no order-lines file",
+            "without_file": "no order lines",
         },
     }) }}
 {%- endmacro %}
@@ -91,7 +93,25 @@
 {%- endmacro %}
 
 {% macro input_file_path(input_name) -%}
-    {{ return(var(input_files()[input_name].var) or none) }}
+    {#- The var as given: an empty path is a given path, which
+        check_input_path_vars refuses, as the configs that enable the
+        file's source and models treat it (dbt_project.yml). -#}
+    {{ return(var(input_files()[input_name].var)) }}
+{%- endmacro %}
+
+{% macro check_input_path_vars() -%}
+    {#- Run on-run-start (validate_segmentation_vars): each input's var is
+        null or a file's path. -#}
+    {%- for input in input_files().values() -%}
+        {%- set path = var(input.var) -%}
+        {%- if path is not none and (path is not string or not path.strip()) -%}
+            {{ _var_error(
+                input.var, path,
+                "null (" ~ input.without_file ~ ") or the path of a CSV,"
+                ~ " .csv.gz or Parquet file"
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
 {%- endmacro %}
 
 {% macro customer_file_path() -%}

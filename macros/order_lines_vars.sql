@@ -54,14 +54,7 @@
 
 {% macro validate_order_lines_vars() -%}
     {%- if execute -%}
-        {%- set path = var("raw_transactions_path") -%}
-        {%- if path is not none and (path is not string or not path.strip()) -%}
-            {{ _var_error(
-                "raw_transactions_path", path,
-                "null (no order lines) or the path of a CSV, .csv.gz or"
-                ~ " Parquet file"
-            ) }}
-        {%- endif -%}
+        {#- Its path: check_input_path_vars (macros/input_files.sql). -#}
         {%- do non_product_stock_codes() -%}
         {%- do rfm_as_of_date() -%}
     {%- endif -%}

@@ -189,6 +189,7 @@
 
 {% macro validate_segmentation_vars() -%}
     {%- if execute -%}
+        {%- do check_input_path_vars() -%}
         {%- do segmentation_settings() -%}
     {%- endif -%}
     {#- A hook must render to SQL; this one has nothing to run. -#}

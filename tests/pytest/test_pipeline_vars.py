@@ -1,4 +1,5 @@
-"""The clustering vars: forced k, other features, and refused values."""
+"""The clustering vars: forced k, other features, and refused values (the
+input paths' too)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,18 @@ INVALID_VARS = [
         {"segmentation_features": []},
         "Invalid var 'segmentation_features': []. Allowed values: a non-empty"
         " list chosen from age, annual_income_k, spending_score.",
+    ),
+    (
+        # An empty path is a given path, not "no file" (the configs enable
+        # the file's source for it), and is refused on-run-start.
+        {"raw_customers_path": ""},
+        "Invalid var 'raw_customers_path': \"\". Allowed values: null (the"
+        " bundled seed) or the path of a CSV, .csv.gz or Parquet file.",
+    ),
+    (
+        {"raw_transactions_path": "  "},
+        "Invalid var 'raw_transactions_path': \"  \". Allowed values: null"
+        " (no order lines) or the path of a CSV, .csv.gz or Parquet file.",
     ),
     (
         {"random_seed": -1},
