@@ -162,16 +162,30 @@
     {{ return(run_query(sql).columns[0].values()[0]) }}
 {%- endmacro %}
 
-{% macro _first_line(path) -%}
-    {#- The file's first line as one text value; no CSV parsing can fail.
+{% macro _lines_as_text(path) -%}
+    {#- The file's lines as one text value each; no CSV parsing can fail.
         DuckDB decompresses a .gz file by its name. -#}
-    {%- set lines = run_query(
-        "select line from read_csv(" ~ sql_literal(path)
+    {{ return(
+        "read_csv(" ~ sql_literal(path)
         ~ ", columns = {'line': 'varchar'}, header = false,"
         ~ " auto_detect = false, delim = chr(31), quote = '', escape = '',"
-        ~ " ignore_errors = true) limit 1"
+        ~ " ignore_errors = true)"
+    ) }}
+{%- endmacro %}
+
+{% macro _first_line(path) -%}
+    {%- set lines = run_query(
+        "select line from " ~ _lines_as_text(path) ~ " limit 1"
     ).columns[0].values() | list -%}
     {{ return(lines[0] if lines and lines[0] else none) }}
+{%- endmacro %}
+
+{% macro _reader_problem(relation_sql) -%}
+    {#- None when DuckDB can read the relation's first row, else its error
+        in one line (segmentation/input_checks.py). -#}
+    {{ return(_first_value(
+        "select segmentation_reader_problem(" ~ sql_literal(relation_sql) ~ ")"
+    )) }}
 {%- endmacro %}
 
 {% macro _header_map(input_name, headers, shown) -%}
@@ -251,11 +265,25 @@
 
     {#- 3. A Parquet file's columns come from its schema. -#}
     {%- if _is_parquet(path) -%}
+        {%- set problem = _reader_problem(relation | string) -%}
+        {%- if problem -%}
+            {{ _refuse_input(input_name,
+                "DuckDB cannot read it as Parquet (" ~ problem ~ ")"
+            ) }}
+        {%- endif -%}
         {%- set headers = _relation_columns(relation) -%}
         {{ return(_header_map(input_name, headers, headers | join(", "))) }}
     {%- endif -%}
 
-    {#- 4. A CSV file's first line is a header with every required column. -#}
+    {#- 4. A CSV file's first line is a header with every required column.
+        Reading it fails only when the file cannot be read as text at all
+        (a .gz name on a file that is not gzip). -#}
+    {%- set problem = _reader_problem(_lines_as_text(path)) -%}
+    {%- if problem -%}
+        {{ _refuse_input(input_name,
+            "DuckDB cannot read it as CSV (" ~ problem ~ ")"
+        ) }}
+    {%- endif -%}
     {%- set first_line = _first_line(path) -%}
     {%- if first_line is none or not first_line.strip() -%}
         {{ _refuse_input(input_name,
@@ -272,10 +300,7 @@
     {#- 5. DuckDB's reader can open it: its sniffer reads a sample. When
         it cannot, read the file with the header's columns fixed to name
         the first bad line (a full read, on a file that is refused anyway). -#}
-    {%- set problem = _first_value(
-        "select segmentation_reader_problem("
-        ~ sql_literal(relation | string) ~ ")"
-    ) -%}
+    {%- set problem = _reader_problem(relation | string) -%}
     {%- if problem -%}
         {%- do _refuse_first_bad_line(input_name, path, header_cells) -%}
         {{ _refuse_input(input_name,

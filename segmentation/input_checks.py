@@ -1,8 +1,10 @@
 """Input checks that need Python, called from SQL (see dbt_plugin.py).
 
-Jinja cannot catch a failed query, and DuckDB's CSV sniffer fails on some
-damaged files (an unterminated quote, for one) before any line is read. This
-lets macros/input_files.sql ask first, and explain the problem in one line.
+Jinja cannot catch a failed query, and DuckDB fails on some damaged files
+before any line is read: its CSV sniffer on an unterminated quote, its gzip
+reader on a `.gz` name that is not gzip, its Parquet reader on a file that
+is not Parquet. This lets macros/input_files.sql ask first, and explain the
+problem in one line.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ import duckdb
 
 
 def reader_problem(relation_sql: str) -> str | None:
-    """None when DuckDB can open ``relation_sql`` (a table function such as
-    ``read_csv(...)``; for a CSV its sniffer reads a sample, not the whole
-    file), else the first line of DuckDB's error."""
+    """None when DuckDB can read the first row of ``relation_sql`` (a table
+    function such as ``read_csv(...)``; for a CSV its sniffer reads a
+    sample, not the whole file), else the first line of DuckDB's error."""
     with duckdb.connect() as con:
         try:
-            con.execute(f"describe select * from {relation_sql}")
+            con.execute(f"select * from {relation_sql} limit 1").fetchall()
         except duckdb.Error as error:
             return str(error).splitlines()[0]
     return None

@@ -24,9 +24,23 @@ def binary_file(folder):
     return path
 
 
+def named_gzip(folder):
+    """A plain CSV named as gzip."""
+    path = folder / "customers.csv.gz"
+    path.write_bytes((FIXTURES / "format_variants.csv").read_bytes())
+    return path
+
+
+def named_parquet(folder):
+    """A plain CSV named as Parquet."""
+    path = folder / "customers.parquet"
+    path.write_bytes((FIXTURES / "format_variants.csv").read_bytes())
+    return path
+
+
 # (case, input file: a fixture name or a function of a folder, extra vars,
-#  the message after "Unusable input <file>: ", or a whole line when the
-#  input is not the problem).
+#  the message after "Unusable input <file>: " ({file} is the file's path),
+#  or a whole line when the input is not the problem).
 CASES = [
     ("missing file", lambda tmp: tmp / "no_such_file.csv", {}, "file not found"),
     ("empty file", "empty.csv", {}, "the file is empty (0 bytes)"),
@@ -50,6 +64,19 @@ CASES = [
         binary_file,
         {},
         "no header row (no readable text on the first line; is it a UTF-8 CSV file?)",
+    ),
+    (
+        "a .gz name on a file that is not gzip",
+        named_gzip,
+        {},
+        "DuckDB cannot read it as CSV (IO Error: Input is not a GZIP stream: {file})",
+    ),
+    (
+        "a .parquet name on a file that is not Parquet",
+        named_parquet,
+        {},
+        "DuckDB cannot read it as Parquet (Invalid Input Error: No magic"
+        " bytes found at end of file '{file}')",
     ),
     (
         "missing required column",
@@ -122,7 +149,8 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
         else:
             path = source(folder) if callable(source) else FIXTURES / source
             vars = {"raw_customers_path": str(path), **extra_vars}
-            expected_line = f"Unusable input {path}: {message}"
+            problem = message.replace("{file}", str(path))
+            expected_line = f"Unusable input {path}: {problem}"
             if "usable customer rows" in message:
                 # Raised by DuckDB's error() while a model runs.
                 expected_line = f"Invalid Input Error: {expected_line}"
