@@ -4,6 +4,10 @@
     file (tests/assert_every_order_line_is_accounted_for.sql). Built empty
     when the run has no order lines, so that Power BI always finds the same
     tables. -#}
+{#- Built after every input is read and checked (int_customers_joined
+    descends from both files), so that a refused customer file leaves this
+    mart as the last good build left it, like every other mart. -#}
+-- depends_on: {{ ref('int_customers_joined') }}
 {%- set with_order_lines = order_lines_file_path() is not none %}
 
 with

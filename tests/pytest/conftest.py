@@ -55,6 +55,7 @@ ONLINE_RETAIL_ABSENT = (
     " clone); the real order lines are read from there in place"
 )
 
+# Every mart (good_marts checks the list against the bundled warehouse).
 MARTS = (
     "customer_segments",
     "segment_profiles",
@@ -62,6 +63,9 @@ MARTS = (
     "k_evaluation",
     "rejected_customer_rows",
     "segmentation_run_summary",
+    "reject_reasons",
+    "segment_monthly_sales",
+    "rejected_transaction_rows",
 )
 
 
@@ -330,6 +334,13 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def good_marts(bundled_build) -> dict[str, list[tuple]]:
     """Every mart of the bundled build: what a refused build must leave."""
+    assert sorted(MARTS) == [
+        name
+        for (name,) in bundled_build.query(
+            "select table_name from information_schema.tables"
+            " where table_schema = 'marts' order by table_name"
+        )
+    ]
     snapshot = {mart: bundled_build.mart_rows(mart) for mart in MARTS}
     assert len(snapshot["customer_segments"]) == 200
     return snapshot

@@ -73,8 +73,8 @@ def write_long_file(path: Path) -> Path:
 
 @started_with_session()
 def builds(folders, shared) -> dict[str, Future[DbtResult]]:
-    """The hand-made build, the build on both files and the long file's
-    load, started with the session (the excerpt is the session's,
+    """The hand-made build and the long file's load, started with the
+    session (the excerpt is the session's,
     conftest; the refused builds are below)."""
     long_file = folders.mktemp("long_file")
     return {
@@ -98,17 +98,6 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
             "hand_made",
             raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
             as_of_date="2010-12-05",
-        ),
-        # The whole build, on the excerpt and a customer file.
-        "both files": start_dbt(
-            folders.mktemp("both_files") / "warehouse.duckdb",
-            *DATA_BUILD,
-            vars={
-                "raw_customers_path": str(ORDER_LINES / "customer_profiles.csv"),
-                "raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv"),
-                "segmentation_features": ["age", "monetary"],
-                "n_clusters": 2,
-            },
         ),
     }
 
@@ -275,51 +264,6 @@ def test_rfm_from_the_as_of_date_var(hand_made_build):
             "CustomerID 13001 has no sale line in the order lines; return lines: 1"
         ),
     }
-
-
-def test_customer_file_and_order_lines_join_on_customer_id(builds):
-    """Both files: the excerpt's order lines and a customer file that shares
-    four of their customers, clustered on age (from the file) and monetary
-    (from the order lines)."""
-    result = builds["both files"].result()
-    assert result.returncode == 0, result.output
-    # Rows 1, 2, 3 and 5 of the file have sales; 15311 (row 4) only a
-    # return, 99999 (row 6) no order line at all; row 7 repeats row 3.
-    # 12346 and 17908 buy but are not in the file, and age is a feature.
-    assert result.query(
-        "select source_row_number, customer_id, reject_reason, reject_detail"
-        " from marts.rejected_customer_rows order by customer_id, 1"
-    ) == [
-        (None, 12346, "no_customer_profile",
-         "CustomerID 12346 has order lines but no row in the customer file"),
-        (7, 13047, "exact_duplicate", "exact copy of source row 3"),
-        (4, 15311, "no_purchases",
-         "CustomerID 15311 has no sale line in the order lines; return lines: 1"),
-        (None, 17908, "no_customer_profile",
-         "CustomerID 17908 has order lines but no row in the customer file"),
-        (6, 99999, "no_purchases",
-         "CustomerID 99999 has no sale line in the order lines; return lines: 0"),
-    ]  # fmt: skip
-    # The segmented customers carry both inputs' values (RFM from the
-    # excerpt, worked out in test_excerpt_rfm_worked_by_hand).
-    assert result.query(
-        "select customer_id, source_row_number, gender, age, recency_days,"
-        " frequency, monetary from marts.customer_segments order by customer_id"
-    ) == [
-        (12838, 2, "Female", 41, 49, 1, Decimal("20.250")),
-        (13047, 3, "Female", 29, 49, 1, Decimal("54.080")),
-        (17850, 1, "Male", 35, 49, 2, Decimal("161.320")),
-        (18074, 5, "Female", 23, 49, 1, Decimal("50.550")),
-    ]
-    assert result.query(
-        "select feature, transformation from marts.segment_centroids"
-        " where segment_id = 1 order by feature_position"
-    ) == [("age", "none"), ("monetary", "log1p")]
-    assert result.query(
-        "select input_rows, segmented_rows, rejected_no_customer_profile,"
-        " rejected_no_purchases, rejected_exact_duplicate"
-        " from marts.segmentation_run_summary"
-    ) == [(9, 4, 2, 2, 1)]
 
 
 # Unusable order-lines files: refused with one line, the marts untouched.
