@@ -8,6 +8,9 @@
 {%- set features = segmentation_features() -%}
 {%- set raw_and_text_columns = customer_input_column_names("_raw")
     + customer_input_column_names("_text") -%}
+{#- With order lines, a row kept here can still be rejected on the join
+    (int_customers_joined: no_purchases), and its raw values go with it. -#}
+{%- set keeps_every_raw_value = "order_lines" in given_inputs() -%}
 
 with
 
@@ -150,9 +153,13 @@ final as (
     select
         * exclude ({{ raw_and_text_columns | join(", ") }}),
     {%- for column in customer_input_columns() %}
+        {%- if keeps_every_raw_value %}
+            {{ column.name }}_raw
+        {%- else %}
         case
             when not is_segmented then {{ column.name }}_raw
         end as {{ column.name }}_raw
+        {%- endif %}
         {{- "," if not loop.last }}
     {%- endfor %}
 

@@ -65,6 +65,16 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
         (6, 99999, "no_purchases",
          "CustomerID 99999 has no sale line in the order lines; return lines: 0"),
     ]  # fmt: skip
+    # Rows rejected on the join keep their raw values like any other
+    # rejected row of the file.
+    assert result.query(
+        "select source_row_number, customer_id_raw, gender_raw, age_raw,"
+        " annual_income_k_raw, spending_score_raw from marts.rejected_customer_rows"
+        " where reject_reason = 'no_purchases' order by 1"
+    ) == [
+        (4, "15311", "Male", "52", "70", "20"),
+        (6, "99999", "Male", "60", "90", "10"),
+    ]
     # The segmented customers carry both inputs' values (RFM from the
     # excerpt, worked out in test_excerpt_rfm_worked_by_hand).
     assert result.query(
