@@ -4,10 +4,11 @@
     file (tests/assert_every_order_line_is_accounted_for.sql). Built empty
     when the run has no order lines, so that Power BI always finds the same
     tables. -#}
-{#- Built after every input is read and checked (int_customers_joined
-    descends from both files), so that a refused customer file leaves this
-    mart as the last good build left it, like every other mart. -#}
--- depends_on: {{ ref('int_customers_joined') }}
+{#- Built only after the clustering models succeed, as
+    rejected_customer_rows is: they descend from both files, so a refused
+    customer file, or a build that fails in the clustering, leaves this mart
+    as the last good build left it, like every other mart. -#}
+-- depends_on: {{ ref('int_customers_clustered') }}
 {%- set with_order_lines = order_lines_file_path() is not none %}
 
 with

@@ -99,7 +99,7 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
 
 def test_a_refused_customer_file_leaves_every_mart_as_it_was(runs):
     """The order-lines file is fine and differs from the last build's: the
-    marts built from it alone (rejected_transaction_rows) must wait for the
+    mart built from it alone (rejected_transaction_rows) must wait for the
     customer file's checks too, or the warehouse would mix two builds."""
     previous = passed(runs["both files"])
     assert_refused(
