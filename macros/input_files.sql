@@ -173,11 +173,12 @@
     ) }}
 {%- endmacro %}
 
-{% macro _first_line(path) -%}
-    {%- set lines = run_query(
+{% macro _first_lines(path) -%}
+    {#- A list of the file's first line (NULL when it has no text), or an
+        empty list when the file has no line at all. -#}
+    {{ return(run_query(
         "select line from " ~ _lines_as_text(path) ~ " limit 1"
-    ).columns[0].values() | list -%}
-    {{ return(lines[0] if lines and lines[0] else none) }}
+    ).columns[0].values() | list) }}
 {%- endmacro %}
 
 {% macro _reader_problem(relation_sql) -%}
@@ -284,7 +285,14 @@
             "DuckDB cannot read it as CSV (" ~ problem ~ ")"
         ) }}
     {%- endif -%}
-    {%- set first_line = _first_line(path) -%}
+    {%- set first_lines = _first_lines(path) -%}
+    {%- if not first_lines and path.lower().endswith(".gz") -%}
+        {#- Step 2 saw the compressed size only. -#}
+        {{ _refuse_input(input_name,
+            "the file is empty once decompressed (0 bytes)"
+        ) }}
+    {%- endif -%}
+    {%- set first_line = first_lines[0] if first_lines else none -%}
     {%- if first_line is none or not first_line.strip() -%}
         {{ _refuse_input(input_name,
             "no header row (no readable text on the first line; is it a"

@@ -3,6 +3,7 @@ of the previous successful build exactly as they were."""
 
 from __future__ import annotations
 
+import gzip
 from concurrent.futures import Future
 
 import pytest
@@ -28,6 +29,14 @@ def named_gzip(folder):
     """A plain CSV named as gzip."""
     path = folder / "customers.csv.gz"
     path.write_bytes((FIXTURES / "format_variants.csv").read_bytes())
+    return path
+
+
+def empty_gzip(folder):
+    """A gzip file of an empty file: 20 bytes, none of them data."""
+    path = folder / "customers.csv.gz"
+    with gzip.open(path, "wb"):
+        pass
     return path
 
 
@@ -70,6 +79,12 @@ CASES = [
         named_gzip,
         {},
         "DuckDB cannot read it as CSV (IO Error: Input is not a GZIP stream: {file})",
+    ),
+    (
+        "a gzip file of an empty file",
+        empty_gzip,
+        {},
+        "the file is empty once decompressed (0 bytes)",
     ),
     (
         "a .parquet name on a file that is not Parquet",
