@@ -25,11 +25,16 @@ def binary_file(folder):
     return path
 
 
-def named_gzip(folder):
-    """A plain CSV named as gzip."""
-    path = folder / "customers.csv.gz"
-    path.write_bytes((FIXTURES / "format_variants.csv").read_bytes())
-    return path
+def plain_csv_named(name):
+    """The plain format-variants CSV written under ``name`` (say a .gz or
+    .parquet name), as a function of a folder."""
+
+    def write(folder):
+        path = folder / name
+        path.write_bytes((FIXTURES / "format_variants.csv").read_bytes())
+        return path
+
+    return write
 
 
 def empty_gzip(folder):
@@ -37,13 +42,6 @@ def empty_gzip(folder):
     path = folder / "customers.csv.gz"
     with gzip.open(path, "wb"):
         pass
-    return path
-
-
-def named_parquet(folder):
-    """A plain CSV named as Parquet."""
-    path = folder / "customers.parquet"
-    path.write_bytes((FIXTURES / "format_variants.csv").read_bytes())
     return path
 
 
@@ -76,7 +74,7 @@ CASES = [
     ),
     (
         "a .gz name on a file that is not gzip",
-        named_gzip,
+        plain_csv_named("customers.csv.gz"),
         {},
         "DuckDB cannot read it as CSV (IO Error: Input is not a GZIP stream: {file})",
     ),
@@ -88,7 +86,7 @@ CASES = [
     ),
     (
         "a .parquet name on a file that is not Parquet",
-        named_parquet,
+        plain_csv_named("customers.parquet"),
         {},
         "DuckDB cannot read it as Parquet (Invalid Input Error: No magic"
         " bytes found at end of file '{file}')",
