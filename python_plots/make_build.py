@@ -109,7 +109,7 @@ def release_database() -> None:
 
 
 def main(figures_out: Path | None = None) -> int:
-    """The three steps; ``figures_out`` replaces the figures' folder."""
+    """The steps above; ``figures_out`` replaces the figures' folder."""
     collect_less_often()
     out = [] if figures_out is None else ["--out", str(figures_out)]
     figures = subprocess.Popen(
