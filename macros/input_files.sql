@@ -250,10 +250,18 @@
         {{ return(_header_map(input_name, headers, headers | join(", "))) }}
     {%- endif -%}
 
-    {#- 1. The file exists. -#}
+    {#- 1. The file exists, and is a file. -#}
     {%- if _first_value(
         "select count(*) from glob(" ~ sql_literal(path) ~ ")"
     ) == 0 -%}
+        {%- if _first_value(
+            "select segmentation_is_folder(" ~ sql_literal(path) ~ ")"
+        ) -%}
+            {{ _refuse_input(input_name,
+                "this is a folder; give the path of a CSV, .csv.gz or"
+                ~ " Parquet file in it"
+            ) }}
+        {%- endif -%}
         {{ _refuse_input(input_name, "file not found") }}
     {%- endif -%}
 

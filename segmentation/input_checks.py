@@ -9,6 +9,8 @@ problem in one line.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 
@@ -22,3 +24,9 @@ def reader_problem(relation_sql: str) -> str | None:
         except duckdb.Error as error:
             return str(error).splitlines()[0]
     return None
+
+
+def is_folder(path: str) -> bool:
+    """Whether ``path`` names a folder. DuckDB's glob lists files only, so
+    to it a folder given as the input file looks missing."""
+    return Path(path).expanduser().is_dir()

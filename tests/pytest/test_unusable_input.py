@@ -50,6 +50,12 @@ def empty_gzip(folder):
 #  or a whole line when the input is not the problem).
 CASES = [
     ("missing file", lambda tmp: tmp / "no_such_file.csv", {}, "file not found"),
+    (
+        "a folder",
+        lambda tmp: tmp,
+        {},
+        "this is a folder; give the path of a CSV, .csv.gz or Parquet file in it",
+    ),
     ("empty file", "empty.csv", {}, "the file is empty (0 bytes)"),
     (
         "no header row",
