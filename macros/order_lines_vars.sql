@@ -56,7 +56,15 @@
     {%- if execute -%}
         {#- Its path: check_input_path_vars (macros/input_files.sql). -#}
         {%- do non_product_stock_codes() -%}
-        {%- do rfm_as_of_date() -%}
+        {%- set as_of_date = rfm_as_of_date() -%}
+        {#- Without order lines it would date nothing: likely a forgotten
+            raw_transactions_path. -#}
+        {%- if as_of_date is not none and order_lines_file_path() is none -%}
+            {{ _var_error("as_of_date", as_of_date,
+                "null (as_of_date: only with an order-lines file,"
+                ~ " raw_transactions_path)"
+            ) }}
+        {%- endif -%}
     {%- endif -%}
     {#- A hook must render to SQL; this one has nothing to run. -#}
     select 1 as order_lines_vars_checked

@@ -70,6 +70,12 @@ INVALID_VARS = [
         " (no order lines) or the path of a CSV, .csv.gz or Parquet file.",
     ),
     (
+        # It dates order lines only; without them it is a likely mistake.
+        {"as_of_date": "2011-12-10"},
+        "Invalid var 'as_of_date': \"2011-12-10\". Allowed values: null"
+        " (as_of_date: only with an order-lines file, raw_transactions_path).",
+    ),
+    (
         {"random_seed": -1},
         "Invalid var 'random_seed': -1. Allowed values: an integer from 0 to"
         " 4294967295.",
