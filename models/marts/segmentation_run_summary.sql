@@ -136,6 +136,18 @@ selected_k as (
 
 ),
 
+scored_k_range as (
+
+    -- The k values scored, not the vars: with few usable customers the
+    -- search stops at usable rows - 1.
+    select
+        min(k) as k_min,
+        max(k) as k_max
+
+    from k_evaluation
+
+),
+
 summary as (
 
     select
@@ -149,8 +161,8 @@ summary as (
         -- numerics
         row_counts.*,
         selected_k.selected_k,
-        settings.k_min,
-        settings.k_max,
+        scored_k_range.k_min,
+        scored_k_range.k_max,
         settings.n_clusters,
         settings.random_seed,
         line_counts.*
@@ -158,6 +170,7 @@ summary as (
     from row_counts
     cross join settings
     cross join selected_k
+    cross join scored_k_range
     cross join line_counts
 
 )

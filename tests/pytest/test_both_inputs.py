@@ -90,11 +90,17 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
         "select feature, transformation from marts.segment_centroids"
         " where segment_id = 1 order by feature_position"
     ) == [("age", "none"), ("monetary", "log1p")]
+    # Four customers: k runs from 2 to 3 (usable rows - 1), not to the
+    # var k_max (8 by default with order lines).
     assert result.query(
         "select input_rows, segmented_rows, rejected_no_customer_profile,"
-        " rejected_no_purchases, rejected_exact_duplicate"
+        " rejected_no_purchases, rejected_exact_duplicate, k_min, k_max"
         " from marts.segmentation_run_summary"
-    ) == [(9, 4, 2, 2, 1)]
+    ) == [(9, 4, 2, 2, 1, 2, 3)]
+    assert result.query("select k from marts.k_evaluation order by k") == [(2,), (3,)]
+    # Four of nine rows segmented: the build warns, and still succeeds.
+    assert "Warning in test most_input_rows_are_segmented" in result.output
+    assert "WARN=1 " in result.output
 
 
 def test_a_refused_customer_file_leaves_every_mart_as_it_was(runs):

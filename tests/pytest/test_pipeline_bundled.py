@@ -52,6 +52,8 @@ def test_every_bundled_customer_is_segmented(bundled_build):
         "select count(*), count(distinct customer_id), min(customer_id),"
         " max(customer_id) from marts.customer_segments"
     ) == [(200, 200, 1, 200)]
+    # Nothing to warn about (most_input_rows_are_segmented among others).
+    assert " WARN=0 " in bundled_build.output
 
 
 def test_selected_k_matches_plain_scikit_learn(bundled_build, plain_sklearn):
