@@ -8,7 +8,10 @@
    each runs ahead of its model; `make test` runs them.
 3. `dbt compile --select resource_type:analysis` and
    `dbt docs generate --static --no-compile`: target/static_index.html. The
-   build compiled every other node already.
+   build compiled every other node already. The compile starts from an
+   empty analyses folder, so no analysis an earlier run compiled (the order
+   lines', say) is left there, and the build's run_results.json is put back
+   after it: that is the run a user, or `dbt retry`, looks for.
 4. python_plots/render_figures.py: python_plots/figures/.
 
 At 200 customers a build is mostly fixed costs: starting Python, importing
@@ -34,6 +37,8 @@ failed parse or build stops there: no figures, no docs.
 from __future__ import annotations
 
 import gc
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +47,11 @@ from typing import Any
 from segmentation.gc_tuning import collect_less_often
 
 FIGURES_SCRIPT = Path(__file__).resolve().parent / "render_figures.py"
+# dbt's target folder (relative to the project folder, where make runs) and
+# what make build keeps in order there.
+TARGET = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+RUN_RESULTS = "run_results.json"
+COMPILED_ANALYSES = Path("compiled", "mall_segmentation", "analyses")
 
 PARSE = ["parse", "--quiet"]
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
@@ -131,7 +141,13 @@ def main(figures_out: Path | None = None) -> int:
         # "marts loaded" once the script has closed the database; nothing if
         # it failed (it says why on stderr).
         figures.stdout.readline()
+        results = TARGET / RUN_RESULTS
+        # None when dbt writes no artifacts (DBT_WRITE_JSON=false).
+        build_results = results.read_bytes() if results.exists() else None
+        shutil.rmtree(TARGET / COMPILED_ANALYSES, ignore_errors=True)
         documented = run_dbt(ANALYSES, manifest)
+        if build_results is not None:
+            results.write_bytes(build_results)
         if documented == SUCCESS:
             documented = run_dbt(DOCS, manifest)
         sys.stdout.write(figures.stdout.read())

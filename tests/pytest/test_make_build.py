@@ -22,6 +22,17 @@ from python_plots import make_build
 BUILD_SECONDS = 5
 
 
+@pytest.fixture(autouse=True)
+def target(tmp_path, monkeypatch):
+    """dbt's target folder, with an analysis an earlier run compiled."""
+    target = tmp_path / "target"
+    stale = target / make_build.COMPILED_ANALYSES / "order_lines"
+    stale.mkdir(parents=True)
+    (stale / "order_lines_monthly_sales.sql").write_text("select 2")
+    monkeypatch.setattr(make_build, "TARGET", target)
+    return target
+
+
 @pytest.fixture
 def warehouse(tmp_path, monkeypatch):
     database = tmp_path / "warehouse.duckdb"
@@ -45,6 +56,14 @@ def stand_in_dbt(monkeypatch, marts, database, parse_code, build_code):
 
     def run_dbt(args, manifest=None):
         calls.append((args, manifest))
+        # Each command writes its results, as dbt does; docs generate
+        # writes catalog.json instead.
+        if args != make_build.DOCS:
+            (make_build.TARGET / make_build.RUN_RESULTS).write_text(repr(args))
+        if args == make_build.ANALYSES:
+            analyses = make_build.TARGET / make_build.COMPILED_ANALYSES
+            analyses.mkdir(parents=True)
+            (analyses / "eda_summary_statistics.sql").write_text("select 1")
         if args == make_build.BUILD and build_code == make_build.SUCCESS:
             # As long as a real build: figures read too early would find no
             # database (their imports take about 2 s here).
@@ -60,7 +79,7 @@ def stand_in_dbt(monkeypatch, marts, database, parse_code, build_code):
 
 
 def test_a_good_build_gives_the_figures_and_the_docs(
-    bundled_build, warehouse, tmp_path, monkeypatch, capsys
+    bundled_build, warehouse, target, tmp_path, monkeypatch, capsys
 ):
     calls = stand_in_dbt(
         monkeypatch,
@@ -81,6 +100,13 @@ def test_a_good_build_gives_the_figures_and_the_docs(
         f"Wrote 8 figures and {out_dir / 'index.html'}\n"
     )
     assert len(list(out_dir.glob("*.png"))) == 8
+    # The build's results, not the analyses compile's; only this run's
+    # analyses.
+    assert (target / make_build.RUN_RESULTS).read_text() == repr(make_build.BUILD)
+    assert sorted(
+        path.relative_to(target / make_build.COMPILED_ANALYSES).as_posix()
+        for path in (target / make_build.COMPILED_ANALYSES).rglob("*.sql")
+    ) == ["eda_summary_statistics.sql"]
 
 
 @pytest.mark.parametrize(
