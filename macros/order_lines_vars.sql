@@ -30,24 +30,26 @@
     {%- endif -%}
     {%- set allowed = "null (the day after the latest sale line) or a date"
         ~ " written YYYY-MM-DD" -%}
-    {#- YAML reads an unquoted 2011-12-10 as a date. -#}
-    {%- set text = raw.isoformat() if raw.isoformat is defined
-        else raw | string -%}
+    {#- YAML reads an unquoted 2011-12-10 as a date, and 2011-12-10
+        10:00:00 as a datetime; their text is as written, and messages
+        show it, as JSON cannot hold either. -#}
+    {%- set text = raw | string -%}
+    {%- set shown = text if raw.isoformat is defined else raw -%}
     {%- set parts = modules.re.fullmatch("(\d{4})-(\d{2})-(\d{2})", text) -%}
     {%- if not parts -%}
-        {{ _var_error("as_of_date", raw, allowed) }}
+        {{ _var_error("as_of_date", shown, allowed) }}
     {%- endif -%}
     {%- set year = parts.group(1) | int -%}
     {%- set month = parts.group(2) | int -%}
     {%- set day = parts.group(3) | int -%}
     {%- if year < 1 or month < 1 or month > 12 or day < 1 -%}
-        {{ _var_error("as_of_date", raw, allowed) }}
+        {{ _var_error("as_of_date", shown, allowed) }}
     {%- endif -%}
     {%- set first_of_month = modules.datetime.date(year, month, 1) -%}
     {%- set first_of_next = (first_of_month
         + modules.datetime.timedelta(days=32)).replace(day=1) -%}
     {%- if day > (first_of_next - first_of_month).days -%}
-        {{ _var_error("as_of_date", raw, allowed) }}
+        {{ _var_error("as_of_date", shown, allowed) }}
     {%- endif -%}
     {{ return(text) }}
 {%- endmacro %}
@@ -61,7 +63,7 @@
             raw_transactions_path. -#}
         {%- if as_of_date is not none and order_lines_file_path() is none -%}
             {{ _var_error("as_of_date", as_of_date,
-                "null (as_of_date: only with an order-lines file,"
+                "null without an order-lines file (as_of_date needs"
                 ~ " raw_transactions_path)"
             ) }}
         {%- endif -%}

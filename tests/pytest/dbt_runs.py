@@ -39,7 +39,7 @@ class DbtResult:
 def run_dbt(
     database: Path,
     *args: str,
-    vars: dict | None = None,
+    vars: dict | str | None = None,
     work_dir: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> DbtResult:
@@ -67,7 +67,8 @@ def run_dbt(
         "none",
     ]
     if vars:
-        command += ["--vars", json.dumps(vars)]
+        # A string is YAML as typed on the command line.
+        command += ["--vars", vars if isinstance(vars, str) else json.dumps(vars)]
     full_env = {
         **os.environ,
         "DBT_DUCKDB_PATH": str(database),

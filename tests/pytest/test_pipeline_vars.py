@@ -73,7 +73,15 @@ INVALID_VARS = [
         # It dates order lines only; without them it is a likely mistake.
         {"as_of_date": "2011-12-10"},
         "Invalid var 'as_of_date': \"2011-12-10\". Allowed values: null"
-        " (as_of_date: only with an order-lines file, raw_transactions_path).",
+        " without an order-lines file (as_of_date needs raw_transactions_path).",
+    ),
+    (
+        # YAML, not JSON: unquoted, this is a datetime, which JSON cannot
+        # hold; the message shows it as written.
+        "{as_of_date: 2011-12-10 10:00:00}",
+        "Invalid var 'as_of_date': \"2011-12-10 10:00:00\". Allowed values:"
+        " null (the day after the latest sale line) or a date written"
+        " YYYY-MM-DD.",
     ),
     (
         {"random_seed": -1},
@@ -88,7 +96,7 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
     """Every build of this module, all started with the session: the k
     range, and each refused vars by their JSON."""
 
-    def start(vars: dict) -> Future[DbtResult]:
+    def start(vars: dict | str) -> Future[DbtResult]:
         database = folders.mktemp("vars") / "warehouse.duckdb"
         return start_dbt(database, *DATA_BUILD, vars=vars)
 
@@ -138,6 +146,9 @@ def test_forced_k_with_three_features(three_feature_build):
 def test_k_range_and_comma_separated_features(runs):
     result = passed(runs["k range"])
     assert result.query("select k from marts.k_evaluation order by k") == [(3,), (4,)]
+    assert result.query("select k_min, k_max from marts.segmentation_run_summary") == [
+        (3, 4)
+    ]
     assert result.query(
         "select distinct feature from marts.segment_centroids order by feature"
     ) == [("age",), ("spending_score",)]
