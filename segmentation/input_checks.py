@@ -9,7 +9,7 @@ problem in one line.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 import duckdb
 
@@ -27,6 +27,7 @@ def reader_problem(relation_sql: str) -> str | None:
 
 
 def is_folder(path: str) -> bool:
-    """Whether ``path`` names a folder. DuckDB's glob lists files only, so
-    to it a folder given as the input file looks missing."""
-    return Path(path).expanduser().is_dir()
+    """Whether ``path`` names a folder (False, not an error, where it cannot
+    be looked at). DuckDB's glob lists files only, so to it a folder given
+    as the input file looks missing."""
+    return os.path.isdir(os.path.expanduser(path))
