@@ -10,8 +10,9 @@
    `dbt docs generate --static --no-compile`: target/static_index.html. The
    build compiled every other node already. The compile starts from an
    empty analyses folder, so no analysis an earlier run compiled (the order
-   lines', say) is left there, and the build's run_results.json is put back
-   after it: that is the run a user, or `dbt retry`, looks for.
+   lines', say) is left there. When it succeeds, the build's
+   run_results.json is put back: that is the run a user looks for. When it
+   fails, its own stays, for `dbt retry`.
 4. python_plots/render_figures.py: python_plots/figures/.
 
 At 200 customers a build is mostly fixed costs: starting Python, importing
@@ -49,7 +50,9 @@ from segmentation.gc_tuning import collect_less_often
 FIGURES_SCRIPT = Path(__file__).resolve().parent / "render_figures.py"
 # dbt's target folder (relative to the project folder, where make runs) and
 # what make build keeps in order there.
-TARGET = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+TARGET = Path(os.environ.get("DBT_PROJECT_DIR", ".")) / os.environ.get(
+    "DBT_TARGET_PATH", "target"
+)
 RUN_RESULTS = "run_results.json"
 COMPILED_ANALYSES = Path("compiled", "mall_segmentation", "analyses")
 
@@ -146,7 +149,7 @@ def main(figures_out: Path | None = None) -> int:
         build_results = results.read_bytes() if results.exists() else None
         shutil.rmtree(TARGET / COMPILED_ANALYSES, ignore_errors=True)
         documented = run_dbt(ANALYSES, manifest)
-        if build_results is not None:
+        if documented == SUCCESS and build_results is not None:
             results.write_bytes(build_results)
         if documented == SUCCESS:
             documented = run_dbt(DOCS, manifest)

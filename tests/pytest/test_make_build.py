@@ -43,7 +43,14 @@ def warehouse(tmp_path, monkeypatch):
 MANIFEST = object()
 
 
-def stand_in_dbt(monkeypatch, marts, database, parse_code, build_code):
+def stand_in_dbt(
+    monkeypatch,
+    marts,
+    database,
+    parse_code,
+    build_code,
+    analyses_code=make_build.SUCCESS,
+):
     """make_build.parse_project and run_dbt replaced: the parse gives
     MANIFEST; the build copies ``marts`` into place (when it succeeds); the
     docs open the database for writing, as dbt does, which fails while the
@@ -71,6 +78,8 @@ def stand_in_dbt(monkeypatch, marts, database, parse_code, build_code):
             shutil.copy(marts, database)
         if args == make_build.DOCS:
             duckdb.connect(str(database)).close()
+        if args == make_build.ANALYSES:
+            return analyses_code
         return build_code if args == make_build.BUILD else make_build.SUCCESS
 
     monkeypatch.setattr(make_build, "parse_project", parse_project)
@@ -126,3 +135,23 @@ def test_a_failed_parse_or_build_stops_before_the_figures_and_the_docs(
     assert [args for args, _ in calls] == commands
     assert capsys.readouterr().out == ""
     assert not out_dir.exists()
+
+
+def test_a_failed_analyses_compile_keeps_its_results_for_dbt_retry(
+    bundled_build, warehouse, target, tmp_path, monkeypatch
+):
+    calls = stand_in_dbt(
+        monkeypatch,
+        bundled_build.database,
+        warehouse,
+        parse_code=make_build.SUCCESS,
+        build_code=make_build.SUCCESS,
+        analyses_code=make_build.FAILURE,
+    )
+    assert make_build.main(figures_out=tmp_path / "figures") == make_build.FAILURE
+    assert [args for args, _ in calls] == [
+        make_build.PARSE,
+        make_build.BUILD,
+        make_build.ANALYSES,
+    ]
+    assert (target / make_build.RUN_RESULTS).read_text() == repr(make_build.ANALYSES)
