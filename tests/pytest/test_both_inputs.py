@@ -101,6 +101,9 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
     # Four of nine rows segmented: the build warns, and still succeeds.
     assert "Warning in test most_input_rows_are_segmented" in result.output
     assert "WARN=1 " in result.output
+    # A warning does not hold back the Parquet exports.
+    exported = result.database.parent / "exports" / "customer_segments.parquet"
+    assert result.query(f"select count(*) from '{exported}'") == [(4,)]
 
 
 def test_a_refused_customer_file_leaves_every_mart_as_it_was(runs):
