@@ -47,8 +47,8 @@ def stand_in_dbt(
     monkeypatch,
     marts,
     database,
-    parse_code,
-    build_code,
+    parse_code=make_build.SUCCESS,
+    build_code=make_build.SUCCESS,
     analyses_code=make_build.SUCCESS,
 ):
     """make_build.parse_project and run_dbt replaced: the parse gives
@@ -90,13 +90,7 @@ def stand_in_dbt(
 def test_a_good_build_gives_the_figures_and_the_docs(
     bundled_build, warehouse, target, tmp_path, monkeypatch, capsys
 ):
-    calls = stand_in_dbt(
-        monkeypatch,
-        bundled_build.database,
-        warehouse,
-        parse_code=make_build.SUCCESS,
-        build_code=make_build.SUCCESS,
-    )
+    calls = stand_in_dbt(monkeypatch, bundled_build.database, warehouse)
     out_dir = tmp_path / "figures"
     assert make_build.main(figures_out=out_dir) == make_build.SUCCESS
     assert calls == [
@@ -144,8 +138,6 @@ def test_a_failed_analyses_compile_keeps_its_results_for_dbt_retry(
         monkeypatch,
         bundled_build.database,
         warehouse,
-        parse_code=make_build.SUCCESS,
-        build_code=make_build.SUCCESS,
         analyses_code=make_build.FAILURE,
     )
     assert make_build.main(figures_out=tmp_path / "figures") == make_build.FAILURE
