@@ -149,9 +149,9 @@ def main(figures_out: Path | None = None) -> int:
         build_results = results.read_bytes() if results.exists() else None
         shutil.rmtree(TARGET / COMPILED_ANALYSES, ignore_errors=True)
         documented = run_dbt(ANALYSES, manifest)
-        if documented == SUCCESS and build_results is not None:
-            results.write_bytes(build_results)
         if documented == SUCCESS:
+            if build_results is not None:
+                results.write_bytes(build_results)
             documented = run_dbt(DOCS, manifest)
         sys.stdout.write(figures.stdout.read())
         drawn = figures.wait()
