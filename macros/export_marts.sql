@@ -2,10 +2,10 @@
     Parquet exports for Power BI, written on-run-end (dbt_project.yml).
 
     After a `dbt build` in which no node failed (a test that only warns does
-    not count), each model of the `marts`
-    schema goes to <folder>/<mart>.parquet, next to a .pbids file that opens
-    Power BI's Get Data on the folder. The folder is $SEGMENTATION_EXPORT_DIR,
-    or exports/ in the project. Any other run leaves the exports as they were.
+    not count), each model of the `marts` schema goes to
+    <folder>/<mart>.parquet, next to a .pbids file that opens Power BI's Get
+    Data on the folder. The folder is $SEGMENTATION_EXPORT_DIR, or exports/
+    in the project. Any other run leaves the exports as they were.
 
     Two phases: DuckDB writes every mart to a staging file in the folder,
     then one call renames them all into place (segmentation/exports.py, made

@@ -74,8 +74,8 @@ def write_long_file(path: Path) -> Path:
 @started_with_session()
 def builds(folders, shared) -> dict[str, Future[DbtResult]]:
     """The hand-made build and the long file's load, started with the
-    session (the excerpt is the session's,
-    conftest; the refused builds are below)."""
+    session (the excerpt is the session's, conftest; the refused builds are
+    below)."""
     long_file = folders.mktemp("long_file")
     return {
         # The load and the line numbers only.
