@@ -4,15 +4,17 @@ once but read the marts only after the build, the docs open the database
 only once the figures have closed it, and a failed parse or build stops
 there.
 
-dbt is replaced here by stand-ins that record their calls: the real
-commands are tested where they run (the end-to-end builds, the docs site
-and the figures tests).
+dbt is replaced here by stand-ins that record their calls, and so is the
+figures script where the drawing is not checked: the real commands are
+tested where they run (the end-to-end builds, the docs site and the figures
+tests).
 """
 
 from __future__ import annotations
 
 import shutil
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -20,6 +22,7 @@ import pytest
 from python_plots import make_build
 
 BUILD_SECONDS = 5
+FIGURES_STAND_IN = Path(__file__).with_name("figures_stand_in.py")
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +34,13 @@ def target(tmp_path, monkeypatch):
     (stale / "order_lines_monthly_sales.sql").write_text("select 2")
     monkeypatch.setattr(make_build, "TARGET", target)
     return target
+
+
+@pytest.fixture
+def figures_stand_in(monkeypatch):
+    """The figures' handshake without the drawing, for the tests that check
+    only dbt's commands (the good build draws for real)."""
+    monkeypatch.setattr(make_build, "FIGURES_SCRIPT", FIGURES_STAND_IN)
 
 
 @pytest.fixture
@@ -121,7 +131,14 @@ def test_a_good_build_gives_the_figures_and_the_docs(
     ids=["build fails", "parse fails"],
 )
 def test_a_failed_parse_or_build_stops_before_the_figures_and_the_docs(
-    parse_code, build_code, commands, warehouse, tmp_path, monkeypatch, capsys
+    parse_code,
+    build_code,
+    commands,
+    figures_stand_in,
+    warehouse,
+    tmp_path,
+    monkeypatch,
+    capsys,
 ):
     calls = stand_in_dbt(monkeypatch, None, warehouse, parse_code, build_code)
     out_dir = tmp_path / "figures"
@@ -132,7 +149,7 @@ def test_a_failed_parse_or_build_stops_before_the_figures_and_the_docs(
 
 
 def test_a_failed_analyses_compile_keeps_its_results_for_dbt_retry(
-    bundled_build, warehouse, target, tmp_path, monkeypatch
+    bundled_build, figures_stand_in, warehouse, target, tmp_path, monkeypatch
 ):
     calls = stand_in_dbt(
         monkeypatch,
@@ -141,6 +158,8 @@ def test_a_failed_analyses_compile_keeps_its_results_for_dbt_retry(
         analyses_code=make_build.FAILURE,
     )
     assert make_build.main(figures_out=tmp_path / "figures") == make_build.FAILURE
+    # The figures were under way: they had their "go" after the build.
+    assert (tmp_path / "figures").is_dir()
     assert [args for args, _ in calls] == [
         make_build.PARSE,
         make_build.BUILD,
