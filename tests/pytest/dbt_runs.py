@@ -45,9 +45,11 @@ def run_dbt(
 ) -> DbtResult:
     """Run a dbt command against ``database``; never raises on dbt failure.
 
-    The command runs as `dbt *args` would from the project folder, in one of
-    the session's dbt workers (see dbt_workers.py). Each call gets its own
-    target folder, so tests can run dbt side by side. What it prints is the
+    The command runs as `dbt *args --project-dir <project>` would from the
+    database's folder, in one of the session's dbt workers (see
+    dbt_workers.py), with DBT_DUCKDB_PATH the file's name. Relative paths in
+    ``vars`` are so relative to that folder. Each call gets its own target
+    folder, so tests can run dbt side by side. What it prints is the
     result's ``output``; dbt's debug log file (every event and query) is
     not written, as no test reads it and writing it took about a tenth of
     a build's CPU.
@@ -71,7 +73,9 @@ def run_dbt(
         command += ["--vars", vars if isinstance(vars, str) else json.dumps(vars)]
     full_env = {
         **os.environ,
-        "DBT_DUCKDB_PATH": str(database),
+        # The same profile for every file of the same name: dbt parses the
+        # project again when the profile's path differs (see _PARSE_STATES).
+        "DBT_DUCKDB_PATH": database.name,
         "DBT_PROJECT_DIR": str(PROJECT_DIR),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -89,7 +93,7 @@ def run_dbt(
     # it goes first.
     place = getattr(_PLACE_IN_LINE, "place", None)
     returncode, output = _WORKERS.run(
-        command, full_env, str(PROJECT_DIR), timeout=900, place=place
+        command, full_env, str(database.parent), timeout=900, place=place
     )
     if parse_key not in _PARSE_STATES and parse_state.exists():
         _PARSE_STATES.setdefault(parse_key, parse_state.read_bytes())
@@ -99,7 +103,8 @@ def run_dbt(
 # The parse state (target/partial_parse.msgpack) of the first run with each
 # vars, by their JSON. A later run with the same vars starts from it, as a
 # user's second `dbt build` does: dbt then parses only what changed, and
-# parses everything again when the vars differ.
+# parses everything again when the vars or the profile (the database's path
+# among them) differ. A build on a small file took about 1.3 s less CPU.
 _PARSE_STATES: dict[str, bytes] = {}
 
 
@@ -159,6 +164,11 @@ def copy_warehouse(build: DbtResult, folder: Path) -> Path:
 DATA_BUILD = ("build", "--exclude-resource-type", "unit_test")
 
 
+# Where start_on_copy puts the copy of the warehouse, in the run's folder:
+# dbt runs there (run_dbt).
+PREVIOUS_BUILD = "previous"
+
+
 def start_on_copy(
     build: Future[DbtResult],
     folder: Path,
@@ -167,11 +177,12 @@ def start_on_copy(
     **kwargs,
 ) -> Future[DbtResult]:
     """``run_dbt(copy, *args)`` in the background, once ``build`` is done, on
-    a copy of its warehouse in ``folder / "previous"`` (dbt's target and log
-    folders in ``folder``), first changed by ``prepare(copy)`` if given."""
+    a copy of its warehouse in ``folder / PREVIOUS_BUILD`` (dbt's target and
+    log folders in ``folder``), first changed by ``prepare(copy)`` if
+    given."""
 
     def run() -> DbtResult:
-        database = copy_warehouse(passed(build), folder / "previous")
+        database = copy_warehouse(passed(build), folder / PREVIOUS_BUILD)
         if prepare is not None:
             prepare(database)
         return run_dbt(database, *args, work_dir=folder, **kwargs)

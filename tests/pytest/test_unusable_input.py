@@ -4,7 +4,9 @@ of the previous successful build exactly as they were."""
 from __future__ import annotations
 
 import gzip
+import shutil
 from concurrent.futures import Future
+from pathlib import Path
 
 import pytest
 from conftest import (
@@ -13,52 +15,47 @@ from conftest import (
     start_on_previous_build,
     started_with_session,
 )
+from dbt_runs import PREVIOUS_BUILD
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
 )
 
 
-def binary_file(folder):
-    path = folder / "image.csv"
+def binary(path):
     path.write_bytes(b"\x89PNG\x00\x00\x00\rIHDR\x00\xff\xfe" * 50)
-    return path
 
 
-def plain_csv_named(name):
-    """The plain format-variants CSV written under ``name`` (say a .gz or
-    .parquet name), as a function of a folder."""
-
-    def write(folder):
-        path = folder / name
-        path.write_bytes((FIXTURES / "format_variants.csv").read_bytes())
-        return path
-
-    return write
-
-
-def empty_gzip(folder):
+def empty_gzip(path):
     """A gzip file of an empty file: 20 bytes, none of them data."""
-    path = folder / "customers.csv.gz"
     with gzip.open(path, "wb"):
         pass
-    return path
 
 
-# (case, input file: a fixture name or a function of a folder, extra vars,
-#  the message after "Unusable input <file>: " ({file} is the file's path),
-#  or a whole line when the input is not the problem).
+def nothing(path):
+    pass
+
+
+# (case, the input's name, what is at that name: a fixture's content or a
+#  function writing the file, extra vars, the message after "Unusable input
+#  <name>: " ({file} is the name), or a whole line when the input is not the
+#  problem). Each build runs in a folder of its own that holds its input,
+#  named with a path relative to that folder, as a user names a file in the
+#  project folder. Builds with the same vars so start from the parse state
+#  the first of them saved (dbt_runs.run_dbt), as a user's second run does.
 CASES = [
-    ("missing file", lambda tmp: tmp / "no_such_file.csv", {}, "file not found"),
+    ("missing file", "customers.csv", nothing, {}, "file not found"),
     (
         "a folder",
-        lambda tmp: tmp,
+        "customers.csv",
+        Path.mkdir,
         {},
         "this is a folder; give the path of a CSV, .csv.gz or Parquet file in it",
     ),
-    ("empty file", "empty.csv", {}, "the file is empty (0 bytes)"),
+    ("empty file", "customers.csv", "empty.csv", {}, "the file is empty (0 bytes)"),
     (
         "no header row",
+        "customers.csv",
         "no_header.csv",
         {},
         "no header row with the expected columns (first line:"
@@ -66,6 +63,7 @@ CASES = [
     ),
     (
         "not a csv file",
+        "customers.csv",
         "not_csv.csv",
         {},
         "no header row with the expected columns (first line:"
@@ -74,31 +72,36 @@ CASES = [
     ),
     (
         "binary file",
-        binary_file,
+        "customers.csv",
+        binary,
         {},
         "no header row (no readable text on the first line; is it a UTF-8 CSV file?)",
     ),
     (
         "a .gz name on a file that is not gzip",
-        plain_csv_named("customers.csv.gz"),
+        "customers.csv.gz",
+        "format_variants.csv",
         {},
         "DuckDB cannot read it as CSV (IO Error: Input is not a GZIP stream: {file})",
     ),
     (
         "a gzip file of an empty file",
+        "customers.csv.gz",
         empty_gzip,
         {},
         "the file is empty once decompressed (0 bytes)",
     ),
     (
         "a .parquet name on a file that is not Parquet",
-        plain_csv_named("customers.parquet"),
+        "customers.parquet",
+        "format_variants.csv",
         {},
         "DuckDB cannot read it as Parquet (Invalid Input Error: No magic"
         " bytes found at end of file '{file}')",
     ),
     (
         "missing required column",
+        "customers.csv",
         "missing_column.csv",
         {},
         "required column 'Spending Score (1-100)' is missing (found"
@@ -106,6 +109,7 @@ CASES = [
     ),
     (
         "malformed line",
+        "customers.csv",
         "malformed_line.csv",
         {},
         "line 3 is not valid CSV (Expected Number of Columns: 5 Found: 6);"
@@ -113,6 +117,7 @@ CASES = [
     ),
     (
         "unterminated quote",
+        "customers.csv",
         "unterminated_quote.csv",
         {},
         "line 3 is not valid CSV (Value with unterminated quote found.);"
@@ -120,12 +125,14 @@ CASES = [
     ),
     (
         "header but no data rows",
+        "customers.csv",
         "header_only.csv",
         {},
         "the file has a header but no data rows",
     ),
     (
         "fewer usable rows than k_min + 1",
+        "customers.csv",
         "too_few_rows.csv",
         {},
         "only 2 usable customer rows after cleaning; k=2 needs at least 3"
@@ -133,6 +140,7 @@ CASES = [
     ),
     (
         "fewer usable rows than the forced k + 1",
+        "customers.csv",
         "format_variants.csv",
         {"n_clusters": 4},
         "only 4 usable customer rows after cleaning; k=4 needs at least 5"
@@ -141,12 +149,14 @@ CASES = [
     (
         "n_clusters out of range",
         None,
+        None,
         {"n_clusters": 25},
         "Invalid var 'n_clusters': 25. Allowed values: null (choose k by"
         " silhouette) or an integer from 2 to 20.",
     ),
     (
         "unknown feature",
+        None,
         None,
         {"segmentation_features": ["annual_income_k", "loyalty"]},
         "Invalid var 'segmentation_features': [\"annual_income_k\","
@@ -161,15 +171,21 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
     """Every case's build on a copy of a good warehouse, all started with
     the session: case -> (the run, the line that must refuse it)."""
     runs = {}
-    for case, source, extra_vars, message in CASES:
+    for case, name, content, extra_vars, message in CASES:
         folder = folders.mktemp("refused")
-        if source is None:
+        if name is None:
             vars, expected_line = extra_vars, message
         else:
-            path = source(folder) if callable(source) else FIXTURES / source
-            vars = {"raw_customers_path": str(path), **extra_vars}
-            problem = message.replace("{file}", str(path))
-            expected_line = f"Unusable input {path}: {problem}"
+            # The folder of the warehouse's copy, where dbt runs.
+            path = folder / PREVIOUS_BUILD / name
+            path.parent.mkdir()
+            if callable(content):
+                content(path)
+            else:
+                shutil.copy(FIXTURES / content, path)
+            vars = {"raw_customers_path": name, **extra_vars}
+            problem = message.replace("{file}", name)
+            expected_line = f"Unusable input {name}: {problem}"
             if "usable customer rows" in message:
                 # Raised by DuckDB's error() while a model runs.
                 expected_line = f"Invalid Input Error: {expected_line}"
