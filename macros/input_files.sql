@@ -250,19 +250,30 @@
         {{ return(_header_map(input_name, headers, headers | join(", "))) }}
     {%- endif -%}
 
-    {#- 1. The file exists, and is a file. -#}
-    {%- if _first_value(
+    {#- 1. The path names one file. DuckDB would read every file a pattern
+        matches as one input, but a row is traced back to its line in one
+        file. -#}
+    {%- set is_pattern = "*" in path or "?" in path or "[" in path -%}
+    {%- set files = _first_value(
         "select count(*) from glob(" ~ sql_literal(path) ~ ")"
-    ) == 0 -%}
+    ) -%}
+    {%- if files == 0 -%}
         {%- if _first_value(
             "select segmentation_is_folder(" ~ sql_literal(path) ~ ")"
         ) -%}
             {{ _refuse_input(input_name,
-                "this is a folder; give the path of a CSV, .csv.gz or"
-                ~ " Parquet file in it"
+                ("the pattern matches folders only" if is_pattern
+                    else "this is a folder")
+                ~ "; give the path of a CSV, .csv.gz or Parquet file"
+                ~ ("" if is_pattern else " in it")
             ) }}
         {%- endif -%}
         {{ _refuse_input(input_name, "file not found") }}
+    {%- elif files > 1 -%}
+        {{ _refuse_input(input_name,
+            "the pattern matches " ~ files ~ " files; give the path of one"
+            ~ " file (each row is traced back to its line in that file)"
+        ) }}
     {%- endif -%}
 
     {#- 2. It is not empty (the size only: the content is not read). -#}

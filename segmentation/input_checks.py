@@ -9,6 +9,7 @@ problem in one line.
 
 from __future__ import annotations
 
+import glob
 import os
 
 import duckdb
@@ -27,7 +28,12 @@ def reader_problem(relation_sql: str) -> str | None:
 
 
 def is_folder(path: str) -> bool:
-    """Whether ``path`` names a folder (False, not an error, where it cannot
-    be looked at). DuckDB's glob lists files only, so to it a folder given
-    as the input file looks missing."""
-    return os.path.isdir(os.path.expanduser(path))
+    """Whether ``path`` names a folder, or is a pattern that matches folders
+    only (False, not an error, where it cannot be looked at). DuckDB's glob
+    lists files only, so to it a folder given as the input file looks
+    missing."""
+    path = os.path.expanduser(path)
+    if glob.escape(path) == path:
+        return os.path.isdir(path)
+    matches = glob.glob(path, recursive=True)
+    return bool(matches) and all(os.path.isdir(match) for match in matches)

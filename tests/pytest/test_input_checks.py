@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import FIXTURES
 
-from segmentation.input_checks import reader_problem
+from segmentation.input_checks import is_folder, reader_problem
 
 OPTIONS = (
     "header = true, all_varchar = true, delim = ',', quote = '\"',"
@@ -25,3 +25,16 @@ def test_an_unterminated_quote_is_reported_in_one_line(tmp_path):
     assert reader_problem(f"read_csv('{path}', {OPTIONS})") == (
         f'Invalid Input Error: Error when sniffing file "{path}".'
     )
+
+
+def test_a_folder_or_a_pattern_matching_folders_only(tmp_path):
+    (tmp_path / "march").mkdir()
+    (tmp_path / "may").mkdir()
+    (tmp_path / "may.csv").write_text("CustomerID\n1\n")
+    assert is_folder(str(tmp_path / "march"))
+    assert is_folder(str(tmp_path / "ma?ch"))
+    assert not is_folder(str(tmp_path / "may.csv"))
+    # A file among the matches: DuckDB's glob finds it, so not a folder.
+    assert not is_folder(str(tmp_path / "ma*"))
+    assert not is_folder(str(tmp_path / "june"))
+    assert not is_folder(str(tmp_path / "ju*"))

@@ -36,6 +36,16 @@ def nothing(path):
     pass
 
 
+def two_files(pattern):
+    for name in ("customers_1.csv", "customers_2.csv"):
+        shutil.copy(FIXTURES / "format_variants.csv", pattern.with_name(name))
+
+
+def two_folders(pattern):
+    for name in ("customers_1", "customers_2"):
+        pattern.with_name(name).mkdir()
+
+
 # (case, the input's name, what is at that name: a fixture's content or a
 #  function writing the file, extra vars, the message after "Unusable input
 #  <name>: " ({file} is the name), or a whole line when the input is not the
@@ -51,6 +61,22 @@ CASES = [
         Path.mkdir,
         {},
         "this is a folder; give the path of a CSV, .csv.gz or Parquet file in it",
+    ),
+    (
+        "a pattern matching two files",
+        "customers_*.csv",
+        two_files,
+        {},
+        "the pattern matches 2 files; give the path of one file (each row is"
+        " traced back to its line in that file)",
+    ),
+    (
+        "a pattern matching folders only",
+        "customers_*",
+        two_folders,
+        {},
+        "the pattern matches folders only; give the path of a CSV, .csv.gz or"
+        " Parquet file",
     ),
     ("empty file", "customers.csv", "empty.csv", {}, "the file is empty (0 bytes)"),
     (
