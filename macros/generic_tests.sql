@@ -3,23 +3,6 @@
     packages are not reachable here). Each returns the failing rows.
 -#}
 
-{% test value_between(model, column_name, min_value=none, max_value=none) %}
-    {#- NULLs pass: pair with not_null where a value is required. -#}
-    select {{ column_name }} as failing_value
-    from {{ model }}
-    where
-        {{ column_name }} is not null
-        and (
-            false
-            {%- if min_value is not none %}
-                or {{ column_name }} < {{ min_value }}
-            {%- endif %}
-            {%- if max_value is not none %}
-                or {{ column_name }} > {{ max_value }}
-            {%- endif %}
-        )
-{% endtest %}
-
 {% test expression_is_true(model, expression) %}
     select *
     from {{ model }}

@@ -2,9 +2,10 @@
 
 The whole-input checks (tests/assert_every_input_row_is_accounted_for.sql
 and tests/assert_every_order_line_is_accounted_for.sql) stand in for the key
-tests the intermediate tables do not have, and the playbook's contract
-constraints stand in for its seed tests. Each case damages a copy of a
-built warehouse and expects the check to object.
+tests the intermediate tables do not have, the playbook's contract
+constraints for its seed tests, and the marts' check constraints for range
+and allowed-value tests. Each case damages a copy of a built warehouse and
+expects the check to object.
 """
 
 from __future__ import annotations
@@ -210,3 +211,60 @@ def test_a_bad_playbook_edit_stops_the_build(playbook_runs, bad_edit, error):
     assert error in result.output
     # The previous, valid playbook is still there.
     assert result.query("select count(*) from staging.stg_segment_playbook") == [(33,)]
+
+
+# Each mart's ranges and allowed values are check constraints of its
+# contract (models/marts/_marts__models.yml): DuckDB refuses a row that
+# breaks one, so a build stops before such a row reaches a mart.
+CHECKS_PER_MART = {
+    "customer_segments": 13,
+    "k_evaluation": 7,
+    "reject_reasons": 1,
+    "segment_centroids": 3,
+    "segment_monthly_sales": 2,
+    "segment_profiles": 9,
+}
+
+
+def test_every_mart_holds_its_check_constraints(bundled_build):
+    assert (
+        dict(
+            bundled_build.query(
+                "select table_name, count(*) from duckdb_constraints()"
+                " where schema_name = 'marts' and constraint_type = 'CHECK'"
+                " group by all order by all"
+            )
+        )
+        == CHECKS_PER_MART
+    )
+
+
+@pytest.mark.parametrize(
+    ("statement", "check"),
+    [
+        (
+            "update marts.customer_segments set age = 121 where customer_id = 1",
+            '"customer_segments" with expression CHECK((age BETWEEN 0 AND 120))',
+        ),
+        (
+            "update marts.segment_profiles set age_level = 'very high'",
+            "\"segment_profiles\" with expression CHECK((age_level IN ('low',"
+            " 'average', 'high')))",
+        ),
+        (
+            "update marts.k_evaluation set silhouette = 1.5 where k = 2",
+            '"k_evaluation" with expression CHECK((silhouette BETWEEN -1 AND 1))',
+        ),
+    ],
+    ids=["age", "age_level", "silhouette"],
+)
+def test_a_mart_refuses_a_value_its_contract_rules_out(
+    bundled_build, tmp_path, statement, check
+):
+    copy = copy_warehouse(bundled_build, tmp_path / "copy")
+    with pytest.raises(duckdb.ConstraintException) as refused:
+        damage(copy, statement)
+    assert (
+        str(refused.value)
+        == f"Constraint Error: CHECK constraint failed on table {check}"
+    )
