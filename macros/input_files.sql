@@ -253,22 +253,25 @@
     {#- 1. The path names one file. DuckDB would read every file a pattern
         matches as one input, but a row is traced back to its line in one
         file. -#}
-    {%- set is_pattern = "*" in path or "?" in path or "[" in path -%}
     {%- set files = _first_value(
         "select count(*) from glob(" ~ sql_literal(path) ~ ")"
     ) -%}
     {%- if files == 0 -%}
-        {%- if _first_value(
+        {%- if not _first_value(
             "select segmentation_is_folder(" ~ sql_literal(path) ~ ")"
         ) -%}
+            {{ _refuse_input(input_name, "file not found") }}
+        {%- elif "*" in path or "?" in path or "[" in path -%}
+            {#- Glob's wildcards (is_folder tells them the same way). -#}
             {{ _refuse_input(input_name,
-                ("the pattern matches folders only" if is_pattern
-                    else "this is a folder")
-                ~ "; give the path of a CSV, .csv.gz or Parquet file"
-                ~ ("" if is_pattern else " in it")
+                "the pattern matches folders only; give the path of a CSV,"
+                ~ " .csv.gz or Parquet file"
             ) }}
         {%- endif -%}
-        {{ _refuse_input(input_name, "file not found") }}
+        {{ _refuse_input(input_name,
+            "this is a folder; give the path of a CSV, .csv.gz or Parquet"
+            ~ " file in it"
+        ) }}
     {%- elif files > 1 -%}
         {{ _refuse_input(input_name,
             "the pattern matches " ~ files ~ " files; give the path of one"
