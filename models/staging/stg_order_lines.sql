@@ -74,11 +74,12 @@ typed as (
         country_text as country,
         -- 6.0 is 6; 0 is not a quantity.
         nullif({{ whole_number("quantity_number") }}, 0) as quantity,
-        -- Exact cents: the file's prices have at most 3 decimals. "inf" and
-        -- "nan" do not cast, so they are invalid.
+        -- Exact to six decimals: the public file's prices have at most
+        -- three, and a price in fractions of a cent (0.0004) stays above 0.
+        -- "inf" and "nan" do not cast, so they are invalid.
         case
-            when try_cast(unit_price_text as decimal(18, 3)) > 0
-                then try_cast(unit_price_text as decimal(18, 3))
+            when try_cast(unit_price_text as decimal(18, 6)) > 0
+                then try_cast(unit_price_text as decimal(18, 6))
         end as unit_price,
         -- ISO, or month first as in UCI's own export (12/1/2010 8:26).
         -- Only the month-first format has a slash, so each text is tried
@@ -90,10 +91,24 @@ typed as (
                 try_strptime(invoice_date_text, '%Y-%m-%d %H:%M:%S'),
                 try_strptime(invoice_date_text, '%Y-%m-%d %H:%M')
             )
-        end as invoice_date
+        end as parsed_invoice_date
 
     from numbers
 
+),
+
+dated as (
+
+    -- strptime's %Y also reads a year of one to three digits (12/1/10 is
+    -- the year 10), which is not the YYYY of either format: invalid.
+    select
+        * exclude (parsed_invoice_date),
+        case
+            when year(parsed_invoice_date) >= 1000 then parsed_invoice_date
+        end as invoice_date
+
+    from typed
+
 )
 
-select * from typed
+select * from dated
