@@ -1,9 +1,9 @@
 {#- One row per customer with at least one valid order line (a sale or a
-    return line): the RFM features, the quintile scores and the marketing
-    segment. A customer whose valid lines are all returns has no recency,
-    frequency or spend: their features and scores are NULL, and
+    return line): the RFM features. A customer whose valid lines are all
+    returns has no recency, frequency or spend: those are NULL, and
     int_customers_joined rejects them (no_purchases) when a clustering
-    feature comes from the order lines. -#}
+    feature comes from the order lines. The quintile scores rank only the
+    segmented customers, so int_customers_joined gives them. -#}
 {%- set as_of_date = rfm_as_of_date() -%}
 
 with
@@ -11,12 +11,6 @@ with
 validated_lines as (
 
     select * from {{ ref('int_order_lines_validated') }}
-
-),
-
-segment_map as (
-
-    select * from {{ ref('stg_rfm_segments') }}
 
 ),
 
@@ -79,79 +73,31 @@ measured as (
 
 ),
 
-scored as (
-
-    -- Quintiles over the customers with a sale line: ntile(5) cuts the
-    -- ranking into five groups as equal as possible (the lower groups get
-    -- the one extra customer). Equal values are ranked by customer_id, so
-    -- the lower id gets the lower score. 5 is most recent, most frequent,
-    -- highest spend.
-    select
-        *,
-        case when has_purchases then ntile(5) over (
-            partition by has_purchases
-            order by recency_days desc, customer_id asc
-        ) end as r_score,
-        case when has_purchases then ntile(5) over (
-            partition by has_purchases
-            order by frequency, customer_id
-        ) end as f_score,
-        case when has_purchases then ntile(5) over (
-            partition by has_purchases
-            order by monetary, customer_id
-        ) end as m_score
-
-    from measured
-
-),
-
-fm_scored as (
-
-    select
-        *,
-        -- The frequency-and-spend score of the segment map: the mean of the
-        -- two scores, halves rounded up.
-        (f_score + m_score + 1) // 2 as fm_score
-
-    from scored
-
-),
-
 final as (
 
     select
         -- ids
-        fm_scored.customer_id,
-        -- strings
-        segment_map.rfm_segment,
+        measured.customer_id,
         -- numerics
-        fm_scored.recency_days,
-        fm_scored.frequency,
-        cast(fm_scored.monetary as decimal(38, 3)) as monetary,
-        fm_scored.tenure_days,
-        -- Division leaves DECIMAL: rounded to the 3 decimals of the prices.
+        measured.recency_days,
+        measured.frequency,
+        cast(measured.monetary as decimal(38, 3)) as monetary,
+        measured.tenure_days,
+        -- Division leaves DECIMAL: rounded to 3 decimals, as monetary is.
         cast(
-            fm_scored.monetary / fm_scored.frequency as decimal(38, 3)
+            measured.monetary / measured.frequency as decimal(38, 3)
         ) as avg_order_value,
-        cast(fm_scored.returned_value as decimal(38, 3)) as returned_value,
-        fm_scored.r_score,
-        fm_scored.f_score,
-        fm_scored.m_score,
-        fm_scored.fm_score,
-        fm_scored.sale_lines,
-        fm_scored.return_lines,
+        cast(measured.returned_value as decimal(38, 3)) as returned_value,
+        measured.sale_lines,
+        measured.return_lines,
         -- booleans
-        fm_scored.has_purchases,
+        measured.has_purchases,
         -- dates and timestamps
-        fm_scored.as_of_date,
-        fm_scored.first_sale_at,
-        fm_scored.last_sale_at
+        measured.as_of_date,
+        measured.first_sale_at,
+        measured.last_sale_at
 
-    from fm_scored
-    left join segment_map
-        on
-            fm_scored.r_score = segment_map.r_score
-            and fm_scored.fm_score = segment_map.fm_score
+    from measured
 
 )
 

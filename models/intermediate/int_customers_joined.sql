@@ -5,7 +5,8 @@
     - both: each row of the customer file, with the RFM features of its
       customer id, then each order-lines customer with no row in the file.
     Rules on the customer rows come first (int_customer_rows_validated);
-    then the rules marked `joined` in macros/reject_reasons.sql. -#}
+    then the rules marked `joined` in macros/reject_reasons.sql. The RFM
+    scores rank the segmented customers, so they come last. -#}
 {%- set inputs = given_inputs() -%}
 {%- set with_profiles = "customer_profiles" in inputs -%}
 {%- set with_order_lines = "order_lines" in inputs -%}
@@ -26,10 +27,6 @@
     "tenure_days": "integer",
     "avg_order_value": "decimal(38, 3)",
     "returned_value": "decimal(38, 3)",
-    "r_score": "integer",
-    "f_score": "integer",
-    "m_score": "integer",
-    "rfm_segment": "varchar",
     "sale_lines": "integer",
     "return_lines": "integer",
 } -%}
@@ -62,6 +59,12 @@ with
     order_line_customers as (
 
         select * from {{ ref('int_customer_rfm') }}
+
+    ),
+
+    segment_map as (
+
+        select * from {{ ref('stg_rfm_segments') }}
 
     ),
 {%- endif %}
@@ -140,7 +143,7 @@ reasons as (
 
 ),
 
-final as (
+reasoned as (
 
     select
         * exclude (customer_row_reject_reason, customer_row_reject_detail),
@@ -152,6 +155,77 @@ final as (
 
     from reasons
 
+),
+{%- if with_order_lines %}
+
+rankable as (
+
+    -- Only the segmented customers with a sale line have RFM to rank.
+    select
+        *,
+        is_segmented and has_purchases as is_scored
+
+    from reasoned
+
+),
+
+scored as (
+
+    -- Quintiles over the segmented customers with a sale line: ntile(5)
+    -- cuts the ranking into five groups as equal as possible (the lower
+    -- groups get the one extra customer). Equal values are ranked by
+    -- customer_id, so the lower id gets the lower score. 5 is most recent,
+    -- most frequent, highest spend. ntile gives a BIGINT; the marts hold
+    -- integers.
+    select
+        *,
+        case when is_scored then ntile(5) over (
+            partition by is_scored
+            order by recency_days desc, customer_id asc
+        ) end::integer as r_score,
+        case when is_scored then ntile(5) over (
+            partition by is_scored
+            order by frequency, customer_id
+        ) end::integer as f_score,
+        case when is_scored then ntile(5) over (
+            partition by is_scored
+            order by monetary, customer_id
+        ) end::integer as m_score
+
+    from rankable
+
+),
+
+final as (
+
+    -- The segment map's cell: the recency score and the mean of the
+    -- frequency and spend scores, halves rounded up.
+    select
+        scored.* exclude (is_scored),
+        segment_map.rfm_segment
+
+    from scored
+    left join segment_map
+        on
+            scored.r_score = segment_map.r_score
+            and (scored.f_score + scored.m_score + 1) // 2
+            = segment_map.fm_score
+
 )
+{%- else %}
+
+final as (
+
+    select
+        *,
+        null::integer as r_score,
+        null::integer as f_score,
+        null::integer as m_score,
+        null::varchar as rfm_segment
+
+    from reasoned
+
+)
+{%- endif %}
 
 select * from final

@@ -87,7 +87,10 @@ final as (
         -- numerics
         quantity,
         unit_price,
-        quantity * unit_price as line_amount,
+        -- Amounts to 3 decimals, the public file's finest price: exact for
+        -- its lines, and every mart adds up the same rounded amounts. (Power
+        -- BI's fixed decimal type holds at most 4.)
+        cast(quantity * unit_price as decimal(38, 3)) as line_amount,
         -- booleans
         is_sale_line,
         is_return_line,

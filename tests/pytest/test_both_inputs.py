@@ -86,6 +86,18 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
         (17850, 1, "Male", 35, 49, 2, Decimal("161.320")),
         (18074, 5, "Female", 23, 49, 1, Decimal("50.550")),
     ]
+    # The quintile scores rank those four segmented customers only (one
+    # per score; ties by customer_id), not 12346 and 17908, who buy but
+    # are not segmented. Cells (r, fm): (1, 1), (2, 3), (3, 4), (4, 3).
+    assert result.query(
+        "select customer_id, r_score, f_score, m_score, rfm_segment"
+        " from marts.customer_segments order by customer_id"
+    ) == [
+        (12838, 1, 1, 1, "Lost"),
+        (13047, 2, 2, 3, "At risk"),
+        (17850, 3, 4, 4, "Loyal"),
+        (18074, 4, 3, 2, "Potential loyalists"),
+    ]
     assert result.query(
         "select feature, transformation from marts.segment_centroids"
         " where segment_id = 1 order by feature_position"

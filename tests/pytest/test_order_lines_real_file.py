@@ -81,7 +81,7 @@ def test_rfm_of_three_customers_worked_by_hand(real_build):
     rows = real_build.query(
         "select customer_id, recency_days, frequency, monetary, tenure_days,"
         " avg_order_value, returned_value, r_score, f_score, m_score, rfm_segment"
-        " from intermediate.int_customer_rfm"
+        " from marts.customer_segments"
         " where customer_id in (12346, 12347, 17850) order by customer_id"
     )
     assert rows == [
@@ -110,8 +110,13 @@ def test_rfm_of_three_customers_worked_by_hand(real_build):
 def test_customers_with_only_returns_are_not_segmented(real_build):
     assert real_build.query(
         "select count(*) filter (where has_purchases),"
-        " count(*) filter (where rfm_segment is null)"
+        " count(*) filter (where not has_purchases)"
         " from intermediate.int_customer_rfm"
+    ) == [(4_334, 28)]
+    assert real_build.query(
+        "select count(*) filter (where is_segmented and rfm_segment is not null),"
+        " count(*) filter (where not is_segmented and r_score is null)"
+        " from intermediate.int_customers_joined"
     ) == [(4_334, 28)]
     assert real_build.query(
         "select count(*), count(*) filter (where reject_reason = 'no_purchases'"
@@ -127,10 +132,10 @@ def test_customers_with_only_returns_are_not_segmented(real_build):
         "select input_rows, segmented_rows, rejected_rows, rejected_no_purchases,"
         " input_source from marts.segmentation_run_summary"
     ) == [(4_362, 4_334, 28, 28, str(ONLINE_RETAIL))]
-    # Quintiles of 4,334 customers: 867, 867, 867, 867, 866.
+    # Quintiles of the 4,334 segmented customers: 867, 867, 867, 867, 866.
     assert real_build.query(
-        "select r_score, count(*) from intermediate.int_customer_rfm"
-        " where has_purchases group by r_score order by r_score"
+        "select r_score, count(*) from marts.customer_segments"
+        " group by r_score order by r_score"
     ) == [(1, 867), (2, 867), (3, 867), (4, 867), (5, 866)]
 
 
