@@ -2,8 +2,10 @@
     description and recommended action for its kind of segment. Averages
     of what the run has no input for are NULL. -#}
 {%- set level_columns = level_columns().values() | list -%}
-{#- Every order-lines feature of the catalogue, clustered on or not. -#}
-{%- set rfm_averages = feature_names("order_lines") -%}
+{#- Every order-lines feature of the catalogue, clustered on or not, and
+    the RFM quintile scores. -#}
+{%- set rfm_averages = feature_names("order_lines")
+    + ["r_score", "f_score", "m_score"] -%}
 
 with
 

@@ -98,6 +98,17 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
         (17850, 3, 4, 4, "Loyal"),
         (18074, 4, 3, 2, "Potential loyalists"),
     ]
+    # segment_profiles averages them per segment: segment 1 holds 13047,
+    # 17850 and 18074, so r (2 + 3 + 4) / 3, f (2 + 4 + 3) / 3 and m (3 + 4
+    # + 2) / 3; segment 2 holds 12838 alone.
+    assert result.query(
+        "select segment_id, list(customer_id order by customer_id)"
+        " from marts.customer_segments group by segment_id order by segment_id"
+    ) == [(1, [13047, 17850, 18074]), (2, [12838])]
+    assert result.query(
+        "select segment_id, avg_r_score, avg_f_score, avg_m_score"
+        " from marts.segment_profiles order by segment_id"
+    ) == [(1, 3.0, 3.0, 3.0), (2, 1.0, 1.0, 1.0)]
     assert result.query(
         "select feature, transformation from marts.segment_centroids"
         " where segment_id = 1 order by feature_position"
