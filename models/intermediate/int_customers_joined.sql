@@ -158,60 +158,60 @@ reasoned as (
 ),
 {%- if with_order_lines %}
 
-rankable as (
+    rankable as (
 
-    -- Only the segmented customers with a sale line have RFM to rank.
-    select
-        *,
-        is_segmented and has_purchases as is_scored
+        -- Only the segmented customers with a sale line have RFM to rank.
+        select
+            *,
+            is_segmented and has_purchases as is_scored
 
-    from reasoned
+        from reasoned
 
-),
+    ),
 
-scored as (
+    scored as (
 
-    -- Quintiles over the segmented customers with a sale line: ntile(5)
-    -- cuts the ranking into five groups as equal as possible (the lower
-    -- groups get the one extra customer). Equal values are ranked by
-    -- customer_id, so the lower id gets the lower score. 5 is most recent,
-    -- most frequent, highest spend. ntile gives a BIGINT; the marts hold
-    -- integers.
-    select
-        *,
-        case when is_scored then ntile(5) over (
-            partition by is_scored
-            order by recency_days desc, customer_id asc
-        ) end::integer as r_score,
-        case when is_scored then ntile(5) over (
-            partition by is_scored
-            order by frequency, customer_id
-        ) end::integer as f_score,
-        case when is_scored then ntile(5) over (
-            partition by is_scored
-            order by monetary, customer_id
-        ) end::integer as m_score
+        -- Quintiles over the segmented customers with a sale line: ntile(5)
+        -- cuts the ranking into five groups as equal as possible (the lower
+        -- groups get the one extra customer). Equal values are ranked by
+        -- customer_id, so the lower id gets the lower score. 5 is most recent,
+        -- most frequent, highest spend. ntile gives a BIGINT; the marts hold
+        -- integers.
+        select
+            * exclude (is_scored),
+            case when is_scored then ntile(5) over (
+                partition by is_scored
+                order by recency_days desc, customer_id asc
+            ) end::integer as r_score,
+            case when is_scored then ntile(5) over (
+                partition by is_scored
+                order by frequency, customer_id
+            ) end::integer as f_score,
+            case when is_scored then ntile(5) over (
+                partition by is_scored
+                order by monetary, customer_id
+            ) end::integer as m_score
 
-    from rankable
+        from rankable
 
-),
+    ),
 
-final as (
+    final as (
 
-    -- The segment map's cell: the recency score and the mean of the
-    -- frequency and spend scores, halves rounded up.
-    select
-        scored.* exclude (is_scored),
-        segment_map.rfm_segment
+        -- The segment map's cell: the recency score and the mean of the
+        -- frequency and spend scores, halves rounded up.
+        select
+            scored.*,
+            segment_map.rfm_segment
 
-    from scored
-    left join segment_map
-        on
-            scored.r_score = segment_map.r_score
-            and (scored.f_score + scored.m_score + 1) // 2
-            = segment_map.fm_score
+        from scored
+        left join segment_map
+            on
+                scored.r_score = segment_map.r_score
+                and (scored.f_score + scored.m_score + 1) // 2
+                = segment_map.fm_score
 
-)
+    )
 {%- else %}
 
 final as (
