@@ -387,7 +387,7 @@ def write_gzip(path, text):
 # (case, file name, its content, the message after "Unusable input <file>: ").
 # The steps are those of the customer file (test_unusable_input.py): these
 # cases check the order-lines catalogue, a .gz file and the post-hook of
-# int_order_lines_validated.
+# base_order_lines, the model that reads the whole file.
 UNUSABLE = [
     (
         "missing required column",
