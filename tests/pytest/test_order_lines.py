@@ -19,7 +19,7 @@ from conftest import (
     start_on_previous_build,
     started_with_session,
 )
-from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
+from dbt_runs import DATA_BUILD, PREVIOUS_BUILD, DbtResult, passed, start_dbt
 
 
 def start_order_lines(folders, name, **vars) -> Future[DbtResult]:
@@ -384,24 +384,48 @@ def write_gzip(path, text):
     return path
 
 
-# (case, file name, its content, the message after "Unusable input <file>: ").
-# The steps are those of the customer file (test_unusable_input.py): these
-# cases check the order-lines catalogue, a .gz file and the post-hook of
-# base_order_lines, the model that reads the whole file.
+EXPECTED_HEADERS = (
+    "InvoiceNo (or Invoice), StockCode, Description, Quantity, InvoiceDate,"
+    " UnitPrice (or Price), CustomerID (or Customer ID), Country"
+)
+
+
+# (case, file name, its content or None for no file, the message after
+# "Unusable input <file>: "). The steps are those of the customer file
+# (test_unusable_input.py): these cases check them on the order-lines
+# catalogue, a .gz file and the post-hook of base_order_lines, the model
+# that reads the whole file. As there, each file is named relative to the
+# folder dbt runs in, so the runs on order_lines.csv (and the two CSV
+# excerpt variants above) share one parse state.
 UNUSABLE = [
+    ("missing file", "order_lines.csv", None, "file not found"),
+    ("empty file", "order_lines.csv", "", "the file is empty (0 bytes)"),
+    (
+        "no header row",
+        "order_lines.csv",
+        f"{LINE}\n{LINE}\n",
+        f"no header row with the expected columns (first line: {LINE};"
+        f" expected {EXPECTED_HEADERS})",
+    ),
     (
         "missing required column",
-        "no_price.csv",
+        "order_lines.csv",
         UCI_HEADER.replace(",UnitPrice", "") + "\n",
         "required column 'UnitPrice (or Price)' is missing (found"
         " InvoiceNo,StockCode,Description,Quantity,InvoiceDate,CustomerID,Country)",
     ),
     (
         "malformed line in a gzip file",
-        "malformed.csv.gz",
+        "order_lines.csv.gz",
         f"{UCI_HEADER}\n{LINE}\n{LINE},extra\n",
         "line 3 is not valid CSV (Expected Number of Columns: 8 Found: 9);"
         " fix or remove that line",
+    ),
+    (
+        "header but no data rows",
+        "order_lines.csv",
+        f"{UCI_HEADER}\n",
+        "the file has a header but no data rows",
     ),
 ]
 
@@ -414,15 +438,17 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
     refused = {}
     for case, name, content, message in UNUSABLE:
         folder = folders.mktemp("refused")
-        path = folder / name
+        # The folder of the warehouse's copy, where dbt runs.
+        path = folder / PREVIOUS_BUILD / name
+        path.parent.mkdir()
         if name.endswith(".gz"):
             write_gzip(path, content)
-        else:
+        elif content is not None:
             path.write_text(content)
         run = start_on_previous_build(
-            shared["bundled_build"], folder, {"raw_transactions_path": str(path)}
+            shared["bundled_build"], folder, {"raw_transactions_path": name}
         )
-        refused[case] = (run, f"Unusable input {path}: {message}")
+        refused[case] = (run, f"Unusable input {name}: {message}")
     run = start_on_previous_build(
         shared["bundled_build"],
         folders.mktemp("refused"),
