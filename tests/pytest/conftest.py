@@ -33,6 +33,7 @@ import pytest
 from dbt_runs import (
     DATA_BUILD,
     PROJECT_DIR,
+    REFUSED_BUILD,
     DbtResult,
     copy_warehouse,
     passed,
@@ -351,9 +352,10 @@ def good_marts(bundled_build) -> dict[str, list[tuple]]:
 def start_on_previous_build(
     bundled_build: Future[DbtResult], folder: Path, vars: dict
 ) -> Future[DbtResult]:
-    """`dbt build` with ``vars``, in the background, on a copy of a good
-    warehouse (the bundled build, once it is done) in ``folder``."""
-    return start_on_copy(bundled_build, folder, *DATA_BUILD, vars=vars)
+    """`dbt build` with ``vars``, which must be refused (assert_refused), in
+    the background, on a copy of a good warehouse (the bundled build, once
+    it is done) in ``folder``."""
+    return start_on_copy(bundled_build, folder, *REFUSED_BUILD, vars=vars)
 
 
 def assert_refused(

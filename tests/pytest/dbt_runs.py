@@ -162,6 +162,8 @@ def copy_warehouse(build: DbtResult, folder: Path) -> Path:
 # variants: a customer file's; the order-lines excerpt: the order lines'),
 # not again in every build on another file.
 DATA_BUILD = ("build", "--exclude-resource-type", "unit_test")
+# A build the tests expect refused: no test reads its JSON artifacts.
+REFUSED_BUILD = (*DATA_BUILD, "--no-write-json")
 
 
 # Where start_on_copy puts the copy of the warehouse, in the run's folder:

@@ -7,7 +7,14 @@ from concurrent.futures import Future
 from decimal import Decimal
 
 from conftest import MARTS, ORDER_LINES, assert_refused, started_with_session
-from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt, start_on_copy
+from dbt_runs import (
+    DATA_BUILD,
+    REFUSED_BUILD,
+    DbtResult,
+    passed,
+    start_dbt,
+    start_on_copy,
+)
 
 BOTH_FILES = {
     "raw_customers_path": str(ORDER_LINES / "customer_profiles.csv"),
@@ -32,7 +39,7 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
         "customer file refused": start_on_copy(
             both_files,
             refused,
-            *DATA_BUILD,
+            *REFUSED_BUILD,
             vars={
                 **BOTH_FILES,
                 "raw_customers_path": str(MISSING),

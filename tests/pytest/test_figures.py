@@ -13,7 +13,6 @@ import pytest
 import render_figures
 from conftest import PROJECT_DIR, THREE_FEATURES
 from figure_style import segment_colour
-from mart_data import PROJECT_DIR as SCRIPT_PROJECT_DIR
 from mart_data import database_path, load_marts
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgb
@@ -254,9 +253,10 @@ def test_reads_the_database_read_only(bundled_render):
 
 
 def test_database_path_follows_dbt_duckdb_path():
-    assert database_path({}) == SCRIPT_PROJECT_DIR / "mall_segmentation.duckdb"
+    # Relative to the folder dbt runs in (the tests' PROJECT_DIR), where
+    # profiles.yml's default puts the file.
+    assert database_path({}) == PROJECT_DIR / "mall_segmentation.duckdb"
     assert database_path({"DBT_DUCKDB_PATH": "data/x.duckdb"}) == (
-        SCRIPT_PROJECT_DIR / "data" / "x.duckdb"
+        PROJECT_DIR / "data" / "x.duckdb"
     )
     assert database_path({"DBT_DUCKDB_PATH": "/srv/w.duckdb"}) == Path("/srv/w.duckdb")
-    assert SCRIPT_PROJECT_DIR == PROJECT_DIR

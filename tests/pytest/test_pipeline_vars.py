@@ -9,7 +9,7 @@ from concurrent.futures import Future
 import pandas as pd
 import pytest
 from conftest import PROJECT_DIR, started_with_session
-from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
+from dbt_runs import DATA_BUILD, REFUSED_BUILD, DbtResult, passed, start_dbt
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
@@ -96,13 +96,13 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
     """Every build of this module, all started with the session: the k
     range, and each refused vars by their JSON."""
 
-    def start(vars: dict | str) -> Future[DbtResult]:
+    def start(vars: dict | str, build: tuple[str, ...]) -> Future[DbtResult]:
         database = folders.mktemp("vars") / "warehouse.duckdb"
-        return start_dbt(database, *DATA_BUILD, vars=vars)
+        return start_dbt(database, *build, vars=vars)
 
     return {
-        "k range": start(K_RANGE_VARS),
-        **{json.dumps(vars): start(vars) for vars, _ in INVALID_VARS},
+        "k range": start(K_RANGE_VARS, DATA_BUILD),
+        **{json.dumps(vars): start(vars, REFUSED_BUILD) for vars, _ in INVALID_VARS},
     }
 
 
