@@ -70,7 +70,9 @@ numbers as (
     -- range checks below read the cast value several times.
     select
         *,
-        try_cast(customer_id_text as bigint) as customer_id_number,
+        -- As a double, like the other numbers: a cast to bigint would round
+        -- 12.5 to customer 13 and read 0x10 as 16.
+        try_cast(customer_id_text as double) as customer_id_number,
         try_cast(age_text as double) as age_number,
         try_cast(annual_income_k_text as double) as annual_income_k_number,
         try_cast(spending_score_text as double) as spending_score_number
@@ -88,8 +90,10 @@ typed as (
             annual_income_k_number,
             spending_score_number
         ),
+        -- 17850.0 is customer 17850.
         case
-            when customer_id_number > 0 then customer_id_number
+            when {{ whole_number("customer_id_number") }} > 0
+                then {{ whole_number("customer_id_number") }}
         end as customer_id,
         {{ normalise_gender("gender_text") }} as gender,
         {{ whole_number_in_range("age_number", 0, 120) }} as age,
