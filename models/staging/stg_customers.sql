@@ -70,9 +70,9 @@ numbers as (
     -- range checks below read the cast value several times.
     select
         *,
-        -- As a double, like the other numbers: a cast to bigint would round
-        -- 12.5 to customer 13 and read 0x10 as 16.
-        try_cast(customer_id_text as double) as customer_id_number,
+        -- An exact decimal: a cast to bigint would round 12.5 to customer 13
+        -- and read 0x10 as 16, a double would merge ids above 2^53.
+        try_cast(customer_id_text as decimal(38, 6)) as customer_id_number,
         try_cast(age_text as double) as age_number,
         try_cast(annual_income_k_text as double) as annual_income_k_number,
         try_cast(spending_score_text as double) as spending_score_number
@@ -92,8 +92,10 @@ typed as (
         ),
         -- 17850.0 is customer 17850.
         case
-            when {{ whole_number("customer_id_number") }} > 0
-                then {{ whole_number("customer_id_number") }}
+            when
+                customer_id_number > 0
+                and customer_id_number = floor(customer_id_number)
+                then try_cast(customer_id_number as bigint)
         end as customer_id,
         {{ normalise_gender("gender_text") }} as gender,
         {{ whole_number_in_range("age_number", 0, 120) }} as age,
