@@ -109,7 +109,8 @@ def plot_rfm_grid(marts: Marts) -> Figure:
         17,
         8.5,
         "The RFM grid: recency score × frequency score",
-        "Scores are quintiles of the customers (5: most recent, most invoices);"
+        "Scores are quintiles of the segmented customers (5: most recent, most"
+        " invoices);"
         " each cell: customers and its most common RFM segment",
     )
     grid_ax, segment_ax = body.subplots(1, 2, gridspec_kw={"width_ratios": [1.9, 1]})

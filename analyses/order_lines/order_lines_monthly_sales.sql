@@ -50,7 +50,7 @@ final as (
         invoices,
         active_customers,
         cast(revenue as decimal(38, 3)) as revenue,
-        -- Rounded to the 3 decimals of the prices, as in int_customer_rfm.
+        -- Rounded to 3 decimals, as monetary is in int_customer_rfm.
         cast(revenue / nullif(invoices, 0) as decimal(38, 3))
             as avg_order_value,
         return_lines,

@@ -29,7 +29,7 @@ customer_segments as (
             date_trunc('month', invoice_date)::date as month_start,
             count(*) filter (where is_sale_line) as sale_lines,
             count(*) filter (where is_return_line) as return_lines,
-            -- DECIMAL sums: exact to the cent.
+            -- DECIMAL sums: no floating-point drift.
             sum(line_amount) filter (where is_sale_line) as revenue,
             sum(-line_amount) filter (where is_return_line) as returned_value
 

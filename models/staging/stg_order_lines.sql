@@ -74,8 +74,9 @@ typed as (
         country_text as country,
         -- 6.0 is 6; 0 is not a quantity.
         nullif({{ whole_number("quantity_number") }}, 0) as quantity,
-        -- Exact to six decimals: the public file's prices have at most
-        -- three, and a price in fractions of a cent (0.0004) stays above 0.
+        -- Exact to six decimals for the rules and the duplicate search: the
+        -- public file's prices have at most three, and a price in fractions
+        -- of a cent (0.0004) is a price above 0.
         -- "inf" and "nan" do not cast, so they are invalid.
         case
             when try_cast(unit_price_text as decimal(18, 6)) > 0
