@@ -63,12 +63,20 @@
 
 {% macro whole_number(number_column) -%}
     {#- A whole number as bigint, any sign; 6.0 counts as 6. Takes the value
-        already cast to double (NULL when not a number); NULL when it is
-        not whole or does not fit a bigint. -#}
+        already cast to double or to an exact decimal (NULL when not a
+        number); NULL when it is not whole or does not fit a bigint. -#}
     case
         when
             isfinite({{ number_column }})
             and {{ number_column }} = floor({{ number_column }})
             then try_cast({{ number_column }} as bigint)
+    end
+{%- endmacro %}
+
+{% macro positive_whole_number(number_column) -%}
+    {#- A whole number above 0 as bigint (an id), else NULL. -#}
+    case
+        when {{ whole_number(number_column) }} > 0
+            then {{ whole_number(number_column) }}
     end
 {%- endmacro %}

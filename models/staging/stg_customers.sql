@@ -91,12 +91,7 @@ typed as (
             spending_score_number
         ),
         -- 17850.0 is customer 17850.
-        case
-            when
-                customer_id_number > 0
-                and customer_id_number = floor(customer_id_number)
-                then try_cast(customer_id_number as bigint)
-        end as customer_id,
+        {{ positive_whole_number("customer_id_number") }} as customer_id,
         {{ normalise_gender("gender_text") }} as gender,
         {{ whole_number_in_range("age_number", 0, 120) }} as age,
         {{ decimal_at_least("annual_income_k_number", 0) }} as annual_income_k,

@@ -63,10 +63,7 @@ typed as (
     select
         * exclude (customer_id_number, quantity_number),
         -- 17850.0 is customer 17850.
-        case
-            when {{ whole_number("customer_id_number") }} > 0
-                then {{ whole_number("customer_id_number") }}
-        end as customer_id,
+        {{ positive_whole_number("customer_id_number") }} as customer_id,
         -- Invoices and stock codes compare upper-case: c536379 is C536379.
         upper(invoice_no_text) as invoice_no,
         upper(stock_code_text) as stock_code,
