@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 from dbt_runs import (
     DATA_BUILD,
+    PREVIOUS_BUILD,
     PROJECT_DIR,
     REFUSED_BUILD,
     DbtResult,
@@ -356,6 +357,17 @@ def start_on_previous_build(
     the background, on a copy of a good warehouse (the bundled build, once
     it is done) in ``folder``."""
     return start_on_copy(bundled_build, folder, *REFUSED_BUILD, vars=vars)
+
+
+def input_beside_previous_build(folder: Path, name: str) -> Path:
+    """Where the input ``name`` of ``start_on_previous_build(..., folder,
+    ...)`` goes: beside the warehouse's copy, in the folder dbt runs in, so
+    that the vars name it relative to that folder, as a user names a file
+    in the project folder, and runs with the same vars share a parse
+    state (dbt_runs.run_dbt)."""
+    path = folder / PREVIOUS_BUILD / name
+    path.parent.mkdir(exist_ok=True)
+    return path
 
 
 def assert_refused(

@@ -12,10 +12,10 @@ import pytest
 from conftest import (
     FIXTURES,
     assert_refused,
+    input_beside_previous_build,
     start_on_previous_build,
     started_with_session,
 )
-from dbt_runs import PREVIOUS_BUILD
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
@@ -202,9 +202,7 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
         if name is None:
             vars, expected_line = extra_vars, message
         else:
-            # The folder of the warehouse's copy, where dbt runs.
-            path = folder / PREVIOUS_BUILD / name
-            path.parent.mkdir()
+            path = input_beside_previous_build(folder, name)
             if callable(content):
                 content(path)
             else:

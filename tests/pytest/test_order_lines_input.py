@@ -1,0 +1,236 @@
+"""The order-lines file as read: the accepted headers and a Parquet file
+load as the UCI one does, and unusable files are refused with one line,
+the marts of the last good build untouched. The cleaning rules and RFM are
+in test_order_lines.py."""
+
+from __future__ import annotations
+
+import gzip
+from concurrent.futures import Future
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import (
+    ORDER_LINES,
+    assert_refused,
+    input_beside_previous_build,
+    start_on_previous_build,
+    started_with_session,
+)
+from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
+
+EXCERPT = ORDER_LINES / "online_retail_excerpt.csv"
+
+
+def excerpt_with_header(header: str):
+    """A writer of the excerpt's lines under ``header`` instead of its own."""
+
+    def write(path: Path):
+        _, lines = EXCERPT.read_text(encoding="utf-8").split("\n", 1)
+        path.write_text(f"{header}\n{lines}", encoding="utf-8")
+
+    return write
+
+
+def excerpt_as_typed_parquet(path: Path):
+    """The excerpt as a Parquet file with the types pandas gives the UCI
+    workbook: whole-number quantities, timestamps, and float prices and
+    customer ids (an empty id is null)."""
+    with duckdb.connect() as connection:
+        connection.execute(
+            "copy (select InvoiceNo, StockCode, Description,"
+            " cast(Quantity as bigint) as Quantity,"
+            " cast(InvoiceDate as timestamp) as InvoiceDate,"
+            " cast(UnitPrice as double) as UnitPrice,"
+            " cast(CustomerID as double) as CustomerID, Country"
+            f" from read_csv('{EXCERPT}', header = true, all_varchar = true))"
+            f" to '{path}' (format parquet)"
+        )
+
+
+# The excerpt under the other accepted headers, and as Parquet: (case, file
+# name, the function writing it). Only base_order_lines is built, the one
+# model that reads the file and maps its header; every later model reads
+# it, so a load equal to the excerpt's gives the excerpt's outcomes and RFM.
+# The two CSV files have the same name, so their runs share one parse state
+# (dbt_runs.run_dbt).
+EXCERPT_VARIANTS = [
+    (
+        "padded, mixed-case header with a byte-order mark",
+        "order_lines.csv",
+        excerpt_with_header(
+            '\ufeff invoiceno ,STOCKCODE," Description ",quantity,'
+            "InvoiceDate , UNITPRICE,customerid ,COUNTRY"
+        ),
+    ),
+    (
+        "snake_case header",
+        "order_lines.csv",
+        excerpt_with_header(
+            "invoice_no,stock_code,description,quantity,invoice_date,"
+            "unit_price,customer_id,country"
+        ),
+    ),
+    ("typed Parquet file", "order_lines.parquet", excerpt_as_typed_parquet),
+]
+
+
+@started_with_session()
+def variant_loads(folders, shared) -> dict[str, Future[DbtResult]]:
+    """Each excerpt variant's load, started with the session."""
+    loads = {}
+    for case, name, write in EXCERPT_VARIANTS:
+        folder = folders.mktemp("excerpt_variant")
+        write(folder / name)
+        loads[case] = start_dbt(
+            folder / "warehouse.duckdb",
+            *DATA_BUILD,
+            "--select",
+            "base_order_lines",
+            "--indirect-selection",
+            "cautious",
+            # Relative to the folder dbt runs in, as a user names a file in
+            # the project folder.
+            vars={"raw_transactions_path": name},
+        )
+    return loads
+
+
+def loaded_lines(build) -> list[tuple]:
+    """base_order_lines in file order: the values as read, by column."""
+    return build.query("select * from staging.base_order_lines order by rowid")
+
+
+@pytest.mark.parametrize("case", [case[0] for case in EXCERPT_VARIANTS])
+def test_excerpt_variants_load_as_the_excerpt(
+    variant_loads, order_lines_excerpt_build, case
+):
+    lines = loaded_lines(passed(variant_loads[case]))
+    assert lines == loaded_lines(order_lines_excerpt_build)
+    assert len(lines) == 30
+    assert lines[0] == (
+        "536365",
+        "85123A",
+        "WHITE HANGING HEART T-LIGHT HOLDER",
+        "6",
+        "2010-12-01 08:26:00",
+        "2.55",
+        "17850.0",
+        "United Kingdom",
+    )
+    # Line 20: no description and no customer id.
+    assert lines[19] == (
+        "536414",
+        "22139",
+        None,
+        "56",
+        "2010-12-01 11:52:00",
+        "0.0",
+        None,
+        "United Kingdom",
+    )
+
+
+# Unusable order-lines files: refused with one line, the marts untouched.
+
+UCI_HEADER = (
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
+)
+LINE = "536365,85123A,HEART,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom"
+
+
+def write_gzip(path, text):
+    with gzip.open(path, "wt") as handle:
+        handle.write(text)
+    return path
+
+
+EXPECTED_HEADERS = (
+    "InvoiceNo (or Invoice), StockCode, Description, Quantity, InvoiceDate,"
+    " UnitPrice (or Price), CustomerID (or Customer ID), Country"
+)
+
+
+# (case, file name, its content or None for no file, the message after
+# "Unusable input <file>: "). The steps are those of the customer file
+# (test_unusable_input.py): these cases check them on the order-lines
+# catalogue, a .gz file and the post-hook of base_order_lines, the model
+# that reads the whole file. As there, each file is named relative to the
+# folder dbt runs in, so the runs on order_lines.csv (and the two CSV
+# excerpt variants above) share one parse state.
+UNUSABLE = [
+    ("missing file", "order_lines.csv", None, "file not found"),
+    ("empty file", "order_lines.csv", "", "the file is empty (0 bytes)"),
+    (
+        "no header row",
+        "order_lines.csv",
+        f"{LINE}\n{LINE}\n",
+        f"no header row with the expected columns (first line: {LINE};"
+        f" expected {EXPECTED_HEADERS})",
+    ),
+    (
+        "missing required column",
+        "order_lines.csv",
+        UCI_HEADER.replace(",UnitPrice", "") + "\n",
+        "required column 'UnitPrice (or Price)' is missing (found"
+        " InvoiceNo,StockCode,Description,Quantity,InvoiceDate,CustomerID,Country)",
+    ),
+    (
+        "malformed line in a gzip file",
+        "order_lines.csv.gz",
+        f"{UCI_HEADER}\n{LINE}\n{LINE},extra\n",
+        "line 3 is not valid CSV (Expected Number of Columns: 8 Found: 9);"
+        " fix or remove that line",
+    ),
+    (
+        "header but no data rows",
+        "order_lines.csv",
+        f"{UCI_HEADER}\n",
+        "the file has a header but no data rows",
+    ),
+]
+
+
+@started_with_session("bundled_build")
+def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
+    """Each unusable file's build, and the invalid as_of_date's, on a copy of
+    a good warehouse, all started with the session: case -> (the run, the
+    line that must refuse it)."""
+    refused = {}
+    for case, name, content, message in UNUSABLE:
+        folder = folders.mktemp("refused")
+        path = input_beside_previous_build(folder, name)
+        if name.endswith(".gz"):
+            write_gzip(path, content)
+        elif content is not None:
+            path.write_text(content)
+        run = start_on_previous_build(
+            shared["bundled_build"], folder, {"raw_transactions_path": name}
+        )
+        refused[case] = (run, f"Unusable input {name}: {message}")
+    run = start_on_previous_build(
+        shared["bundled_build"],
+        folders.mktemp("refused"),
+        {
+            "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
+            "as_of_date": "2011-02-30",
+        },
+    )
+    refused["invalid as_of_date"] = (
+        run,
+        "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
+        " day after the latest sale line) or a date written YYYY-MM-DD.",
+    )
+    return refused
+
+
+@pytest.mark.parametrize("case", [case[0] for case in UNUSABLE])
+def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
+    run, expected_line = refused_builds[case]
+    assert_refused(run, expected_line, good_marts)
+
+
+def test_invalid_as_of_date_is_refused(refused_builds, good_marts):
+    run, expected_line = refused_builds["invalid as_of_date"]
+    assert_refused(run, expected_line, good_marts)
