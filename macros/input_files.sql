@@ -9,9 +9,10 @@
     the file and the problem, before any mart is touched. Both inputs go
     through the same numbered steps, in the order the file is met, in two
     places:
-    - check_input_file(), while the input's staging model compiles: steps
-      1-5, which read the file's metadata, its first line and, when the CSV
-      sniffer fails, look for the first bad line.
+    - check_input_file(), on-run-start (check_input_files) and again while
+      the input's staging model compiles: steps 1-5, which read the file's
+      metadata, its first line and, when the CSV sniffer fails, look for the
+      first bad line.
     - check_input_rows_read(), a post-hook of the one model that reads the
       whole file: steps 6-7, no malformed CSV line (DuckDB logged them while
       reading, `store_rejects`) and at least one data row.
@@ -342,6 +343,27 @@
     {{ return(_header_map(
         input_name, _relation_columns(relation), first_line.strip()
     )) }}
+{%- endmacro %}
+
+{% macro check_input_files() -%}
+    {#- on-run-start, after the vars: steps 1-5 for each file given, in the
+        order customers, order lines. A file refused here stops the run
+        before any node, so no seed is loaded and no model built. The
+        staging model runs the same steps again as it compiles, for its
+        header map and for `dbt compile`, which runs no hooks; they read
+        metadata, the first line and the sniffer's sample only. -#}
+    {%- if execute and customer_file_path() is not none -%}
+        {%- do check_input_file(
+            "customers", source("customer_file", "customers")
+        ) -%}
+    {%- endif -%}
+    {%- if execute and order_lines_file_path() is not none -%}
+        {%- do check_input_file(
+            "order_lines", source("order_lines_file", "order_lines")
+        ) -%}
+    {%- endif -%}
+    {#- A hook must render to SQL; this one has nothing to run. -#}
+    select 1 as input_files_checked
 {%- endmacro %}
 
 {% macro _refuse_first_bad_line(input_name, path, header_cells=none) -%}

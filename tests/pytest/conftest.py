@@ -371,13 +371,25 @@ def input_beside_previous_build(folder: Path, name: str) -> Path:
 
 
 def assert_refused(
-    run: Future[DbtResult], expected_line: str, good_marts: dict[str, list[tuple]]
+    run: Future[DbtResult],
+    expected_line: str,
+    good_marts: dict[str, list[tuple]],
+    *,
+    before_any_node: bool,
 ):
     """A build from ``start_on_previous_build`` failed with ``expected_line``
-    as one output line, no traceback, and left every mart as it was."""
+    as one output line, no traceback, and left every mart as it was.
+
+    ``before_any_node``: refused before dbt started any seed, model or test
+    (a var, or an input check on-run-start), not while they ran (a problem
+    found reading the whole file, or in the cleaned rows)."""
     result = run.result()
     assert result.returncode != 0
     lines = [line.strip() for line in result.output.splitlines()]
     assert expected_line in lines, result.output
+    nodes_started = [
+        line for line in lines if " START " in line and " START hook" not in line
+    ]
+    assert (not nodes_started) == before_any_node, result.output
     assert "Traceback" not in result.output
     assert {mart: result.mart_rows(mart) for mart in MARTS} == good_marts

@@ -22,13 +22,14 @@ BOTH_FILES = {
     "segmentation_features": ["age", "monetary"],
     "n_clusters": 2,
 }
-MISSING = ORDER_LINES / "no_such_customer_file.csv"
+# Refused once nodes have run: only reading the whole file finds line 3.
+MALFORMED = ORDER_LINES.parent / "malformed_line.csv"
 
 
 @started_with_session()
 def runs(folders, shared) -> dict[str, Future[DbtResult]]:
     """The build on both files, and on a copy of it a build whose customer
-    file does not exist and whose order lines are other ones, started with
+    file has a malformed line and whose order lines are other ones, started with
     the session."""
     both_files = start_dbt(
         folders.mktemp("both_files") / "warehouse.duckdb", *DATA_BUILD, vars=BOTH_FILES
@@ -42,7 +43,7 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
             *REFUSED_BUILD,
             vars={
                 **BOTH_FILES,
-                "raw_customers_path": str(MISSING),
+                "raw_customers_path": str(MALFORMED),
                 "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
             },
         ),
@@ -143,6 +144,8 @@ def test_a_refused_customer_file_leaves_every_mart_as_it_was(runs):
     previous = passed(runs["both files"])
     assert_refused(
         runs["customer file refused"],
-        f"Unusable input {MISSING}: file not found",
+        f"Unusable input {MALFORMED}: line 3 is not valid CSV (Expected Number"
+        " of Columns: 5 Found: 6); fix or remove that line",
         {mart: previous.mart_rows(mart) for mart in MARTS},
+        before_any_node=False,
     )
