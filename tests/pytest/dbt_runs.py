@@ -31,9 +31,15 @@ class DbtResult:
         with duckdb.connect(str(self.database), read_only=True) as con:
             return con.sql(sql).fetchall()
 
-    def mart_rows(self, name: str) -> list[tuple]:
-        """All rows of a mart in a stable order (every column sorted)."""
-        return self.query(f"select * from marts.{name} order by all")
+    def mart_rows(self, names: tuple[str, ...]) -> dict[str, list[tuple]]:
+        """All rows of each mart in ``names``, in a stable order (every
+        column sorted), read through one connection: opening the file costs
+        about 45 ms of CPU, a tenth of a snapshot of nine marts."""
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            return {
+                name: con.sql(f"select * from marts.{name} order by all").fetchall()
+                for name in names
+            }
 
 
 def run_dbt(
