@@ -9,10 +9,10 @@
     the file and the problem, before any mart is touched. Both inputs go
     through the same numbered steps, in the order the file is met, in two
     places:
-    - check_input_file(), on-run-start (check_input_files) and again while
-      the input's staging model compiles: steps 1-5, which read the file's
-      metadata, its first line and, when the CSV sniffer fails, look for the
-      first bad line.
+    - check_input_file(), on-run-start (check_input_files; as the staging
+      model compiles in commands that run no hooks): steps 1-5, which read
+      the file's metadata, its first line and, when the CSV sniffer fails,
+      look for the first bad line.
     - check_input_rows_read(), a post-hook of the one model that reads the
       whole file: steps 6-7, no malformed CSV line (DuckDB logged them while
       reading, `store_rejects`) and at least one data row.
@@ -231,11 +231,13 @@
     ) }}
 {%- endmacro %}
 
-{% macro check_input_file(input_name, relation) -%}
-    {#- Checks the input named by `relation` (its source, or the customer
-        seed) and returns {staging column: input column}. Unit tests, and
-        parsing, use the catalogue's own headers. -#}
-    {%- set path = input_file_path(input_name) -%}
+{% macro input_column_map(input_name, relation) -%}
+    {#- {staging column: input column} for the input's staging model, which
+        reads the input as `relation` (its source, or the customer seed).
+        Unit tests, and parsing, use the catalogue's own headers. A file's
+        checks (steps 1-5) ran on-run-start in `dbt build` and `dbt run`;
+        the other commands that compile the model (`dbt compile`, `dbt
+        show`, `dbt docs generate`, `dbt retry`) are checked here. -#}
     {%- set own_headers = input_files()[input_name].columns
         | map(attribute="header") | list -%}
     {%- if not execute or model.resource_type == "unit_test" -%}
@@ -244,12 +246,25 @@
         )) }}
     {%- endif -%}
 
-    {%- if path is none -%}
+    {%- if input_file_path(input_name) is none -%}
         {#- The seed; not loaded yet when linting a fresh clone. -#}
         {%- set headers = adapter.get_columns_in_relation(relation)
             | map(attribute="name") | list or own_headers -%}
         {{ return(_header_map(input_name, headers, headers | join(", "))) }}
     {%- endif -%}
+
+    {%- if flags.WHICH not in ["build", "run"] -%}
+        {%- do check_input_file(input_name, relation) -%}
+    {%- endif -%}
+    {#- The columns as DuckDB's reader names them. -#}
+    {%- set headers = _relation_columns(relation) -%}
+    {{ return(_header_map(input_name, headers, headers | join(", "))) }}
+{%- endmacro %}
+
+{% macro check_input_file(input_name, relation) -%}
+    {#- Steps 1-5 for the file named by the input's var, which `relation`
+        (its source) reads; refuses it at the first that fails. -#}
+    {%- set path = input_file_path(input_name) -%}
 
     {#- 1. The path names one file. DuckDB would read every file a pattern
         matches as one input, but a row is traced back to its line in one
@@ -296,7 +311,8 @@
             ) }}
         {%- endif -%}
         {%- set headers = _relation_columns(relation) -%}
-        {{ return(_header_map(input_name, headers, headers | join(", "))) }}
+        {%- do _header_map(input_name, headers, headers | join(", ")) -%}
+        {{ return(none) }}
     {%- endif -%}
 
     {#- 4. A CSV file's first line is a header with every required column.
@@ -339,19 +355,12 @@
         ) }}
     {%- endif -%}
 
-    {#- The columns as DuckDB's reader names them. -#}
-    {{ return(_header_map(
-        input_name, _relation_columns(relation), first_line.strip()
-    )) }}
 {%- endmacro %}
 
 {% macro check_input_files() -%}
     {#- on-run-start, after the vars: steps 1-5 for each file given, in the
         order customers, order lines. A file refused here stops the run
-        before any node, so no seed is loaded and no model built. The
-        staging model runs the same steps again as it compiles, for its
-        header map and for `dbt compile`, which runs no hooks; they read
-        metadata, the first line and the sniffer's sample only. -#}
+        before any node, so no seed is loaded and no model built. -#}
     {%- if execute and customer_file_path() is not none -%}
         {%- do check_input_file(
             "customers", source("customer_file", "customers")

@@ -7,9 +7,9 @@
 {%- else -%}
     {%- set input_relation = source('customer_file', 'customers') -%}
 {%- endif -%}
-{#- The header checks (macros/input_files.sql); staging column -> the
-    input's column. -#}
-{%- set input_columns = check_input_file("customers", input_relation) -%}
+{#- Staging column -> the input's column (macros/input_files.sql, where
+    the file's checks are). -#}
+{%- set input_columns = input_column_map("customers", input_relation) -%}
 {%- set trimmed_columns = customer_input_column_names("_trimmed") -%}
 
 with

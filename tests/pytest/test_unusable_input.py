@@ -16,6 +16,7 @@ from conftest import (
     start_on_previous_build,
     started_with_session,
 )
+from dbt_runs import DbtResult, start_dbt
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
@@ -239,3 +240,35 @@ def test_unusable_input_is_refused(refused_builds, good_marts, case):
         good_marts,
         before_any_node=case not in REFUSED_WHILE_BUILDING,
     )
+
+
+MISSING_COLUMN_LINE = (
+    "Unusable input customers.csv: required column 'Spending Score (1-100)' is"
+    " missing (found CustomerID,Gender,Age,Annual Income (k$))"
+)
+
+
+@started_with_session()
+def compiled_on_a_bad_file(folders, shared) -> Future[DbtResult]:
+    """`dbt compile` of stg_customers on a file without a required column,
+    started with the session."""
+    folder = folders.mktemp("compiled")
+    shutil.copy(FIXTURES / "missing_column.csv", folder / "customers.csv")
+    return start_dbt(
+        folder / "warehouse.duckdb",
+        "compile",
+        "--select",
+        "stg_customers",
+        "--no-write-json",
+        vars={"raw_customers_path": "customers.csv"},
+    )
+
+
+def test_a_command_without_hooks_still_checks_the_file(compiled_on_a_bad_file):
+    """`dbt compile` runs no on-run-start hooks: the staging model runs the
+    checks itself as it compiles, with the same line."""
+    result = compiled_on_a_bad_file.result()
+    assert result.returncode != 0
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert MISSING_COLUMN_LINE in lines, result.output
+    assert "Traceback" not in result.output

@@ -11,9 +11,9 @@
 {{ config(post_hook="{{ check_input_rows_read('order_lines') }}") }}
 
 {%- set input_relation = source('order_lines_file', 'order_lines') -%}
-{#- The header checks (macros/input_files.sql); staging column -> the
-    input's column. -#}
-{%- set input_columns = check_input_file("order_lines", input_relation) -%}
+{#- Staging column -> the input's column (macros/input_files.sql, where
+    the file's checks are). -#}
+{%- set input_columns = input_column_map("order_lines", input_relation) -%}
 
 with
 
