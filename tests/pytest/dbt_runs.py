@@ -165,7 +165,8 @@ def copy_warehouse(build: DbtResult, folder: Path) -> Path:
 # A build for its data: without the SQL unit tests, as `make nightly` runs.
 # They check the SQL on fixed rows whatever the input, so each runs in the
 # builds that own them (the bundled build: the seed path's; the format
-# variants: a customer file's; the order-lines excerpt: the order lines'),
+# variants: a customer file's; the order-lines excerpt: the order lines';
+# the build on both files: the join's),
 # not again in every build on another file.
 DATA_BUILD = ("build", "--exclude-resource-type", "unit_test")
 # A build the tests expect refused: no test reads its JSON artifacts.

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from conftest import MARTS, ORDER_LINES, assert_refused, started_with_session
 from dbt_runs import (
-    DATA_BUILD,
     REFUSED_BUILD,
     DbtResult,
     passed,
@@ -30,9 +29,10 @@ MALFORMED = ORDER_LINES.parent / "malformed_line.csv"
 def runs(folders, shared) -> dict[str, Future[DbtResult]]:
     """The build on both files, and on a copy of it a build whose customer
     file has a malformed line and whose order lines are other ones, started with
-    the session."""
+    the session. The first runs the unit tests too: the one of the join on
+    both files (int_customers_joined_with_both_inputs) runs only here."""
     both_files = start_dbt(
-        folders.mktemp("both_files") / "warehouse.duckdb", *DATA_BUILD, vars=BOTH_FILES
+        folders.mktemp("both_files") / "warehouse.duckdb", "build", vars=BOTH_FILES
     )
     refused = folders.mktemp("customer_file_refused")
     return {
