@@ -101,7 +101,8 @@
 {%- endmacro %}
 
 {% macro check_input_path_vars() -%}
-    {#- Run on-run-start (validate_segmentation_vars): each input's var is
+    {#- Run on-run-start (validate_segmentation_vars), and by
+        input_column_map in commands without hooks: each input's var is
         null or a file's path. -#}
     {%- for input in input_files().values() -%}
         {%- set path = var(input.var) -%}
@@ -235,9 +236,10 @@
     {#- {staging column: input column} for the input's staging model, which
         reads the input as `relation` (its source, or the customer seed).
         Unit tests, and parsing, use the catalogue's own headers. A file's
-        checks (steps 1-5) ran on-run-start in `dbt build` and `dbt run`;
-        the other commands that compile the model (`dbt compile`, `dbt
-        show`, `dbt docs generate`, `dbt retry`) are checked here. -#}
+        checks (steps 1-5) ran on-run-start in `dbt build` and `dbt run`
+        (and in `dbt retry` of either, which runs the hooks again); the
+        commands that compile the model without hooks (`dbt compile`, `dbt
+        show`, `dbt docs generate`) check the file and its var here. -#}
     {%- set own_headers = input_files()[input_name].columns
         | map(attribute="header") | list -%}
     {%- if not execute or model.resource_type == "unit_test" -%}
@@ -254,6 +256,7 @@
     {%- endif -%}
 
     {%- if flags.WHICH not in ["build", "run"] -%}
+        {%- do check_input_path_vars() -%}
         {%- do check_input_file(input_name, relation) -%}
     {%- endif -%}
     {#- The columns as DuckDB's reader names them. -#}

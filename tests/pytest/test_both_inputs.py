@@ -3,6 +3,7 @@ a refused file leaves every mart of the last good build as it was."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import Future
 from decimal import Decimal
 
@@ -56,6 +57,11 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
     (from the order lines)."""
     result = runs["both files"].result()
     assert result.returncode == 0, result.output
+    # The join's unit test is enabled only with both files: it ran here.
+    assert re.search(
+        r"PASS\S* int_customers_joined::int_customers_joined_with_both_inputs ",
+        result.output,
+    ), result.output
     # Rows 1, 2, 3 and 5 of the file have sales; 15311 (row 4) only a
     # return, 99999 (row 6) no order line at all; row 7 repeats row 3.
     # 12346 and 17908 buy but are not in the file, and age is a feature.

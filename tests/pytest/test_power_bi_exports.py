@@ -295,7 +295,8 @@ def test_a_locked_database_fails_clearly_and_loses_nothing(locked_runs):
 # change times, the file's inode) until one changes: the exports are written
 # at the build's end, and reading in a loop through the whole build took
 # about 10 s of the CPU the other tests need. From the first change on, it
-# reads in a loop until told to stop.
+# reads in a loop until told to stop, and it says whether it saw the change
+# before then and how many reads it made from the change on.
 READER = """
 import json, os, pathlib, sys, time
 import pyarrow.parquet as pq
@@ -323,9 +324,13 @@ unchanged = state()
 print("ready", flush=True)
 while state() == unchanged and not stop.exists():
     time.sleep(0.005)
+saw_the_change = not stop.exists()
+reads_before_change = reads
 while not stop.exists():
     read()
-print(json.dumps({"reads": reads, "segment_counts": sorted(segment_counts),
+print(json.dumps({"saw_the_change": saw_the_change,
+                  "reads_from_the_change": reads - reads_before_change,
+                  "segment_counts": sorted(segment_counts),
                   "errors": errors[:5]}))
 """
 
@@ -361,8 +366,11 @@ def test_a_reader_always_sees_a_complete_file_while_a_build_replaces_it(
     assert rebuilt.returncode == 0, rebuilt.output
     assert len(set(old_file.column("segment_id").to_pylist())) == 5
     assert len(set(pq.read_table(export).column("segment_id").to_pylist())) == 3
-    print("SEEN", seen)
     assert seen["errors"] == []
     assert seen["segment_counts"] == [3, 5]
-    assert seen["reads"] > 100
+    assert seen["saw_the_change"]
+    # 387 and 487 reads when this test ran alone here (the exports and the
+    # half second after the build); fewer while the suite keeps both cores
+    # busy.
+    assert seen["reads_from_the_change"] >= 10
     assert not [p.name for p in folder.iterdir() if STAGING_MARKER in p.name]

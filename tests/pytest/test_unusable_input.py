@@ -16,7 +16,7 @@ from conftest import (
     start_on_previous_build,
     started_with_session,
 )
-from dbt_runs import DbtResult, start_dbt
+from dbt_runs import start_dbt
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
@@ -242,33 +242,54 @@ def test_unusable_input_is_refused(refused_builds, good_marts, case):
     )
 
 
-MISSING_COLUMN_LINE = (
-    "Unusable input customers.csv: required column 'Spending Score (1-100)' is"
-    " missing (found CustomerID,Gender,Age,Annual Income (k$))"
-)
+# `dbt compile` of stg_customers, which runs no on-run-start hooks: (case,
+# the file written as customers.csv or None, the var, the line expected).
+COMPILED = [
+    (
+        "a required column missing",
+        "missing_column.csv",
+        "customers.csv",
+        "Unusable input customers.csv: required column 'Spending Score"
+        " (1-100)' is missing (found CustomerID,Gender,Age,Annual Income (k$))",
+    ),
+    (
+        "an empty path",
+        None,
+        "",
+        "Invalid var 'raw_customers_path': \"\". Allowed values: null (the"
+        " bundled seed) or the path of a CSV, .csv.gz or Parquet file.",
+    ),
+]
 
 
 @started_with_session()
-def compiled_on_a_bad_file(folders, shared) -> Future[DbtResult]:
-    """`dbt compile` of stg_customers on a file without a required column,
-    started with the session."""
-    folder = folders.mktemp("compiled")
-    shutil.copy(FIXTURES / "missing_column.csv", folder / "customers.csv")
-    return start_dbt(
-        folder / "warehouse.duckdb",
-        "compile",
-        "--select",
-        "stg_customers",
-        "--no-write-json",
-        vars={"raw_customers_path": "customers.csv"},
-    )
+def compiled_on_bad_input(folders, shared) -> dict[str, tuple[Future, str]]:
+    """Each COMPILED case's `dbt compile`, started with the session: case ->
+    (the run, the line that must refuse it)."""
+    runs = {}
+    for case, fixture, path, expected_line in COMPILED:
+        folder = folders.mktemp("compiled")
+        if fixture is not None:
+            shutil.copy(FIXTURES / fixture, folder / path)
+        run = start_dbt(
+            folder / "warehouse.duckdb",
+            "compile",
+            "--select",
+            "stg_customers",
+            "--no-write-json",
+            vars={"raw_customers_path": path},
+        )
+        runs[case] = (run, expected_line)
+    return runs
 
 
-def test_a_command_without_hooks_still_checks_the_file(compiled_on_a_bad_file):
+@pytest.mark.parametrize("case", [case[0] for case in COMPILED])
+def test_a_command_without_hooks_still_checks_the_input(compiled_on_bad_input, case):
     """`dbt compile` runs no on-run-start hooks: the staging model runs the
     checks itself as it compiles, with the same line."""
-    result = compiled_on_a_bad_file.result()
+    run, expected_line = compiled_on_bad_input[case]
+    result = run.result()
     assert result.returncode != 0
     lines = [line.strip() for line in result.output.splitlines()]
-    assert MISSING_COLUMN_LINE in lines, result.output
+    assert expected_line in lines, result.output
     assert "Traceback" not in result.output
