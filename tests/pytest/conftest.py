@@ -384,12 +384,19 @@ def assert_refused(
     (a var, or an input check on-run-start), not while they ran (a problem
     found reading the whole file, or in the cleaned rows)."""
     result = run.result()
-    assert result.returncode != 0
-    lines = [line.strip() for line in result.output.splitlines()]
-    assert expected_line in lines, result.output
+    lines = assert_failed_with_line(result, expected_line)
     nodes_started = [
         line for line in lines if " START " in line and " START hook" not in line
     ]
     assert (not nodes_started) == before_any_node, result.output
-    assert "Traceback" not in result.output
     assert result.mart_rows(MARTS) == good_marts
+
+
+def assert_failed_with_line(result: DbtResult, expected_line: str) -> list[str]:
+    """A dbt command failed with ``expected_line`` as one output line and no
+    traceback; its output lines, stripped."""
+    assert result.returncode != 0
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert expected_line in lines, result.output
+    assert "Traceback" not in result.output
+    return lines
