@@ -28,6 +28,18 @@
     end
 {%- endmacro %}
 
+{% macro try_cast_number(text_column, number_type) -%}
+    {#- The text as number_type, or NULL when it is not a number. DuckDB's
+        cast also reads digit separators ("1_000" is 1000, "1.5_0" is 1.5),
+        which no export writes: such a value is more likely two fields run
+        together than a number, so it is not one here. Signs, leading
+        zeros and exponents ("1e3", "1.785E+04") are numbers. -#}
+    case
+        when not contains({{ text_column }}, '_')
+            then try_cast({{ text_column }} as {{ number_type }})
+    end
+{%- endmacro %}
+
 {% macro whole_number_in_range(number_column, min_value, max_value=none) -%}
     {#- A whole number within [min_value, max_value]; 19.0 counts as 19.
         Takes the value already cast to double (NULL when not a number). -#}

@@ -72,10 +72,13 @@ numbers as (
         *,
         -- An exact decimal: a cast to bigint would round 12.5 to customer 13
         -- and read 0x10 as 16, a double would merge ids above 2^53.
-        try_cast(customer_id_text as decimal(38, 6)) as customer_id_number,
-        try_cast(age_text as double) as age_number,
-        try_cast(annual_income_k_text as double) as annual_income_k_number,
-        try_cast(spending_score_text as double) as spending_score_number
+        {{ try_cast_number("customer_id_text", "decimal(38, 6)") }}
+            as customer_id_number,
+        {{ try_cast_number("age_text", "double") }} as age_number,
+        {{ try_cast_number("annual_income_k_text", "double") }}
+            as annual_income_k_number,
+        {{ try_cast_number("spending_score_text", "double") }}
+            as spending_score_number
 
     from cleaned_text
 

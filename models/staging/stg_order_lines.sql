@@ -48,11 +48,17 @@ cleaned_text as (
 
 numbers as (
 
-    -- Each whole-number text cast once (NULL when it is not a number).
+    -- Each numeric text cast once (NULL when it is not a number). Prices
+    -- are exact to six decimals for the rules and the duplicate search: the
+    -- public file's have at most three, and a price in fractions of a cent
+    -- (0.0004) is a price above 0.
     select
         *,
-        try_cast(customer_id_text as double) as customer_id_number,
-        try_cast(quantity_text as double) as quantity_number
+        {{ try_cast_number("customer_id_text", "double") }}
+            as customer_id_number,
+        {{ try_cast_number("quantity_text", "double") }} as quantity_number,
+        {{ try_cast_number("unit_price_text", "decimal(18, 6)") }}
+            as unit_price_number
 
     from cleaned_text
 
@@ -61,7 +67,7 @@ numbers as (
 typed as (
 
     select
-        * exclude (customer_id_number, quantity_number),
+        * exclude (customer_id_number, quantity_number, unit_price_number),
         -- 17850.0 is customer 17850.
         {{ positive_whole_number("customer_id_number") }} as customer_id,
         -- Invoices and stock codes compare upper-case: c536379 is C536379.
@@ -71,13 +77,9 @@ typed as (
         country_text as country,
         -- 6.0 is 6; 0 is not a quantity.
         nullif({{ whole_number("quantity_number") }}, 0) as quantity,
-        -- Exact to six decimals for the rules and the duplicate search: the
-        -- public file's prices have at most three, and a price in fractions
-        -- of a cent (0.0004) is a price above 0.
-        -- "inf" and "nan" do not cast, so they are invalid.
+        -- "inf" and "nan" do not cast to a decimal, so they are invalid.
         case
-            when try_cast(unit_price_text as decimal(18, 6)) > 0
-                then try_cast(unit_price_text as decimal(18, 6))
+            when unit_price_number > 0 then unit_price_number
         end as unit_price,
         -- ISO, or month first as in UCI's own export (12/1/2010 8:26).
         -- Only the month-first format has a slash, so each text is tried
