@@ -384,19 +384,25 @@ def assert_refused(
     (a var, or an input check on-run-start), not while they ran (a problem
     found reading the whole file, or in the cleaned rows)."""
     result = run.result()
-    lines = assert_failed_with_line(result, expected_line)
-    nodes_started = [
-        line for line in lines if " START " in line and " START hook" not in line
-    ]
-    assert (not nodes_started) == before_any_node, result.output
+    assert_failed_with_line(result, expected_line)
+    assert (not nodes_started(result)) == before_any_node, result.output
     assert result.mart_rows(MARTS) == good_marts
 
 
-def assert_failed_with_line(result: DbtResult, expected_line: str) -> list[str]:
+def nodes_started(result: DbtResult) -> list[str]:
+    """The output lines of the seeds, models and tests the command started
+    (the on-run-start hooks are not nodes)."""
+    return [
+        line
+        for line in result.output.splitlines()
+        if " START " in line and " START hook" not in line
+    ]
+
+
+def assert_failed_with_line(result: DbtResult, expected_line: str) -> None:
     """A dbt command failed with ``expected_line`` as one output line and no
-    traceback; its output lines, stripped."""
+    traceback."""
     assert result.returncode != 0
     lines = [line.strip() for line in result.output.splitlines()]
     assert expected_line in lines, result.output
     assert "Traceback" not in result.output
-    return lines

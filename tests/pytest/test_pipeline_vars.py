@@ -8,7 +8,7 @@ from concurrent.futures import Future
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, started_with_session
+from conftest import PROJECT_DIR, nodes_started, started_with_session
 from dbt_runs import DATA_BUILD, REFUSED_BUILD, DbtResult, passed, start_dbt
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
@@ -159,5 +159,4 @@ def test_invalid_vars_stop_the_build_before_any_model(runs, vars, message):
     result = runs[json.dumps(vars)].result()
     assert result.returncode != 0
     assert message in result.output
-    assert "START sql" not in result.output
-    assert "START seed" not in result.output
+    assert not nodes_started(result), result.output
