@@ -211,10 +211,16 @@
         {%- do expected.append(column.label or column.header) -%}
     {%- endfor -%}
     {%- if missing | length == wanted | length -%}
+        {#- A header with another separator is one cell to DuckDB's reader,
+            whose delimiter is set to the comma. -#}
+        {%- set separator = none if "," in shown
+            else ("';'" if ";" in shown
+            else ("tabs" if "\t" in shown else none)) -%}
         {{ _refuse_input(input_name,
             "no header row with the expected columns (first line: "
             ~ shown | truncate(120) ~ "; expected " ~ expected | join(", ")
-            ~ ")"
+            ~ ")" ~ ("; its values are separated by " ~ separator
+            ~ ", and the file must use commas" if separator else "")
         ) }}
     {%- elif missing -%}
         {{ _refuse_input(input_name,
@@ -271,7 +277,18 @@
 
     {#- 1. The path names one file. DuckDB would read every file a pattern
         matches as one input, but a row is traced back to its line in one
-        file. -#}
+        file; and it reads a file whose name has a wildcard as a pattern,
+        which can match another file. -#}
+    {%- if _first_value(
+        "select segmentation_is_file_named_like_a_pattern("
+        ~ sql_literal(path) ~ ")"
+    ) -%}
+        {{ _refuse_input(input_name,
+            "the file's name has a pattern character ('*', '?' or '['),"
+            ~ " which DuckDB reads as a pattern, not as that name; rename the"
+            ~ " file without it"
+        ) }}
+    {%- endif -%}
     {%- set files = _first_value(
         "select count(*) from glob(" ~ sql_literal(path) ~ ")"
     ) -%}
@@ -319,8 +336,19 @@
     {%- endif -%}
 
     {#- 4. A CSV file's first line is a header with every required column.
-        Reading it fails only when the file cannot be read as text at all
+        Some files are plainly something else from their first bytes (gzip
+        without a .gz name, an Excel workbook, UTF-16 text); DuckDB's CSV
+        reader would only say that its state machine failed. Reading the
+        first line fails only when the file cannot be read as text at all
         (a .gz name on a file that is not gzip). -#}
+    {%- if not path.lower().endswith(".gz") -%}
+        {%- set not_csv = _first_value(
+            "select segmentation_not_csv_reason(" ~ sql_literal(path) ~ ")"
+        ) -%}
+        {%- if not_csv -%}
+            {{ _refuse_input(input_name, "not a CSV file: " ~ not_csv) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- set problem = _reader_problem(_lines_as_text(path)) -%}
     {%- if problem -%}
         {{ _refuse_input(input_name,

@@ -43,7 +43,12 @@ from dbt_common.exceptions import DbtRuntimeError
 from segmentation.database_lock import LOCK_ERROR, locked_message, waited_seconds
 from segmentation.exports import export_folder, publish_exports, staging_path
 from segmentation.gc_tuning import collect_less_often, freeze_at_exit
-from segmentation.input_checks import is_folder, reader_problem
+from segmentation.input_checks import (
+    is_file_named_like_a_pattern,
+    is_folder,
+    not_csv_reason,
+    reader_problem,
+)
 
 # The dbt commands that run Python models (dbt's name for the command).
 BUILDS_MODELS = frozenset({"build", "run", "retry"})
@@ -156,6 +161,19 @@ class Plugin(BasePlugin):
         )
         conn.create_function(
             "segmentation_is_folder", is_folder, ["VARCHAR"], "BOOLEAN"
+        )
+        conn.create_function(
+            "segmentation_is_file_named_like_a_pattern",
+            is_file_named_like_a_pattern,
+            ["VARCHAR"],
+            "BOOLEAN",
+        )
+        conn.create_function(
+            "segmentation_not_csv_reason",
+            not_csv_reason,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
         )
         conn.create_function(
             "segmentation_publish_exports",

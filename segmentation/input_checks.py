@@ -4,7 +4,8 @@ Jinja cannot catch a failed query, and DuckDB fails on some damaged files
 before any line is read: its CSV sniffer on an unterminated quote, its gzip
 reader on a `.gz` name that is not gzip, its Parquet reader on a file that
 is not Parquet. This lets macros/input_files.sql ask first, and explain the
-problem in one line.
+problem in one line. Jinja cannot read a file's first bytes or ask whether
+a path is a file either.
 """
 
 from __future__ import annotations
@@ -37,3 +38,37 @@ def is_folder(path: str) -> bool:
         return os.path.isdir(path)
     matches = glob.glob(path, recursive=True)
     return bool(matches) and all(os.path.isdir(match) for match in matches)
+
+
+def is_file_named_like_a_pattern(path: str) -> bool:
+    """Whether ``path`` names an existing file with one of glob's wildcards
+    (``*``, ``?``, ``[``) in its name. DuckDB reads such a path as a
+    pattern, never as the name: ``customers[1].csv`` reads
+    ``customers1.csv``."""
+    path = os.path.expanduser(path)
+    return glob.escape(path) != path and os.path.isfile(path)
+
+
+# The first bytes of files that are often given where a CSV file belongs.
+_NOT_CSV = [
+    (b"\x1f\x8b", "it is gzip-compressed; give it a name ending in .gz"),
+    (
+        b"PK\x03\x04",
+        "it is a ZIP archive, as an Excel workbook (.xlsx) is; save the sheet as CSV",
+    ),
+    (b"\xff\xfe", "it is UTF-16 text; save it as UTF-8 CSV"),
+    (b"\xfe\xff", "it is UTF-16 text; save it as UTF-8 CSV"),
+    (b"PAR1", "it is a Parquet file; give it a name ending in .parquet"),
+]
+
+
+def not_csv_reason(path: str) -> str | None:
+    """What a file named as a plain CSV file is instead, when its first
+    bytes say so; None otherwise, and where it cannot be opened (DuckDB's
+    reader then says why)."""
+    try:
+        with open(os.path.expanduser(path), "rb") as file:
+            start = file.read(4)
+    except OSError:
+        return None
+    return next((reason for magic, reason in _NOT_CSV if start.startswith(magic)), None)

@@ -9,8 +9,9 @@
 {%- set with_profiles_only = given_inputs() == ["customer_profiles"] -%}
 {%- set customers_label = customer_input_label() if "customer_profiles"
     in given_inputs() else input_label("order_lines") -%}
-{%- set reasons_model = "int_customer_rows_validated" if with_profiles_only
-    else "int_customers_joined" -%}
+{%- set reasons_models = "intermediate.int_customer_rows_validated"
+    if with_profiles_only else "intermediate.int_customers_joined, and for"
+    ~ " order lines intermediate.int_order_lines_validated" -%}
 
 with
 
@@ -58,7 +59,7 @@ enough_customers as (
                     || {{ sql_literal(customers_label) }} || ': only '
                     || count(*) || ' usable customer rows after cleaning;'
                     || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
-                    || ' (reasons in intermediate.{{ reasons_model }})'
+                    || ' (reasons in {{ reasons_models }})'
                 )
         end as failure
 

@@ -43,6 +43,31 @@ def two_files(pattern):
         shutil.copy(FIXTURES / "format_variants.csv", pattern.with_name(name))
 
 
+def beside_a_file_it_matches(path):
+    """customers[1].csv, and customers1.csv, which that name matches as a
+    pattern."""
+    for name in (path.name, "customers1.csv"):
+        shutil.copy(FIXTURES / "format_variants.csv", path.with_name(name))
+
+
+def gzip_named_csv(path):
+    with gzip.open(path, "wb") as file:
+        file.write((FIXTURES / "format_variants.csv").read_bytes())
+
+
+def utf16(path):
+    """As Excel saves "Unicode text": UTF-16 with a byte order mark."""
+    text = (FIXTURES / "format_variants.csv").read_text(encoding="utf-8-sig")
+    path.write_text(text, encoding="utf-16")
+
+
+def semicolons(path):
+    path.write_text(
+        "CustomerID;Gender;Age;Annual Income (k$);Spending Score (1-100)\n"
+        "1;Male;19;15;39\n"
+    )
+
+
 def two_folders(pattern):
     for name in ("customers_1", "customers_2"):
         pattern.with_name(name).mkdir()
@@ -80,6 +105,15 @@ CASES = [
         "the pattern matches folders only; give the path of a CSV, .csv.gz or"
         " Parquet file",
     ),
+    (
+        "a file named like a pattern",
+        "customers[1].csv",
+        beside_a_file_it_matches,
+        {},
+        "the file's name has a pattern character ('*', '?' or '['), which"
+        " DuckDB reads as a pattern, not as that name; rename the file"
+        " without it",
+    ),
     ("empty file", "customers.csv", "empty.csv", {}, "the file is empty (0 bytes)"),
     (
         "no header row",
@@ -104,6 +138,30 @@ CASES = [
         binary,
         {},
         "no header row (no readable text on the first line; is it a UTF-8 CSV file?)",
+    ),
+    (
+        "a gzip file without a .gz name",
+        "customers.csv",
+        gzip_named_csv,
+        {},
+        "not a CSV file: it is gzip-compressed; give it a name ending in .gz",
+    ),
+    (
+        "a UTF-16 file",
+        "customers.csv",
+        utf16,
+        {},
+        "not a CSV file: it is UTF-16 text; save it as UTF-8 CSV",
+    ),
+    (
+        "values separated by semicolons",
+        "customers.csv",
+        semicolons,
+        {},
+        "no header row with the expected columns (first line:"
+        " CustomerID;Gender;Age;Annual Income (k$);Spending Score (1-100);"
+        f" expected {EXPECTED_HEADERS}); its values are separated by ';',"
+        " and the file must use commas",
     ),
     (
         "a .gz name on a file that is not gzip",
