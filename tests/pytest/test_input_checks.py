@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import FIXTURES
 
-from segmentation.input_checks import is_folder, reader_problem
+from segmentation.input_checks import (
+    is_file_named_like_a_pattern,
+    is_folder,
+    not_csv_reason,
+    reader_problem,
+)
 
 OPTIONS = (
     "header = true, all_varchar = true, delim = ',', quote = '\"',"
@@ -38,3 +44,40 @@ def test_a_folder_or_a_pattern_matching_folders_only(tmp_path):
     assert not is_folder(str(tmp_path / "ma*"))
     assert not is_folder(str(tmp_path / "june"))
     assert not is_folder(str(tmp_path / "ju*"))
+
+
+def test_a_file_named_like_a_pattern(tmp_path):
+    (tmp_path / "customers[1].csv").write_text("x")
+    (tmp_path / "customers1.csv").write_text("x")
+    assert is_file_named_like_a_pattern(str(tmp_path / "customers[1].csv"))
+    # A plain name, and a pattern that names no file as it is written.
+    assert not is_file_named_like_a_pattern(str(tmp_path / "customers1.csv"))
+    assert not is_file_named_like_a_pattern(str(tmp_path / "customers[12].csv"))
+    assert not is_file_named_like_a_pattern(str(tmp_path / "*.csv"))
+
+
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        (b"\x1f\x8b\x08\x00", "it is gzip-compressed; give it a name ending in .gz"),
+        (
+            b"PK\x03\x04",
+            "it is a ZIP archive, as an Excel workbook (.xlsx) is; save the sheet"
+            " as CSV",
+        ),
+        (b"\xff\xfeC\x00", "it is UTF-16 text; save it as UTF-8 CSV"),
+        (b"\xfe\xff\x00C", "it is UTF-16 text; save it as UTF-8 CSV"),
+        (b"PAR1\x15", "it is a Parquet file; give it a name ending in .parquet"),
+        (b"\xef\xbb\xbfCustomerID,Gender", None),
+        (b"CustomerID,Gender", None),
+        (b"", None),
+    ],
+)
+def test_what_a_file_named_as_csv_is_instead(tmp_path, start, reason):
+    path = tmp_path / "customers.csv"
+    path.write_bytes(start)
+    assert not_csv_reason(str(path)) == reason
+
+
+def test_a_missing_file_is_left_to_the_reader(tmp_path):
+    assert not_csv_reason(str(tmp_path / "missing.csv")) is None
