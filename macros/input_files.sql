@@ -369,10 +369,10 @@
             ~ " UTF-8 CSV file?)"
         ) }}
     {%- endif -%}
-    {%- set header_cells = [] -%}
-    {%- for cell in first_line.split(",") -%}
-        {%- do header_cells.append(cell.strip().strip('"').strip()) -%}
-    {%- endfor -%}
+    {#- Python's csv module splits it: a quoted cell may hold a comma. -#}
+    {%- set header_cells = _first_value(
+        "select segmentation_header_cells(" ~ sql_literal(first_line) ~ ")"
+    ).split("\x1f") -%}
     {%- do _header_map(input_name, header_cells, first_line.strip()) -%}
 
     {#- 5. DuckDB's reader can open it: its sniffer reads a sample. When

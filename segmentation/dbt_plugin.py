@@ -44,6 +44,7 @@ from segmentation.database_lock import LOCK_ERROR, locked_message, waited_second
 from segmentation.exports import export_folder, publish_exports, staging_path
 from segmentation.gc_tuning import collect_less_often, freeze_at_exit
 from segmentation.input_checks import (
+    header_cells,
     is_file_named_like_a_pattern,
     is_folder,
     not_csv_reason,
@@ -167,6 +168,9 @@ class Plugin(BasePlugin):
             is_file_named_like_a_pattern,
             ["VARCHAR"],
             "BOOLEAN",
+        )
+        conn.create_function(
+            "segmentation_header_cells", header_cells, ["VARCHAR"], "VARCHAR"
         )
         conn.create_function(
             "segmentation_not_csv_reason",

@@ -10,6 +10,7 @@ a path is a file either.
 
 from __future__ import annotations
 
+import csv
 import glob
 import os
 
@@ -72,3 +73,17 @@ def not_csv_reason(path: str) -> str | None:
     except OSError:
         return None
     return next((reason for magic, reason in _NOT_CSV if start.startswith(magic)), None)
+
+
+# Joins header cells for Jinja, which splits them again: a character no
+# header has.
+HEADER_CELL_SEPARATOR = "\x1f"
+
+
+def header_cells(first_line: str) -> str:
+    """The cells of a CSV header line, trimmed, joined by
+    HEADER_CELL_SEPARATOR. A quoted cell may hold a comma (``"Notes,
+    misc"``), which splitting the line on commas would cut in two."""
+    cells = next(csv.reader([first_line]), [])
+    # A quote after a space is text to the csv module: ` "Age"`.
+    return HEADER_CELL_SEPARATOR.join(cell.strip().strip('"').strip() for cell in cells)

@@ -6,6 +6,8 @@ import pytest
 from conftest import FIXTURES
 
 from segmentation.input_checks import (
+    HEADER_CELL_SEPARATOR,
+    header_cells,
     is_file_named_like_a_pattern,
     is_folder,
     not_csv_reason,
@@ -81,3 +83,13 @@ def test_what_a_file_named_as_csv_is_instead(tmp_path, start, reason):
 
 def test_a_missing_file_is_left_to_the_reader(tmp_path):
     assert not_csv_reason(str(tmp_path / "missing.csv")) is None
+
+
+def test_header_cells_keep_a_quoted_comma():
+    line = 'CustomerID, "Gender" ,Age,"Notes, misc"'
+    assert header_cells(line).split(HEADER_CELL_SEPARATOR) == [
+        "CustomerID",
+        "Gender",
+        "Age",
+        "Notes, misc",
+    ]

@@ -68,6 +68,17 @@ def semicolons(path):
     )
 
 
+def quoted_comma_in_header(path):
+    """A sixth column whose quoted name holds a comma, and an unterminated
+    quote on line 5."""
+    path.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100),"
+        '"Notes, misc"\n'
+        "1,Male,19,15,39,ok\n2,Male,21,15,81,ok\n3,Female,20,16,6,ok\n"
+        '4,Female,23,16,77,"unterminated\n5,Female,31,17,40,ok\n'
+    )
+
+
 def two_folders(pattern):
     for name in ("customers_1", "customers_2"):
         pattern.with_name(name).mkdir()
@@ -207,6 +218,14 @@ CASES = [
         "unterminated_quote.csv",
         {},
         "line 3 is not valid CSV (Value with unterminated quote found.);"
+        " fix or remove that line",
+    ),
+    (
+        "unterminated quote after a quoted comma in the header",
+        "customers.csv",
+        quoted_comma_in_header,
+        {},
+        "line 5 is not valid CSV (Value with unterminated quote found.);"
         " fix or remove that line",
     ),
     (
