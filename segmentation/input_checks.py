@@ -59,8 +59,8 @@ _NOT_CSV = [
     ),
     (b"\xff\xfe", "it is UTF-16 text; save it as UTF-8 CSV"),
     (b"\xfe\xff", "it is UTF-16 text; save it as UTF-8 CSV"),
-    (b"PAR1", "it is a Parquet file; give it a name ending in .parquet"),
 ]
+PARQUET_MAGIC = b"PAR1"
 
 
 def not_csv_reason(path: str) -> str | None:
@@ -70,9 +70,20 @@ def not_csv_reason(path: str) -> str | None:
     try:
         with open(os.path.expanduser(path), "rb") as file:
             start = file.read(4)
+            # A Parquet file starts and ends with its magic; a CSV header
+            # may start with the same four letters.
+            is_parquet = start == PARQUET_MAGIC and _last_bytes(file, 4) == start
     except OSError:
         return None
+    if is_parquet:
+        return "it is a Parquet file; give it a name ending in .parquet"
     return next((reason for magic, reason in _NOT_CSV if start.startswith(magic)), None)
+
+
+def _last_bytes(file, count: int) -> bytes:
+    file.seek(0, os.SEEK_END)
+    file.seek(max(file.tell() - count, 0))
+    return file.read(count)
 
 
 # Joins header cells for Jinja, which splits them again: a character no

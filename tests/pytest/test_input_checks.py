@@ -69,7 +69,11 @@ def test_a_file_named_like_a_pattern(tmp_path):
         ),
         (b"\xff\xfeC\x00", "it is UTF-16 text; save it as UTF-8 CSV"),
         (b"\xfe\xff\x00C", "it is UTF-16 text; save it as UTF-8 CSV"),
-        (b"PAR1\x15", "it is a Parquet file; give it a name ending in .parquet"),
+        (
+            b"PAR1\x15\x00\x15PAR1",
+            "it is a Parquet file; give it a name ending in .parquet",
+        ),
+        (b"PAR1_code,CustomerID,Gender\n1,2,Male\n", None),
         (b"\xef\xbb\xbfCustomerID,Gender", None),
         (b"CustomerID,Gender", None),
         (b"", None),
