@@ -389,6 +389,16 @@ def assert_refused(
     assert result.mart_rows(MARTS) == good_marts
 
 
+def unusable_input_line(name: str, problem: str) -> str:
+    """The line that refuses the input file ``name`` for ``problem``. Too
+    few usable customers is raised by DuckDB's error() while a model runs,
+    and DuckDB prefixes its error type."""
+    line = f"Unusable input {name}: {problem}"
+    if "usable customer rows" in problem:
+        return f"Invalid Input Error: {line}"
+    return line
+
+
 def nodes_started(result: DbtResult) -> list[str]:
     """The output lines of the seeds, models and tests the command started
     (the on-run-start hooks are not nodes)."""

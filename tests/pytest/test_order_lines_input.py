@@ -17,6 +17,7 @@ from conftest import (
     input_beside_previous_build,
     start_on_previous_build,
     started_with_session,
+    unusable_input_line,
 )
 from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
 
@@ -216,11 +217,7 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
         run = start_on_previous_build(
             shared["bundled_build"], folder, {"raw_transactions_path": name}
         )
-        expected_line = f"Unusable input {name}: {message}"
-        if "usable customer rows" in message:
-            # Raised by DuckDB's error() while a model runs.
-            expected_line = f"Invalid Input Error: {expected_line}"
-        refused[case] = (run, expected_line)
+        refused[case] = (run, unusable_input_line(name, message))
     run = start_on_previous_build(
         shared["bundled_build"],
         folders.mktemp("refused"),

@@ -16,6 +16,7 @@ from conftest import (
     input_beside_previous_build,
     start_on_previous_build,
     started_with_session,
+    unusable_input_line,
 )
 from dbt_runs import start_dbt
 
@@ -287,11 +288,7 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
             else:
                 shutil.copy(FIXTURES / content, path)
             vars = {"raw_customers_path": name, **extra_vars}
-            problem = message.replace("{file}", name)
-            expected_line = f"Unusable input {name}: {problem}"
-            if "usable customer rows" in message:
-                # Raised by DuckDB's error() while a model runs.
-                expected_line = f"Invalid Input Error: {expected_line}"
+            expected_line = unusable_input_line(name, message.replace("{file}", name))
         run = start_on_previous_build(shared["bundled_build"], folder, vars)
         runs[case] = (run, expected_line)
     return runs
