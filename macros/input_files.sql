@@ -431,6 +431,17 @@
         ~ " order by errors.line limit 1"
     ) -%}
     {%- if bad_lines.rows | length > 0 -%}
+        {#- A damaged stretch of a .gz file reads as a malformed line:
+            blaming the line would send the user to edit it. -#}
+        {%- set damaged = _first_value(
+            "select segmentation_gzip_problem(" ~ sql_literal(path) ~ ")"
+        ) -%}
+        {%- if damaged -%}
+            {{ _refuse_input(input_name,
+                "its gzip data is damaged (" ~ damaged
+                ~ "); get a fresh copy of the file"
+            ) }}
+        {%- endif -%}
         {{ _refuse_input(input_name,
             "line " ~ bad_lines.rows[0][0] ~ " is not valid CSV ("
             ~ bad_lines.rows[0][1] ~ "); fix or remove that line"

@@ -9,8 +9,8 @@ Four jobs, all hooked into dbt-duckdb's connection set-up so that plain
   traceback, and the rest of the run fails at once instead of waiting again.
 - SQL functions. Register the Python functions that macros call from SQL:
   creating the export folder and moving finished files into place
-  (macros/export_marts.sql), and asking whether DuckDB can read an input
-  file (macros/input_files.sql).
+  (macros/export_marts.sql), and the input file checks DuckDB cannot do
+  itself (macros/input_files.sql, segmentation/input_checks.py).
 - Start-up time. When the command builds models (dbt build, run, retry),
   start importing scikit-learn on a background thread with the first
   connection. The first Python model would otherwise spend about 1.5 s on
@@ -44,6 +44,7 @@ from segmentation.database_lock import LOCK_ERROR, locked_message, waited_second
 from segmentation.exports import export_folder, publish_exports, staging_path
 from segmentation.gc_tuning import collect_less_often, freeze_at_exit
 from segmentation.input_checks import (
+    gzip_problem,
     header_cells,
     is_file_named_like_a_pattern,
     is_folder,
@@ -175,6 +176,13 @@ class Plugin(BasePlugin):
         conn.create_function(
             "segmentation_not_csv_reason",
             not_csv_reason,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
+        )
+        conn.create_function(
+            "segmentation_gzip_problem",
+            gzip_problem,
             ["VARCHAR"],
             "VARCHAR",
             null_handling="special",

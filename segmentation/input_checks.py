@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import glob
+import gzip
 import os
+import zlib
 
 import duckdb
 
@@ -84,6 +86,32 @@ def _last_bytes(file, count: int) -> bytes:
     file.seek(0, os.SEEK_END)
     file.seek(max(file.tell() - count, 0))
     return file.read(count)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gzip_problem(path: str) -> str | None:
+    """Why a gzip file's data is damaged, in Python's gzip module's words
+    (a CRC or length that does not match, a stream cut short); None when
+    it is whole, is not gzip, or cannot be opened. DuckDB's reader does not
+    check the CRC, so a damaged stretch in the middle of a file reaches the
+    CSV reader as a malformed line. This reads the whole file, so it is
+    asked only once DuckDB has found such a line."""
+    path = os.path.expanduser(path)
+    try:
+        with open(path, "rb") as file:
+            if file.read(2) != GZIP_MAGIC:
+                return None
+    except OSError:
+        return None
+    try:
+        with gzip.open(path, "rb") as file:
+            while file.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error) as error:
+        return str(error)
+    return None
 
 
 # Joins header cells for Jinja, which splits them again: a character no

@@ -14,6 +14,7 @@ browser; a run a test starts and waits for itself goes first.
 
 from __future__ import annotations
 
+import gzip
 import os
 
 # OpenMP's threads (scikit-learn's K-Means) sleep when they wait at a barrier
@@ -387,6 +388,23 @@ def assert_refused(
     assert_failed_with_line(result, expected_line)
     assert (not nodes_started(result)) == before_any_node, result.output
     assert result.mart_rows(MARTS) == good_marts
+
+
+# Four customers whose .csv.gz had one byte changed after it was written:
+# a comma for the 0 of line 4's income, 70. Stored uncompressed, so the
+# change reaches the CSV reader as a line of six fields; the gzip CRC no
+# longer matches.
+DAMAGED_GZIP_CRC = "CRC check failed 0x7637513b != 0x3a22ae7a"
+
+
+def write_damaged_gzip(path: Path) -> None:
+    lines = (
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
+        "1,Male,19,15,39\n2,Female,21,16,81\n3,Female,35,70,50\n"
+        "4,Male,60,120,10\n"
+    )
+    stored = gzip.compress(lines.encode(), compresslevel=0, mtime=0)
+    path.write_bytes(stored.replace(b"35,70,50", b"35,7,,50"))
 
 
 def unusable_input_line(name: str, problem: str) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
-from conftest import FIXTURES
+from conftest import DAMAGED_GZIP_CRC, FIXTURES, write_damaged_gzip
 
 from segmentation.input_checks import (
     HEADER_CELL_SEPARATOR,
+    gzip_problem,
     header_cells,
     is_file_named_like_a_pattern,
     is_folder,
@@ -97,3 +100,36 @@ def test_header_cells_keep_a_quoted_comma():
         "Age",
         "Notes, misc",
     ]
+
+
+def test_a_damaged_gzip_file_is_told_by_its_crc(tmp_path):
+    path = tmp_path / "customers.csv.gz"
+    write_damaged_gzip(path)
+    assert gzip_problem(str(path)) == DAMAGED_GZIP_CRC
+
+
+def test_a_gzip_file_cut_short(tmp_path):
+    path = tmp_path / "customers.csv.gz"
+    path.write_bytes(
+        gzip.compress((FIXTURES / "format_variants.csv").read_bytes())[:-4]
+    )
+    assert gzip_problem(str(path)) == (
+        "Compressed file ended before the end-of-stream marker was reached"
+    )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda path: path.write_bytes(
+            gzip.compress((FIXTURES / "format_variants.csv").read_bytes())
+        ),
+        lambda path: path.write_bytes((FIXTURES / "format_variants.csv").read_bytes()),
+        lambda path: None,
+    ],
+    ids=["a whole gzip file", "a plain CSV file", "no file"],
+)
+def test_no_gzip_problem(tmp_path, write):
+    path = tmp_path / "customers.csv.gz"
+    write(path)
+    assert gzip_problem(str(path)) is None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import (
+    DAMAGED_GZIP_CRC,
     FIXTURES,
     assert_failed_with_line,
     assert_refused,
@@ -17,6 +18,7 @@ from conftest import (
     start_on_previous_build,
     started_with_session,
     unusable_input_line,
+    write_damaged_gzip,
 )
 from dbt_runs import start_dbt
 
@@ -190,6 +192,13 @@ CASES = [
         "the file is empty once decompressed (0 bytes)",
     ),
     (
+        "a gzip file damaged in the middle",
+        "customers.csv.gz",
+        write_damaged_gzip,
+        {},
+        f"its gzip data is damaged ({DAMAGED_GZIP_CRC}); get a fresh copy of the file",
+    ),
+    (
         "a .parquet name on a file that is not Parquet",
         "customers.parquet",
         "format_variants.csv",
@@ -300,6 +309,7 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
 # fails on it, and the check then looks for the bad line at once).
 REFUSED_WHILE_BUILDING = {
     "malformed line",
+    "a gzip file damaged in the middle",
     "header but no data rows",
     "fewer usable rows than k_min + 1",
     "fewer usable rows than the forced k + 1",
