@@ -17,7 +17,8 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: build test lint pytest setup clean bench bench-orders nightly powerbi
+.PHONY: build test lint pytest setup clean bench bench-orders nightly generate \
+	reject-reasons powerbi
 
 # dbt build without the unit tests (`make test` runs them), then side by side
 # the figures (python_plots/figures/index.html) and the self-contained docs
@@ -40,6 +41,21 @@ pytest: $(INSTALLED)
 	$(BIN)/pytest
 
 setup: $(INSTALLED)
+
+# Rewrites every generated file: run it after changing a reject reason or a
+# mart, and commit the result. A test fails while a committed file differs
+# from what these write.
+generate: $(INSTALLED)
+	$(MAKE) --no-print-directory reject-reasons
+	$(MAKE) --no-print-directory powerbi
+
+# The listings of the reject reasons, from their one list in
+# macros/reject_reasons.sql as dbt compiles the model reject_reasons: the run
+# summary's count columns in its contract and the tables of
+# docs/cleaning_rules.md (see reject_reason_listings/).
+reject-reasons: $(INSTALLED)
+	$(BIN)/dbt compile --select reject_reasons --quiet
+	$(BIN)/python -m reject_reason_listings --manifest target/manifest.json
 
 # Rewrites the Power BI Project in powerbi/ from the marts' contracts (dbt's
 # manifest); run it after changing a mart, and commit the result. A test

@@ -1,15 +1,25 @@
-"""The reject reasons are listed once (macros/reject_reasons.sql), per input;
-the mart reject_reasons, the run summary's contract and the cleaning-rules
-page must list the same reasons in the same order."""
+"""The reject reasons are listed once (macros/reject_reasons.sql), per input.
+The mart reject_reasons is built from that list, and `make generate` writes
+the run summary's count columns and the cleaning-rules page's tables from it
+(reject_reason_listings); the committed files must be what it writes."""
 
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-from conftest import PROJECT_DIR
 
+from reject_reason_listings import (
+    CONTRACTS,
+    DOCS_PAGE,
+    Reason,
+    listings,
+    reasons_from_manifest,
+    rewrite_between_markers,
+)
+
+# The rules in the order the cleaning rules apply them (docs/cleaning_rules.md
+# for the customers, the order-lines issue's table for the order lines).
 CUSTOMER_REASONS = [
     "missing_customer_id",
     "invalid_customer_id",
@@ -44,7 +54,6 @@ COUNT_COLUMNS = {
     "customers": ("rejected_rows", "rejected_"),
     "order_lines": ("rejected_transaction_lines", "rejected_lines_"),
 }
-DOCS_PAGE = PROJECT_DIR / "docs" / "cleaning_rules.md"
 
 
 def reason_rows(build, input_name="customers") -> list[tuple]:
@@ -113,24 +122,51 @@ def test_without_order_lines_their_counts_are_null(bundled_build):
     ) == [(None, None, None, None, None, None, 0, 0)]
 
 
-@pytest.mark.parametrize("input_name", ["customers", "order_lines"])
-def test_the_cleaning_rules_page_lists_the_same_reasons(bundled_build, input_name):
-    page = DOCS_PAGE.read_text()
-    table = re.search(
-        rf"<!-- reject-reasons:{input_name} -->\n(.*?)"
-        rf"<!-- /reject-reasons:{input_name} -->",
-        page,
-        re.S,
-    )
-    assert table, f"{DOCS_PAGE} has lost its {input_name} reject-reasons table markers"
-    expected = "| order | reason | meaning | `reject_detail` |\n|---:|---|---|---|\n"
-    expected += "".join(
-        f"| {order} | `{reason}` | {description} | {detail} |\n"
-        for order, reason, description, detail, _ in reason_rows(
-            bundled_build, input_name
+def mart_reasons(build) -> list[Reason]:
+    return [
+        Reason(input_name, *row[:4])
+        for input_name in ("customers", "order_lines")
+        for row in reason_rows(build, input_name)
+    ]
+
+
+def test_the_committed_listings_are_written_from_the_reasons(bundled_build):
+    for path, text in listings(mart_reasons(bundled_build)).items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path} does not list the reasons of macros/reject_reasons.sql;"
+            " run `make generate` and commit what it writes"
         )
+
+
+def test_the_reasons_are_read_from_the_compiled_model(bundled_build):
+    manifest = bundled_build.database.parent / "target" / "manifest.json"
+    reasons = reasons_from_manifest(manifest)
+    assert sorted(
+        reasons, key=lambda reason: (reason.input_name, reason.rule_order)
+    ) == (mart_reasons(bundled_build))
+    assert len(reasons) == len(CUSTOMER_REASONS) + len(ORDER_LINE_REASONS)
+
+
+def test_only_the_lines_between_the_markers_are_rewritten():
+    text = "keep\n# start\nold 1\nold 2\n# end\nkeep too\n"
+    assert rewrite_between_markers(text, CONTRACTS, "# start", "# end", ["new"]) == (
+        "keep\n# start\nnew\n# end\nkeep too\n"
     )
-    assert table.group(1) == expected, (
-        f"the {input_name} reasons table in {DOCS_PAGE} differs from"
-        f" marts.reject_reasons; it should read:\n{expected}"
-    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("# start\nold\n", "needs the lines '# start' and '# end' once each"),
+        (
+            "# start\n# end\n# start\n",
+            "needs the lines '# start' and '# end' once each",
+        ),
+        ("# end\nold\n# start\n", "'# end' comes before '# start'"),
+    ],
+    ids=["an end marker missing", "a marker twice", "the markers swapped"],
+)
+def test_a_file_without_its_markers_is_refused(text, problem):
+    with pytest.raises(SystemExit) as refused:
+        rewrite_between_markers(text, DOCS_PAGE, "# start", "# end", ["new"])
+    assert str(refused.value) == f"{DOCS_PAGE}: {problem}"
