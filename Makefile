@@ -54,8 +54,7 @@ generate: $(INSTALLED)
 # summary's count columns in its contract and the tables of
 # docs/cleaning_rules.md (see reject_reason_listings/).
 reject-reasons: $(INSTALLED)
-	$(BIN)/dbt compile --select reject_reasons --quiet
-	$(BIN)/python -m reject_reason_listings --manifest target/manifest.json
+	$(BIN)/python -m reject_reason_listings
 
 # Rewrites the Power BI Project in powerbi/ from the marts' contracts (dbt's
 # manifest); run it after changing a mart, and commit the result. A test

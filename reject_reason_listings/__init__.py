@@ -7,9 +7,9 @@
 - docs/cleaning_rules.md: the table of each input's reasons.
 
 Each listing sits between two marker lines in its file, and only what is
-between them is rewritten. `make generate` writes them from dbt's compiled
-model `reject_reasons`; a test fails while the committed files differ from
-what this module writes.
+between them is rewritten. `make generate` writes them from the model
+`reject_reasons` as dbt compiles it; a test fails while the committed files
+differ from what this module writes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import duckdb
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONTRACTS = PROJECT_DIR / "models" / "marts" / "_marts__models.yml"
 DOCS_PAGE = PROJECT_DIR / "docs" / "cleaning_rules.md"
-MODEL_ID = "model.mall_segmentation.reject_reasons"
 INPUTS = ("customers", "order_lines")
 
 # Per input: the run summary's count column prefix and its doc block.
@@ -42,20 +41,34 @@ class Reason:
     detail_template: str
 
 
-def reasons_from_manifest(manifest_path: Path) -> list[Reason]:
-    """Every reason, from the compiled SQL of the model reject_reasons in
-    dbt's manifest (`dbt compile --select reject_reasons`). That SQL reads
-    no table, so an in-memory DuckDB runs it."""
-    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-    compiled = manifest["nodes"][MODEL_ID].get("compiled_code")
-    if not compiled:
-        raise SystemExit(
-            f"{manifest_path}: reject_reasons is not compiled; run"
-            " `dbt compile --select reject_reasons` first"
+def compile_reasons() -> list[Reason]:
+    """Every reason, as dbt compiles the model reject_reasons from the list
+    now (`dbt compile --select reject_reasons`, with dbt's output, the
+    compiled SQL, left out)."""
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(
+        ["compile", "--select", "reject_reasons", "--log-level", "none"]
+    )
+    if not result.success:
+        problem = result.exception or "; ".join(
+            str(node.message) for node in result.result.results if node.message
         )
+        raise SystemExit(f"dbt compile --select reject_reasons failed: {problem}")
+    (compiled,) = (
+        node_result.node.compiled_code
+        for node_result in result.result.results
+        if node_result.node.unique_id == "model.mall_segmentation.reject_reasons"
+    )
+    return reasons_from_sql(compiled)
+
+
+def reasons_from_sql(compiled_sql: str) -> list[Reason]:
+    """Every reason, from the model reject_reasons as dbt compiled it. That
+    SQL reads no table, so an in-memory DuckDB runs it."""
     rows = duckdb.sql(
         "select input_name, rule_order, reject_reason, description,"
-        f" detail_template from ({compiled}) order by input_name, rule_order"
+        f" detail_template from ({compiled_sql}) order by input_name, rule_order"
     ).fetchall()
     return [Reason(*row) for row in rows]
 

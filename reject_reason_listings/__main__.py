@@ -1,28 +1,16 @@
-"""python -m reject_reason_listings [--manifest PATH]"""
+"""python -m reject_reason_listings: rewrite the listings of the reject
+reasons from macros/reject_reasons.sql (run from the project folder, with
+DBT_PROFILES_DIR set, as `make reject-reasons` does)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-from reject_reason_listings import PROJECT_DIR, listings, reasons_from_manifest
+from reject_reason_listings import PROJECT_DIR, compile_reasons, listings
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Rewrite the listings of the reject reasons from"
-        " macros/reject_reasons.sql (as dbt compiled the model reject_reasons)."
-    )
-    parser.add_argument(
-        "--manifest",
-        type=Path,
-        default=PROJECT_DIR / "target" / "manifest.json",
-        help="dbt's manifest.json after `dbt compile --select reject_reasons`;"
-        " default target/",
-    )
-    args = parser.parse_args(argv)
-    for path, text in listings(reasons_from_manifest(args.manifest)).items():
+def main() -> int:
+    for path, text in listings(compile_reasons()).items():
         if path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             print(f"rewrote {path.relative_to(PROJECT_DIR)}")

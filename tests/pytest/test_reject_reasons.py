@@ -14,7 +14,7 @@ from reject_reason_listings import (
     DOCS_PAGE,
     Reason,
     listings,
-    reasons_from_manifest,
+    reasons_from_sql,
     rewrite_between_markers,
 )
 
@@ -139,11 +139,15 @@ def test_the_committed_listings_are_written_from_the_reasons(bundled_build):
 
 
 def test_the_reasons_are_read_from_the_compiled_model(bundled_build):
-    manifest = bundled_build.database.parent / "target" / "manifest.json"
-    reasons = reasons_from_manifest(manifest)
-    assert sorted(
-        reasons, key=lambda reason: (reason.input_name, reason.rule_order)
-    ) == (mart_reasons(bundled_build))
+    manifest = json.loads(
+        (bundled_build.database.parent / "target" / "manifest.json").read_text()
+    )
+    compiled = manifest["nodes"]["model.mall_segmentation.reject_reasons"]
+    reasons = reasons_from_sql(compiled["compiled_code"])
+    assert reasons == sorted(
+        mart_reasons(bundled_build),
+        key=lambda reason: (reason.input_name, reason.rule_order),
+    )
     assert len(reasons) == len(CUSTOMER_REASONS) + len(ORDER_LINE_REASONS)
 
 
