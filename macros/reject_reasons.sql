@@ -9,8 +9,9 @@
     - the mart reject_reasons lists them for the docs site, Power BI and the
       tests on the rejected rows' reject_reason;
     - segmentation_run_summary counts the rows per reason;
-    - tests/pytest/test_reject_reasons.py checks that the run summary's
-      contract and docs/cleaning_rules.md list the same reasons.
+    - `make generate` writes the run summary's count columns into its
+      contract and the tables of docs/cleaning_rules.md from this list
+      (reject_reason_listings/), and a test fails until they are rewritten.
 
     The two inputs share some codes (missing_customer_id, exact_duplicate):
     a reason is identified by its input and its code.
