@@ -6,7 +6,7 @@
 -#}
 
 {% macro missing_value_tokens() -%}
-    {#- Compared after trim() and lower(). Edit here and in the README table. -#}
+    {#- Compared after trim() and lower(). Edit here and in the rules table of docs/cleaning_rules.md. -#}
     {{ return(["", "?", "na", "n/a", "null", "none"]) }}
 {%- endmacro %}
 

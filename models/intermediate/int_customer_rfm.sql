@@ -81,13 +81,13 @@ final as (
         -- numerics
         measured.recency_days,
         measured.frequency,
-        cast(measured.monetary as decimal(38, 3)) as monetary,
+        cast(measured.monetary as decimal(38, 6)) as monetary,
         measured.tenure_days,
-        -- Division leaves DECIMAL: rounded to 3 decimals, as monetary is.
+        -- A quotient is not exact: rounded to 3 decimals.
         cast(
             measured.monetary / measured.frequency as decimal(38, 3)
         ) as avg_order_value,
-        cast(measured.returned_value as decimal(38, 3)) as returned_value,
+        cast(measured.returned_value as decimal(38, 6)) as returned_value,
         measured.sale_lines,
         measured.return_lines,
         -- booleans

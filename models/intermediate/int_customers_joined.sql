@@ -23,10 +23,10 @@
 {%- set rfm_columns = {
     "recency_days": "integer",
     "frequency": "integer",
-    "monetary": "decimal(38, 3)",
+    "monetary": "decimal(38, 6)",
     "tenure_days": "integer",
     "avg_order_value": "decimal(38, 3)",
-    "returned_value": "decimal(38, 3)",
+    "returned_value": "decimal(38, 6)",
     "sale_lines": "integer",
     "return_lines": "integer",
 } -%}

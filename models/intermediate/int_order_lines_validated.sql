@@ -87,11 +87,9 @@ final as (
         -- numerics
         quantity,
         unit_price,
-        -- Amounts from the price to 3 decimals, the public file's finest:
-        -- exact for its lines, with the marts' 3 decimals (Power BI's fixed
-        -- decimal type holds 4). Rounding each product instead cost 1.3 s
-        -- per pass over 10M lines; rounding the price is an int64 step.
-        quantity * cast(unit_price as decimal(18, 3)) as line_amount,
+        -- Exact: a whole quantity times a price with 6 decimals is a
+        -- DECIMAL with 6 decimals, and so are its sums.
+        quantity * unit_price as line_amount,
         -- booleans
         is_sale_line,
         is_return_line,

@@ -87,8 +87,8 @@ customer_segments as (
             segment_name,
             null::bigint as active_customers,
             null::bigint as invoices,
-            null::decimal(38, 3) as revenue,
-            null::decimal(38, 3) as returned_value,
+            null::decimal(38, 6) as revenue,
+            null::decimal(38, 6) as returned_value,
             null::bigint as sale_lines,
             null::bigint as return_lines,
             null::date as month_start

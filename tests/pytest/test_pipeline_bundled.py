@@ -146,7 +146,7 @@ def test_scaling_is_the_population_z_score(bundled_build):
 
 
 def test_a_new_customer_can_be_assigned_in_plain_sql(bundled_build):
-    """The README's SQL recipe reproduces every segment assignment."""
+    """The SQL recipe in docs/segments.md reproduces every segment assignment."""
     mismatches = bundled_build.query(
         """
         with distances as (

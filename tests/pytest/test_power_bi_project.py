@@ -41,7 +41,9 @@ TMDL_FOR_ARROW = {
     pa.float64(): "double",
     pa.string(): "string",
     pa.bool_(): "boolean",
-    # DECIMAL(38, 3) amounts: Power BI's Fixed decimal number.
+    # DECIMAL amounts (38, 6) and averages (38, 3): Power BI's Fixed
+    # decimal number.
+    pa.decimal128(38, 6): "decimal",
     pa.decimal128(38, 3): "decimal",
     pa.date32(): "dateTime",
 }
