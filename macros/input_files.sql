@@ -422,19 +422,26 @@
             ~ " columns = {" ~ columns | join(", ") ~ "})"
         ) -%}
     {%- endif -%}
+    {#- The reader logs the file it read, as DuckDB's glob() names it:
+        `~/customers.csv` as /home/me/customers.csv, a pattern as the one
+        file it matched. -#}
     {%- set bad_lines = run_query(
-        "select errors.line, errors.error_message"
+        "select errors.line, errors.error_message, scans.file_path"
         ~ " from reject_errors as errors"
+        ~ " inner join reject_scans as scans"
+        ~ " on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id"
         ~ " where errors.scan_id = (select max(scans.scan_id)"
         ~ " from reject_scans as scans"
-        ~ " where scans.file_path = " ~ sql_literal(path) ~ ")"
+        ~ " where scans.file_path in (select matched.file from glob("
+        ~ sql_literal(path) ~ ") as matched))"
         ~ " order by errors.line limit 1"
     ) -%}
     {%- if bad_lines.rows | length > 0 -%}
         {#- A damaged stretch of a .gz file reads as a malformed line:
             blaming the line would send the user to edit it. -#}
         {%- set damaged = _first_value(
-            "select segmentation_gzip_problem(" ~ sql_literal(path) ~ ")"
+            "select segmentation_gzip_problem("
+            ~ sql_literal(bad_lines.rows[0][2]) ~ ")"
         ) -%}
         {%- if damaged -%}
             {{ _refuse_input(input_name,

@@ -352,12 +352,15 @@ def good_marts(bundled_build) -> dict[str, list[tuple]]:
 
 
 def start_on_previous_build(
-    bundled_build: Future[DbtResult], folder: Path, vars: dict
+    bundled_build: Future[DbtResult],
+    folder: Path,
+    vars: dict,
+    env: dict[str, str] | None = None,
 ) -> Future[DbtResult]:
-    """`dbt build` with ``vars``, which must be refused (assert_refused), in
-    the background, on a copy of a good warehouse (the bundled build, once
-    it is done) in ``folder``."""
-    return start_on_copy(bundled_build, folder, *REFUSED_BUILD, vars=vars)
+    """`dbt build` with ``vars`` (and ``env`` added to its environment),
+    which must be refused (assert_refused), in the background, on a copy of
+    a good warehouse (the bundled build, once it is done) in ``folder``."""
+    return start_on_copy(bundled_build, folder, *REFUSED_BUILD, vars=vars, env=env)
 
 
 def input_beside_previous_build(folder: Path, name: str) -> Path:

@@ -82,6 +82,10 @@ def quoted_comma_in_header(path):
     )
 
 
+def damaged_gzip_it_matches(pattern):
+    write_damaged_gzip(pattern.with_name("customers.csv.gz"))
+
+
 def two_folders(pattern):
     for name in ("customers_1", "customers_2"):
         pattern.with_name(name).mkdir()
@@ -199,6 +203,13 @@ CASES = [
         f"its gzip data is damaged ({DAMAGED_GZIP_CRC}); get a fresh copy of the file",
     ),
     (
+        "a gzip file damaged in the middle, named by a pattern",
+        "customer*.csv.gz",
+        damaged_gzip_it_matches,
+        {},
+        f"its gzip data is damaged ({DAMAGED_GZIP_CRC}); get a fresh copy of the file",
+    ),
+    (
         "a .parquet name on a file that is not Parquet",
         "customers.parquet",
         "format_variants.csv",
@@ -217,6 +228,14 @@ CASES = [
     (
         "malformed line",
         "customers.csv",
+        "malformed_line.csv",
+        {},
+        "line 3 is not valid CSV (Expected Number of Columns: 5 Found: 6);"
+        " fix or remove that line",
+    ),
+    (
+        "malformed line in a file named from the home folder",
+        "~/customers.csv",
         "malformed_line.csv",
         {},
         "line 3 is not valid CSV (Expected Number of Columns: 5 Found: 6);"
@@ -291,14 +310,17 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
         if name is None:
             vars, expected_line = extra_vars, message
         else:
-            path = input_beside_previous_build(folder, name)
+            path = input_beside_previous_build(folder, name.removeprefix("~/"))
             if callable(content):
                 content(path)
             else:
                 shutil.copy(FIXTURES / content, path)
             vars = {"raw_customers_path": name, **extra_vars}
             expected_line = unusable_input_line(name, message.replace("{file}", name))
-        run = start_on_previous_build(shared["bundled_build"], folder, vars)
+        # A name from the home folder: the run's home is the input's folder,
+        # so nothing is written to the real one.
+        env = {"HOME": str(path.parent)} if name and name.startswith("~/") else None
+        run = start_on_previous_build(shared["bundled_build"], folder, vars, env)
         runs[case] = (run, expected_line)
     return runs
 
@@ -309,6 +331,8 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
 # fails on it, and the check then looks for the bad line at once).
 REFUSED_WHILE_BUILDING = {
     "malformed line",
+    "malformed line in a file named from the home folder",
+    "a gzip file damaged in the middle, named by a pattern",
     "a gzip file damaged in the middle",
     "header but no data rows",
     "fewer usable rows than k_min + 1",
