@@ -50,7 +50,8 @@ generate: $(INSTALLED)
 	$(MAKE) --no-print-directory powerbi
 
 # The listings of the reject reasons, from their one list in
-# macros/reject_reasons.sql as dbt compiles the model reject_reasons: the run
+# macros/reject_reasons.sql as dbt compiles the model reject_reasons (on an
+# in-memory database, so the warehouse and target/ are left alone): the run
 # summary's count columns in its contract and the tables of
 # docs/cleaning_rules.md (see reject_reason_listings/).
 reject-reasons: $(INSTALLED)

@@ -15,6 +15,8 @@ differ from what this module writes.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,13 +45,39 @@ class Reason:
 
 def compile_reasons() -> list[Reason]:
     """Every reason, as dbt compiles the model reject_reasons from the list
-    now (`dbt compile --select reject_reasons`, with dbt's output, the
-    compiled SQL, left out)."""
+    now (`dbt compile --select reject_reasons`). dbt runs on an in-memory
+    database with a scratch target folder, so neither the warehouse (which
+    Power BI may hold open) nor the last build's artifacts are touched, and
+    its output, the compiled SQL, is left out."""
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(
-        ["compile", "--select", "reject_reasons", "--log-level", "none"]
-    )
+    with tempfile.TemporaryDirectory() as scratch:
+        saved = os.environ.get("DBT_DUCKDB_PATH")
+        os.environ["DBT_DUCKDB_PATH"] = ":memory:"
+        try:
+            result = dbtRunner().invoke(
+                [
+                    "compile",
+                    "--select",
+                    "reject_reasons",
+                    "--project-dir",
+                    str(PROJECT_DIR),
+                    "--profiles-dir",
+                    str(PROJECT_DIR),
+                    "--target-path",
+                    scratch,
+                    "--log-path",
+                    scratch,
+                    "--log-level",
+                    "none",
+                    "--no-write-json",
+                ]
+            )
+        finally:
+            if saved is None:
+                del os.environ["DBT_DUCKDB_PATH"]
+            else:
+                os.environ["DBT_DUCKDB_PATH"] = saved
     if not result.success:
         problem = result.exception or "; ".join(
             str(node.message) for node in result.result.results if node.message
@@ -78,10 +106,18 @@ def contract_columns(reasons: list[Reason], input_name: str) -> list[str]:
     prefix, doc_block = COUNT_COLUMNS[input_name]
     lines = []
     for reason in _of_input(reasons, input_name):
-        # A JSON string is a YAML double-quoted scalar.
+        # dbt renders a description as Jinja.
+        if "{{" in reason.description or "{%" in reason.description:
+            raise SystemExit(
+                f"reject reason {reason.reject_reason}: its description may not"
+                " hold '{{' or '{%', which dbt would read as Jinja"
+            )
+        # A JSON string is a YAML double-quoted scalar; characters beyond
+        # ASCII are kept as they are (YAML refuses JSON's surrogate pairs).
         description = json.dumps(
             f"{{{{ doc('{doc_block}') }}}} Reason `{reason.reject_reason}`:"
-            f" {reason.description}"
+            f" {reason.description}",
+            ensure_ascii=False,
         )
         lines += [
             f"      - name: {prefix}{reason.reject_reason}",
@@ -98,10 +134,16 @@ def docs_table(reasons: list[Reason], input_name: str) -> list[str]:
         "|---:|---|---|---|",
         *(
             f"| {reason.rule_order} | `{reason.reject_reason}` |"
-            f" {reason.description} | {reason.detail_template} |"
+            f" {_table_cell(reason.description)} |"
+            f" {_table_cell(reason.detail_template)} |"
             for reason in _of_input(reasons, input_name)
         ),
     ]
+
+
+def _table_cell(text: str) -> str:
+    """``text`` in one cell of a Markdown table row."""
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def listings(reasons: list[Reason]) -> dict[Path, str]:

@@ -6,13 +6,19 @@ the run summary's count columns and the cleaning-rules page's tables from it
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
+import yaml
 
 from reject_reason_listings import (
     CONTRACTS,
     DOCS_PAGE,
+    PROJECT_DIR,
     Reason,
+    contract_columns,
+    docs_table,
     listings,
     reasons_from_sql,
     rewrite_between_markers,
@@ -174,3 +180,46 @@ def test_a_file_without_its_markers_is_refused(text, problem):
     with pytest.raises(SystemExit) as refused:
         rewrite_between_markers(text, DOCS_PAGE, "# start", "# end", ["new"])
     assert str(refused.value) == f"{DOCS_PAGE}: {problem}"
+
+
+def test_a_description_round_trips_through_the_contract_yaml():
+    description = 'Says "no" #1: café, 😀 and a \\ backslash.'
+    reason = Reason("customers", 1, "odd_text", description, "detail")
+    (column,) = yaml.safe_load("\n".join(contract_columns([reason], "customers")))
+    assert column == {
+        "name": "rejected_odd_text",
+        "data_type": "bigint",
+        "description": "{{ doc('rejected_reason_count') }} Reason `odd_text`: "
+        + description,
+    }
+
+
+def test_a_description_with_jinja_is_refused():
+    reason = Reason("customers", 1, "braces", "Counts {{ rows }}.", "detail")
+    with pytest.raises(SystemExit) as refused:
+        contract_columns([reason], "customers")
+    assert str(refused.value) == (
+        "reject reason braces: its description may not hold '{{' or '{%',"
+        " which dbt would read as Jinja"
+    )
+
+
+def test_a_table_cell_keeps_to_its_cell():
+    reason = Reason("order_lines", 1, "piped", "A | B,\nthen C.", "x|y")
+    assert docs_table([reason], "order_lines")[2] == (
+        "| 1 | `piped` | A \\| B, then C. | x\\|y |"
+    )
+
+
+def test_make_reject_reasons_finds_the_committed_listings_up_to_date():
+    """The generator end to end, as `make reject-reasons` runs it, with
+    --check: dbt compiles the reasons (on an in-memory database) and no
+    listing differs."""
+    checked = subprocess.run(
+        [sys.executable, "-m", "reject_reason_listings", "--check"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (checked.returncode, checked.stdout) == (0, ""), checked.stderr
