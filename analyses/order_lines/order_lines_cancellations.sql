@@ -57,8 +57,8 @@ final as (
         cancelled_invoices,
         returning_customers,
         cast(returned_quantity as bigint) as returned_quantity,
-        cast(returned_value as decimal(38, 3)) as returned_value,
-        cast(revenue as decimal(38, 3)) as revenue,
+        cast(returned_value as decimal(38, 6)) as returned_value,
+        cast(revenue as decimal(38, 6)) as revenue,
         -- The month's returned value per pound of its sales.
         returned_value / nullif(revenue, 0) as returned_share_of_revenue,
         return_lines / nullif(sale_lines + return_lines, 0)

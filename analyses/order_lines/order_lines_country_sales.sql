@@ -42,11 +42,11 @@ final as (
         customers,
         invoices,
         sale_lines,
-        cast(revenue as decimal(38, 3)) as revenue,
+        cast(revenue as decimal(38, 6)) as revenue,
         revenue / sum(revenue) over () as revenue_share,
         cast(revenue / nullif(invoices, 0) as decimal(38, 3))
             as avg_order_value,
-        cast(returned_value as decimal(38, 3)) as returned_value
+        cast(returned_value as decimal(38, 6)) as returned_value
 
     from by_country
 

@@ -49,13 +49,13 @@ final as (
         sale_lines,
         invoices,
         active_customers,
-        cast(revenue as decimal(38, 3)) as revenue,
-        -- Rounded to 3 decimals, as monetary is in int_customer_rfm.
+        cast(revenue as decimal(38, 6)) as revenue,
+        -- A quotient is not exact: rounded to 3 decimals.
         cast(revenue / nullif(invoices, 0) as decimal(38, 3))
             as avg_order_value,
         return_lines,
-        cast(returned_value as decimal(38, 3)) as returned_value,
-        cast(revenue - returned_value as decimal(38, 3)) as net_revenue
+        cast(returned_value as decimal(38, 6)) as returned_value,
+        cast(revenue - returned_value as decimal(38, 6)) as net_revenue
 
     from monthly
 

@@ -75,12 +75,12 @@ final as (
         ranked.stock_code,
         descriptions.description,
         cast(ranked.quantity_sold as bigint) as quantity_sold,
-        cast(ranked.revenue as decimal(38, 3)) as revenue,
+        cast(ranked.revenue as decimal(38, 6)) as revenue,
         ranked.sale_lines,
         ranked.invoices,
         ranked.customers,
         cast(ranked.returned_quantity as bigint) as returned_quantity,
-        cast(ranked.returned_value as decimal(38, 3)) as returned_value,
+        cast(ranked.returned_value as decimal(38, 6)) as returned_value,
         ranked.ranking_position
 
     from ranked

@@ -73,9 +73,9 @@ final as (
         ranked.return_lines,
         ranked.returning_customers,
         cast(ranked.returned_quantity as bigint) as returned_quantity,
-        cast(ranked.returned_value as decimal(38, 3)) as returned_value,
+        cast(ranked.returned_value as decimal(38, 6)) as returned_value,
         cast(ranked.quantity_sold as bigint) as quantity_sold,
-        cast(ranked.revenue as decimal(38, 3)) as revenue,
+        cast(ranked.revenue as decimal(38, 6)) as revenue,
         ranked.returned_value / nullif(ranked.revenue, 0)
             as returned_share_of_revenue
 

@@ -168,8 +168,8 @@ def test_exported_marts_have_enforced_contracts_with_the_export_types(exported):
     with duckdb.connect() as con:
         for mart, model in models.items():
             assert model["config"]["contract"]["enforced"] is True, mart
-            # DuckDB writes DECIMAL(38,3) where the contract says
-            # decimal(38, 3).
+            # DuckDB writes DECIMAL(38,6) where the contract says
+            # decimal(38, 6).
             contract = [
                 (column["name"], column["data_type"].upper().replace(", ", ","))
                 for column in model["columns"].values()
