@@ -430,9 +430,9 @@
         ~ " from reject_errors as errors"
         ~ " inner join reject_scans as scans"
         ~ " on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id"
-        ~ " where errors.scan_id = (select max(scans.scan_id)"
-        ~ " from reject_scans as scans"
-        ~ " where scans.file_path in (select matched.file from glob("
+        ~ " where errors.scan_id = (select max(latest.scan_id)"
+        ~ " from reject_scans as latest"
+        ~ " where latest.file_path in (select matched.file from glob("
         ~ sql_literal(path) ~ ") as matched))"
         ~ " order by errors.line limit 1"
     ) -%}

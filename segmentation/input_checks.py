@@ -52,9 +52,10 @@ def is_file_named_like_a_pattern(path: str) -> bool:
     return glob.escape(path) != path and os.path.isfile(path)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
 # The first bytes of files that are often given where a CSV file belongs.
 _NOT_CSV = [
-    (b"\x1f\x8b", "it is gzip-compressed; give it a name ending in .gz"),
+    (GZIP_MAGIC, "it is gzip-compressed; give it a name ending in .gz"),
     (
         b"PK\x03\x04",
         "it is a ZIP archive, as an Excel workbook (.xlsx) is; save the sheet as CSV",
@@ -88,17 +89,14 @@ def _last_bytes(file, count: int) -> bytes:
     return file.read(count)
 
 
-GZIP_MAGIC = b"\x1f\x8b"
-
-
 def gzip_problem(path: str) -> str | None:
     """Why a gzip file's data is damaged, in Python's gzip module's words
     (a CRC or length that does not match, a stream cut short); None when
     it is whole, is not gzip, or cannot be opened. DuckDB's reader does not
     check the CRC, so a damaged stretch in the middle of a file reaches the
     CSV reader as a malformed line. This reads the whole file, so it is
-    asked only once DuckDB has found such a line."""
-    path = os.path.expanduser(path)
+    asked only once DuckDB has found such a line, with the file's name as
+    DuckDB's reader logged it (``~`` expanded, a pattern matched)."""
     try:
         with open(path, "rb") as file:
             if file.read(2) != GZIP_MAGIC:
