@@ -8,17 +8,9 @@
 
 with
 
-validated_lines as (
+invoice_months as (
 
-    select * from {{ ref('int_order_lines_validated') }}
-
-),
-
-valid_lines as (
-
-    select *
-    from validated_lines
-    where is_sale_line or is_return_line
+    select * from {{ ref('int_customer_invoice_months') }}
 
 ),
 
@@ -28,30 +20,27 @@ reference_day as (
     select
         coalesce(
             {{ "date " ~ sql_literal(as_of_date) if as_of_date else "null" }},
-            cast(max(invoice_date) as date) + 1
+            cast(max(last_sale_at) as date) + 1
         ) as as_of_date
 
-    from valid_lines
-    where is_sale_line
+    from invoice_months
 
 ),
 
 customer_lines as (
 
-    -- Amounts are DECIMAL sums: exact, whatever the order of addition.
+    -- The sums of exact DECIMAL sums stay exact.
     select
         customer_id,
-        count(*) filter (where is_sale_line) as sale_lines,
-        count(*) filter (where is_return_line) as return_lines,
-        count(distinct invoice_no) filter (where is_sale_line) as frequency,
-        sum(line_amount) filter (where is_sale_line) as monetary,
-        coalesce(
-            sum(-line_amount) filter (where is_return_line), 0
-        ) as returned_value,
-        min(invoice_date) filter (where is_sale_line) as first_sale_at,
-        max(invoice_date) filter (where is_sale_line) as last_sale_at
+        cast(sum(sale_lines) as bigint) as sale_lines,
+        cast(sum(return_lines) as bigint) as return_lines,
+        count(distinct invoice_no) filter (where sale_lines > 0) as frequency,
+        sum(revenue) as monetary,
+        coalesce(sum(returned_value), 0) as returned_value,
+        min(first_sale_at) as first_sale_at,
+        max(last_sale_at) as last_sale_at
 
-    from valid_lines
+    from invoice_months
     group by customer_id
 
 ),

@@ -13,29 +13,11 @@ customer_segments as (
 ),
 {%- if with_order_lines %}
 
-    validated_lines as (
-
-        select * from {{ ref('int_order_lines_validated') }}
-
-    ),
-
     customer_invoice_months as (
 
         -- One row per customer, invoice and month: the distinct counts
-        -- below then run over these rows, not over every line.
-        select
-            customer_id,
-            invoice_no,
-            date_trunc('month', invoice_date)::date as month_start,
-            count(*) filter (where is_sale_line) as sale_lines,
-            count(*) filter (where is_return_line) as return_lines,
-            -- DECIMAL sums: no floating-point drift.
-            sum(line_amount) filter (where is_sale_line) as revenue,
-            sum(-line_amount) filter (where is_return_line) as returned_value
-
-        from validated_lines
-        where is_sale_line or is_return_line
-        group by customer_id, invoice_no, month_start
+        -- below run over these rows, not over every line.
+        select * from {{ ref('int_customer_invoice_months') }}
 
     ),
 
