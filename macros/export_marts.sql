@@ -32,6 +32,29 @@
     {{ return(marts | sort(attribute="name")) }}
 {%- endmacro %}
 
+{% macro export_sort_key(mart) -%}
+    {#- A column that orders the mart's rows completely: one with a unique
+        test and a not_null constraint in its contract; none when the mart
+        has no such column (then every column is sorted on). Sorting 1M
+        customers on one key instead of all 19 columns: 0.34 s instead of
+        0.56 s here. -#}
+    {%- set unique_columns = [] -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == "test"
+        and node.attached_node == mart.unique_id
+        and (node.test_metadata or {}).get("name") == "unique" -%}
+        {%- do unique_columns.append(node.column_name) -%}
+    {%- endfor -%}
+    {#- The first such column in the contract's order. -#}
+    {%- for name, column in mart.columns.items()
+        if name in unique_columns
+        and column.constraints | selectattr("type", "equalto", "not_null")
+        | list -%}
+        {{ return(adapter.quote(name)) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
 {% macro export_skip_reason(results, marts) -%}
     {#- Why this run must not replace the exports; "" when it may. A build
         succeeds only when no model or test failed (warnings allowed). -#}
@@ -95,6 +118,7 @@
         ).columns[0].values()[0] -%}
         {#- Sorted, so that the same mart always gives the same file;
             snappy, so that a DuckDB upgrade cannot change the codec. -#}
+        {%- set sort_key = export_sort_key(mart) -%}
         {%- call statement("export_" ~ mart.name) -%}
             copy (
                 select * from {{ api.Relation.create(
@@ -102,7 +126,7 @@
                     schema=mart.schema,
                     identifier=mart.alias,
                 ) }}
-                order by all
+                order by {{ sort_key or "all" }}
             ) to {{ sql_literal(staged) }} (format parquet, compression snappy)
         {%- endcall -%}
     {%- endfor -%}

@@ -178,6 +178,41 @@ def test_exported_marts_have_enforced_contracts_with_the_export_types(exported):
             assert column_types(con, export) == contract, mart
 
 
+# The column each export is sorted on: a unique column its contract keeps
+# NOT NULL, so that one sort key orders every row (macros/export_marts.sql).
+# The other marts have none and are sorted on every column.
+EXPORT_SORT_KEYS = {
+    "customer_segments": '"customer_id"',
+    "k_evaluation": '"k"',
+    "reject_reasons": '"reject_reason_key"',
+    "rejected_customer_rows": "None",
+    "rejected_transaction_rows": '"source_line_number"',
+    "segment_centroids": "None",
+    "segment_monthly_sales": "None",
+    "segment_profiles": '"segment_id"',
+    "segmentation_run_summary": "None",
+}
+
+
+def test_each_export_is_sorted_on_a_column_that_orders_every_row(tmp_path):
+    # rejected_customer_rows.source_row_number is unique but NULL for a
+    # customer rejected on the join, so it is no such column.
+    listing = run_dbt(
+        tmp_path / "compile.duckdb",
+        "compile",
+        "--inline",
+        "select '{% for mart in exported_marts() %}{{ mart.name }}="
+        "{{ export_sort_key(mart) }};{% endfor %}' as sort_keys",
+    )
+    assert listing.returncode == 0, listing.output
+    found = re.search(r"'((?:\w+=[^;]*;)+)'", listing.output)
+    assert found, listing.output
+    assert (
+        dict(pair.split("=") for pair in found.group(1).rstrip(";").split(";"))
+        == EXPORT_SORT_KEYS
+    )
+
+
 def test_pbids_file_opens_the_export_folder(exported):
     _, folder = exported
     pbids = json.loads((folder / PBIDS_NAME).read_text(encoding="utf-8"))
