@@ -96,7 +96,8 @@ typed as (
             spending_score_number
         ),
         -- 17850.0 is customer 17850.
-        {{ positive_whole_number("customer_id_number") }} as customer_id,
+        {{ id_from_text("customer_id_text", "customer_id_number") }}
+            as customer_id,
         {{ normalise_gender("gender_text") }} as gender,
         {{ whole_number_in_range("age_number", 0, 120) }} as age,
         {{ decimal_at_least("annual_income_k_number", 0) }} as annual_income_k,
