@@ -68,8 +68,17 @@ typed as (
 
     select
         * exclude (customer_id_number, quantity_number, unit_price_number),
-        -- 17850.0 is customer 17850.
-        {{ positive_whole_number("customer_id_number") }} as customer_id,
+        -- 17850.0 is customer 17850. A double holds every whole number
+        -- and half below 2^52 exactly; a larger id is read again as an
+        -- exact decimal, so that two ids above 2^53 never merge. The
+        -- comparison costs nothing on the ids of a real store, where an
+        -- exact parse of every id cost more than the double.
+        case
+            when customer_id_number < 4503599627370496
+                then {{ positive_whole_number("customer_id_number") }}
+            else {{ positive_whole_number(try_cast_number(
+                "customer_id_text", "decimal(38, 18)")) }}
+        end as customer_id,
         -- Invoices and stock codes compare upper-case: c536379 is C536379.
         upper(invoice_no_text) as invoice_no,
         upper(stock_code_text) as stock_code,
