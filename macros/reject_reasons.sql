@@ -135,9 +135,11 @@
             ~ " counts as 6) or 0."},
         {"reason": "invalid_unit_price",
          "when": "unit_price is null",
-         "detail": "UnitPrice '{unit_price_raw}' is not a number above 0",
-         "description": "The unit price is missing, not a finite number, or"
-            ~ " 0 or less."},
+         "detail": "UnitPrice '{unit_price_raw}' is not a number above 0"
+            ~ " and below 10^12",
+         "description": "The unit price is missing, not a finite number, 0"
+            ~ " or less, or 10^12 or more (too large to keep to 6"
+            ~ " decimals)."},
         {"reason": "inconsistent_cancellation",
          "when": "is_cancellation_invoice and quantity > 0",
          "detail": "cancellation invoice {invoice_no} has a positive"

@@ -134,7 +134,13 @@ def test_excerpt_lines_each_end_in_one_place(excerpt_build):
         " where source_line_number in (18, 25) order by 1"
     ) == [
         (18, "exact copy of source line 17", "536409", "1.25", "17908.0"),
-        (25, "UnitPrice '0.0' is not a number above 0", "537197", "0.0", "12647.0"),
+        (
+            25,
+            "UnitPrice '0.0' is not a number above 0 and below 10^12",
+            "537197",
+            "0.0",
+            "12647.0",
+        ),
     ]
 
 
