@@ -74,10 +74,10 @@ typed as (
         -- comparison costs nothing on the ids of a real store, where an
         -- exact parse of every id cost more than the double.
         case
-            when customer_id_number < 4503599627370496
-                then {{ positive_whole_number("customer_id_number") }}
-            else {{ positive_whole_number(try_cast_number(
-                "customer_id_text", "decimal(38, 18)")) }}
+            when customer_id_number >= 4503599627370496
+                then {{ positive_whole_number(try_cast_number(
+                    "customer_id_text", "decimal(38, 18)")) }}
+            else {{ positive_whole_number("customer_id_number") }}
         end as customer_id,
         -- Invoices and stock codes compare upper-case: c536379 is C536379.
         upper(invoice_no_text) as invoice_no,
