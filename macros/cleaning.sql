@@ -85,11 +85,21 @@
     end
 {%- endmacro %}
 
+{% macro exact_id_number(text_column) -%}
+    {#- An id's trimmed text as an exact decimal (NULL when it is not a
+        number), for positive_whole_number. A cast to bigint would round
+        12.5 to customer 13 and read 0x10 as 16, a double would merge ids
+        above 2^53. Twenty digits either side of the point (a bigint id has
+        at most 19), so that no id that is not whole (7.0000004) is rounded
+        to one. -#}
+    {{ try_cast_number(text_column, "decimal(38, 18)") }}
+{%- endmacro %}
+
 {% macro id_from_text(text_column, number_column) -%}
     {#- An id (a whole number above 0 as bigint) from its trimmed text, or
         NULL. Plain digits, as nearly every id is written, are cast straight
         to a bigint; any other text goes through positive_whole_number of its
-        exact value, number_column (17850.0 is 17850). On 1M customers the
+        exact value, number_column (exact_id_number: 17850.0 is 17850). On 1M customers the
         straight cast took 0.09 s, the exact decimal path 0.53 s. -#}
     case
         when regexp_full_match({{ text_column }}, '[1-9][0-9]{0,17}')

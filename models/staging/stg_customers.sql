@@ -70,12 +70,8 @@ numbers as (
     -- range checks below read the cast value several times.
     select
         *,
-        -- An exact decimal: a cast to bigint would round 12.5 to customer 13
-        -- and read 0x10 as 16, a double would merge ids above 2^53. Twenty
-        -- digits either side of the point (a bigint id has at most 19), so
-        -- that no id that is not whole (7.0000004) is rounded to one.
-        {{ try_cast_number("customer_id_text", "decimal(38, 18)") }}
-            as customer_id_number,
+        -- Exact, so that 12.5 is not rounded to customer 13.
+        {{ exact_id_number("customer_id_text") }} as customer_id_number,
         {{ try_cast_number("age_text", "double") }} as age_number,
         {{ try_cast_number("annual_income_k_text", "double") }}
             as annual_income_k_number,

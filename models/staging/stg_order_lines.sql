@@ -75,8 +75,8 @@ typed as (
         -- exact parse of every id cost more than the double.
         case
             when customer_id_number >= 4503599627370496
-                then {{ positive_whole_number(try_cast_number(
-                    "customer_id_text", "decimal(38, 18)")) }}
+                then {{ positive_whole_number(
+                    exact_id_number("customer_id_text")) }}
             else {{ positive_whole_number("customer_id_number") }}
         end as customer_id,
         -- Invoices and stock codes compare upper-case: c536379 is C536379.
