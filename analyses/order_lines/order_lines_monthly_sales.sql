@@ -4,41 +4,30 @@
 
 with
 
-validated_lines as (
+invoice_months as (
 
-    select * from {{ ref('int_order_lines_validated') }}
-
-),
-
-valid_lines as (
-
-    select
-        *,
-        cast(date_trunc('month', invoice_date) as date) as sales_month
-
-    from validated_lines
-    where is_sale_line or is_return_line
+    -- The valid lines added up per customer, invoice and month: the grain
+    -- the monthly sales mart counts from too.
+    select * from {{ ref('int_customer_invoice_months') }}
 
 ),
 
 monthly as (
 
-    -- Amounts are DECIMAL sums: exact, whatever the order of addition.
+    -- Sums of exact DECIMAL sums stay exact.
     select
-        sales_month,
-        count(*) filter (where is_sale_line) as sale_lines,
-        count(distinct invoice_no) filter (where is_sale_line) as invoices,
+        month_start as sales_month,
+        cast(sum(sale_lines) as bigint) as sale_lines,
+        count(distinct invoice_no) filter (where sale_lines > 0) as invoices,
         count(distinct customer_id) filter (
-            where is_sale_line
+            where sale_lines > 0
         ) as active_customers,
-        coalesce(sum(line_amount) filter (where is_sale_line), 0) as revenue,
-        count(*) filter (where is_return_line) as return_lines,
-        coalesce(
-            sum(-line_amount) filter (where is_return_line), 0
-        ) as returned_value
+        coalesce(sum(revenue), 0) as revenue,
+        cast(sum(return_lines) as bigint) as return_lines,
+        coalesce(sum(returned_value), 0) as returned_value
 
-    from valid_lines
-    group by sales_month
+    from invoice_months
+    group by month_start
 
 ),
 
