@@ -18,7 +18,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
 .PHONY: build test lint pytest setup clean bench bench-orders nightly generate \
-	reject-reasons powerbi
+	reject-reasons powerbi lock
 
 # dbt build without the unit tests (`make test` runs them), then side by side
 # the figures (python_plots/figures/index.html) and the self-contained docs
@@ -106,11 +106,31 @@ LINES ?= 1000000
 bench-orders: $(INSTALLED)
 	$(BIN)/python -m benchmarks.orders_benchmark --lines $(LINES)
 
-$(INSTALLED): requirements.txt
+# requirements.txt names what the project uses; constraints.txt pins every
+# package that pulls in, pip included, so a fresh clone installs exactly what
+# the tests passed with.
+$(INSTALLED): requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --constraint constraints.txt --upgrade pip
+	$(BIN)/pip install --quiet --requirement requirements.txt \
+		--constraint constraints.txt
 	touch $@
+
+# Resolves requirements.txt afresh against the package index, in a scratch
+# virtualenv, and pins everything it installed in constraints.txt (keeping
+# the file's opening comment). Run it after editing requirements.txt, then
+# `make test`, and commit both files.
+LOCK_VENV := .lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/pip install --quiet --requirement requirements.txt
+	grep '^#' constraints.txt > $(LOCK_VENV)/constraints.txt
+	$(LOCK_VENV)/bin/pip freeze --all | grep -v '^setuptools==\|^wheel==' \
+		| LC_ALL=C sort --ignore-case >> $(LOCK_VENV)/constraints.txt
+	mv $(LOCK_VENV)/constraints.txt constraints.txt
+	rm -rf $(LOCK_VENV)
 
 clean:
 	rm -rf target logs mall_segmentation.duckdb mall_segmentation.duckdb.wal
