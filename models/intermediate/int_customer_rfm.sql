@@ -72,9 +72,12 @@ final as (
         measured.frequency,
         cast(measured.monetary as decimal(38, 6)) as monetary,
         measured.tenure_days,
-        -- A quotient is not exact: rounded to 3 decimals.
+        -- Rounded half away from zero to 3 decimals, from the exact sum.
         cast(
-            measured.monetary / measured.frequency as decimal(38, 3)
+            {{ exact_quotient(
+                "measured.monetary", "measured.frequency",
+                numerator_scale=6, scale=3) }}
+            as decimal(38, 3)
         ) as avg_order_value,
         cast(measured.returned_value as decimal(38, 6)) as returned_value,
         measured.sale_lines,
