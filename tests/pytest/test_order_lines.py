@@ -5,6 +5,7 @@ the real Online Retail file in test_order_lines_real_file.py."""
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import Future
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ from conftest import (
     ORDER_LINES_SELECTION,
     started_with_session,
 )
-from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
+from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt, start_on_copy
 
 
 def start_order_lines(folders, name, **vars) -> Future[DbtResult]:
@@ -74,6 +75,12 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
     session (the excerpt is the session's, conftest; the variants of its
     file and the refused files are in test_order_lines_input.py)."""
     long_file = folders.mktemp("long_file")
+    hand_made = start_order_lines(
+        folders,
+        "hand_made",
+        raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
+        as_of_date="2010-12-05",
+    )
     return {
         # The load and the line numbers only.
         "long file": start_dbt(
@@ -90,13 +97,33 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
             },
         ),
         # Rare cases, "Online Retail II" header, as_of_date set.
-        "hand made": start_order_lines(
-            folders,
-            "hand_made",
-            raw_transactions_path=str(ORDER_LINES / "hand_made.csv"),
-            as_of_date="2010-12-05",
+        "hand made": hand_made,
+        # The order-lines unit tests, run with a user's settings instead of
+        # the defaults, on the hand-made build's tables (their columns).
+        "unit tests, user's settings": start_on_copy(
+            hand_made,
+            folders.mktemp("users_settings"),
+            "test",
+            "--select",
+            "test_type:unit,+int_customers_joined",
+            vars=USERS_SETTINGS,
         ),
     }
+
+
+# Every setting that the order-lines models read, none at its default.
+USERS_SETTINGS = {
+    "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
+    "as_of_date": "2010-12-05",
+    "non_product_stock_codes": ["POST", "CRUK"],
+    "segmentation_features": ["recency_days", "monetary", "tenure_days"],
+    "log_transformed_features": ["monetary"],
+    "k_min": 3,
+    "k_max": 4,
+    "min_segments": 4,
+    "min_segment_share": 0.1,
+    "random_seed": 7,
+}
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +135,22 @@ def excerpt_build(order_lines_excerpt_build) -> DbtResult:
 @pytest.fixture(scope="module")
 def hand_made_build(builds) -> DbtResult:
     return passed(builds["hand made"])
+
+
+def test_unit_tests_pin_the_settings_they_depend_on(builds):
+    # A unit test that reads a var the user set (as_of_date, say) expects
+    # the outcome of the default and fails the user's plain `dbt build`.
+    result = passed(builds["unit tests, user's settings"])
+    assert sorted(re.findall(r" PASS \w+::(\w+) ", result.output)) == [
+        "int_customer_invoice_months_adds_up_valid_lines",
+        "int_customer_rfm_computes_features",
+        "int_customers_joined_with_order_lines_alone",
+        "int_order_line_copies_finds_exact_copies",
+        "int_order_lines_validated_amounts_are_exact",
+        "int_order_lines_validated_applies_the_rules_in_order",
+        "int_order_lines_validated_details_and_as_of_date",
+        "stg_order_lines_parses_each_value",
+    ]
 
 
 def test_excerpt_lines_each_end_in_one_place(excerpt_build):
