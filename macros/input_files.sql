@@ -166,12 +166,15 @@
 
 {% macro _lines_as_text(path) -%}
     {#- The file's lines as one text value each; no CSV parsing can fail.
-        DuckDB decompresses a .gz file by its name. -#}
+        DuckDB decompresses a .gz file by its name. Not strict: a line break
+        of the other kind inside a quoted cell (LF in a CRLF file, as Excel
+        writes a cell's Alt+Enter) would stop the strict reader, with no
+        quotes to tell it is inside a cell. -#}
     {{ return(
         "read_csv(" ~ sql_literal(path)
         ~ ", columns = {'line': 'varchar'}, header = false,"
         ~ " auto_detect = false, delim = chr(31), quote = '', escape = '',"
-        ~ " ignore_errors = true)"
+        ~ " ignore_errors = true, strict_mode = false)"
     ) }}
 {%- endmacro %}
 

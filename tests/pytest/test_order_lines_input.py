@@ -50,6 +50,17 @@ def excerpt_as_typed_parquet(path: Path):
         )
 
 
+def excerpt_from_excel_with_a_cell_line_break(path: Path):
+    """The excerpt as Excel saves it on Windows: CRLF line ends, and a
+    description with a line break typed in its cell (Alt+Enter, a bare LF)
+    in quotes."""
+    header, *lines = EXCERPT.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace(
+        "WHITE HANGING HEART T-LIGHT HOLDER", '"WHITE HANGING\nHEART T-LIGHT HOLDER"'
+    )
+    path.write_bytes("\r\n".join([header, *lines, ""]).encode("utf-8"))
+
+
 # The excerpt under the other accepted headers, and as Parquet: (case, file
 # name, the function writing it). Only base_order_lines is built, the one
 # model that reads the file and maps its header; every later model reads
@@ -75,13 +86,18 @@ EXCERPT_VARIANTS = [
     ),
     ("typed Parquet file", "order_lines.parquet", excerpt_as_typed_parquet),
 ]
+EXCEL_CELL_LINE_BREAK = (
+    "CRLF line ends, a cell's line break in quotes",
+    "order_lines.csv",
+    excerpt_from_excel_with_a_cell_line_break,
+)
 
 
 @started_with_session()
 def variant_loads(folders, shared) -> dict[str, Future[DbtResult]]:
     """Each excerpt variant's load, started with the session."""
     loads = {}
-    for case, name, write in EXCERPT_VARIANTS:
+    for case, name, write in [*EXCERPT_VARIANTS, EXCEL_CELL_LINE_BREAK]:
         folder = folders.mktemp("excerpt_variant")
         write(folder / name)
         loads[case] = start_dbt(
@@ -131,6 +147,20 @@ def test_excerpt_variants_load_as_the_excerpt(
         None,
         "United Kingdom",
     )
+
+
+def test_a_line_break_of_the_other_kind_inside_a_quoted_cell_is_read(
+    variant_loads, order_lines_excerpt_build
+):
+    # The first-line check read the file without quotes, and a strict
+    # reader stopped at the bare LF among CRLF line ends: the file was
+    # refused as unreadable before anything was built.
+    lines = loaded_lines(passed(variant_loads[EXCEL_CELL_LINE_BREAK[0]]))
+    excerpt = loaded_lines(order_lines_excerpt_build)
+    assert len(lines) == 30
+    assert lines[0][2] == "WHITE HANGING\nHEART T-LIGHT HOLDER"
+    assert lines[0][:2] + lines[0][3:] == excerpt[0][:2] + excerpt[0][3:]
+    assert lines[1:] == excerpt[1:]
 
 
 # Unusable order-lines files: refused with one line, the marts untouched.
