@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from conftest import MARTS, ORDER_LINES, assert_refused, started_with_session
 from dbt_runs import (
+    DATA_BUILD,
     REFUSED_BUILD,
     DbtResult,
     passed,
@@ -22,6 +23,8 @@ BOTH_FILES = {
     "segmentation_features": ["age", "monetary"],
     "n_clusters": 2,
 }
+# Clustered on the customer file alone, with the order lines as context.
+PROFILE_FEATURES = ["age", "annual_income_k"]
 # Refused once nodes have run: only reading the whole file finds line 3.
 MALFORMED = ORDER_LINES.parent / "malformed_line.csv"
 
@@ -38,6 +41,11 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
     refused = folders.mktemp("customer_file_refused")
     return {
         "both files": both_files,
+        "profile features": start_dbt(
+            folders.mktemp("profile_features") / "warehouse.duckdb",
+            *DATA_BUILD,
+            vars={**BOTH_FILES, "segmentation_features": PROFILE_FEATURES},
+        ),
         "customer file refused": start_on_copy(
             both_files,
             refused,
@@ -141,6 +149,35 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
     # A warning does not hold back the Parquet exports.
     exported = result.database.parent / "exports" / "customer_segments.parquet"
     assert result.query(f"select count(*) from '{exported}'") == [(4,)]
+
+
+def test_with_profile_features_a_customer_with_only_returns_is_segmented(runs):
+    # Every clustering feature comes from the customer file, so
+    # no_purchases does not apply; no_customer_profile does (12346 and 17908
+    # have no age to cluster on). 15311 has one return line and no sale:
+    # frequency 0, no recency or spend, no scores. 99999 has no order line
+    # at all: no RFM values. The contract once required frequency >= 1 and
+    # failed this build.
+    result = passed(runs["profile features"])
+    assert result.query(
+        "select customer_id, reject_reason from marts.rejected_customer_rows"
+        " order by customer_id"
+    ) == [
+        (12346, "no_customer_profile"),
+        (13047, "exact_duplicate"),
+        (17908, "no_customer_profile"),
+    ]
+    assert result.query(
+        "select customer_id, recency_days, frequency, monetary, returned_value,"
+        " avg_order_value, r_score, rfm_segment from marts.customer_segments"
+        " where customer_id in (15311, 99999, 17850) order by customer_id"
+    ) == [
+        (15311, None, 0, None, Decimal("4.650000"), None, None, None),
+        (17850, 49, 2, Decimal("161.320000"), Decimal("0.000000"),
+         Decimal("80.660"), 3, "Loyal"),
+        (99999, None, None, None, None, None, None, None),
+    ]  # fmt: skip
+    assert result.query("select count(*) from marts.customer_segments") == [(6,)]
 
 
 def test_a_refused_customer_file_leaves_every_mart_as_it_was(runs):
