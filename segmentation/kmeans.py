@@ -210,7 +210,11 @@ def evaluate_k_range(
     scored_labels = {}
     for k, fitted in zip(ks, fit_candidates(fit_x, ks, seed), strict=True):
         labels = fitted.labels_
-        has_scores = 2 <= len(np.unique(labels)) <= len(fit_x) - 1
+        # With fewer different points than k, K-Means leaves clusters empty
+        # (scikit-learn warns): such a k is not k segments, so it is not
+        # scored and cannot be selected.
+        found = len(np.unique(labels))
+        has_scores = found == k and 2 <= found <= len(fit_x) - 1
         labels_scored = labels if scored is None else labels[scored]
         # A sample can miss a cluster; silhouette then needs 2 to n-1 left.
         if has_scores and 2 <= len(np.unique(labels_scored)) <= len(scored_x) - 1:

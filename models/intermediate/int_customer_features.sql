@@ -50,7 +50,8 @@ scaling_wide as (
 
 enough_customers as (
 
-    -- Silhouette needs at least k + 1 customers.
+    -- Silhouette needs at least k + 1 customers, and k segments need k
+    -- different points: K-Means leaves a segment empty otherwise.
     select
         case
             when count(*) < {{ smallest_k + 1 }}
@@ -60,6 +61,18 @@ enough_customers as (
                     || count(*) || ' usable customer rows after cleaning;'
                     || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
                     || ' (reasons in {{ reasons_models }})'
+                )
+            when
+                count(distinct row({{ features | join(", ") }}))
+                < {{ smallest_k }}
+                then error(
+                    'Unusable input '
+                    || {{ sql_literal(customers_label) }} || ': its '
+                    || count(*) || ' usable customer rows have only '
+                    || count(distinct row({{ features | join(", ") }}))
+                    || ' different values of the clustering features'
+                    || ' ({{ features | join(", ") }});'
+                    || ' k={{ smallest_k }} needs at least {{ smallest_k }}'
                 )
         end as failure
 

@@ -215,6 +215,20 @@ def test_evaluate_k_range_matches_plain_scikit_learn():
     assert select_k(result) == 4
 
 
+def test_a_k_above_the_number_of_different_points_is_not_scored():
+    # Ten customers on two points: K-Means with k = 3 leaves a cluster empty
+    # (scikit-learn warns) and its two real clusters score a silhouette of
+    # 1.0, the best there is, so without the guard it was selected.
+    x = np.array([[20.0, 20.0]] * 5 + [[80.0, 80.0]] * 5)
+    with pytest.warns(Warning, match="Number of distinct clusters"):
+        result = evaluate_k_range(x, [2, 3], 0, 1_000, 1_000)
+    assert result["silhouette"].tolist()[0] == 1.0
+    assert np.isnan(result["silhouette"].tolist()[1])
+    assert np.isnan(result["davies_bouldin"].tolist()[1])
+    assert result["smallest_segment_share"].tolist() == [0.5, 0.0]
+    assert select_k(result) == 2
+
+
 def test_evaluate_k_range_samples_large_inputs():
     x, _ = blobs(5_000, 3)
     result = evaluate_k_range(

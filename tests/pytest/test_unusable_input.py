@@ -82,6 +82,17 @@ def quoted_comma_in_header(path):
     )
 
 
+def two_points(path):
+    """Ten usable rows, but only two different incomes and scores."""
+    rows = [f"{n},Male,30,20,20" for n in range(1, 6)]
+    rows += [f"{n},Female,40,80,80" for n in range(6, 11)]
+    path.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
 def damaged_gzip_it_matches(pattern):
     write_damaged_gzip(pattern.with_name("customers.csv.gz"))
 
@@ -281,6 +292,15 @@ CASES = [
         " (reasons in intermediate.int_customer_rows_validated)",
     ),
     (
+        "fewer different points than the forced k",
+        "customers.csv",
+        two_points,
+        {"n_clusters": 3},
+        "its 10 usable customer rows have only 2 different values of the"
+        " clustering features (annual_income_k, spending_score); k=3 needs at"
+        " least 3",
+    ),
+    (
         "n_clusters out of range",
         None,
         None,
@@ -337,6 +357,7 @@ REFUSED_WHILE_BUILDING = {
     "header but no data rows",
     "fewer usable rows than k_min + 1",
     "fewer usable rows than the forced k + 1",
+    "fewer different points than the forced k",
 }
 
 
