@@ -14,37 +14,48 @@ settings as (
 
 ),
 
+judged as (
+
+    select
+        k_evaluation.*,
+        settings.n_clusters,
+        k_evaluation.k >= settings.min_segments
+        and k_evaluation.smallest_segment_share >= settings.min_segment_share
+            as is_actionable
+
+    from k_evaluation
+    cross join settings
+
+),
+
 labelled as (
 
     select
         -- ids
-        k_evaluation.k,
+        k,
         -- strings
         case
-            when not k_evaluation.is_selected then null
-            when settings.n_clusters is not null then 'forced by n_clusters'
-            when
-                k_evaluation.silhouette
-                = max(k_evaluation.silhouette) over ()
-                then 'best silhouette'
-            -- A better silhouette was not actionable (is_actionable).
-            else 'best silhouette among actionable k'
+            when not is_selected then null
+            when n_clusters is not null then 'forced by n_clusters'
+            when silhouette = max(silhouette) over () then 'best silhouette'
+            -- A better silhouette was not actionable.
+            when is_actionable then 'best silhouette among actionable k'
+            -- The rule's fallback (segmentation.kmeans.select_k): no k met
+            -- the share limit, so it was dropped.
+            else 'no actionable k: best silhouette with enough segments'
         end as selection_reason,
         -- numerics
-        k_evaluation.inertia,
-        k_evaluation.silhouette,
-        k_evaluation.davies_bouldin,
-        k_evaluation.calinski_harabasz,
-        k_evaluation.evaluated_rows,
-        k_evaluation.smallest_segment_share,
+        inertia,
+        silhouette,
+        davies_bouldin,
+        calinski_harabasz,
+        evaluated_rows,
+        smallest_segment_share,
         -- booleans
-        k_evaluation.k >= settings.min_segments
-        and k_evaluation.smallest_segment_share >= settings.min_segment_share
-            as is_actionable,
-        k_evaluation.is_selected
+        is_actionable,
+        is_selected
 
-    from k_evaluation
-    cross join settings
+    from judged
 
 )
 
