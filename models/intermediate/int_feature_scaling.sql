@@ -5,6 +5,12 @@
     log1p). A constant feature gets scale 1, as scikit-learn's
     StandardScaler does. -#}
 
+{%- set features = segmentation_features() -%}
+{#- exact_avg sums squared deviations as DECIMAL(38, 9), which holds less
+    than 10^29: above this a value (as clustered) would stop the build with
+    a cast error, so it is refused in one line instead. -#}
+{%- set largest_value = 10 ** 14 -%}
+
 with
 
 customers as (
@@ -14,15 +20,52 @@ customers as (
 
 ),
 
+too_large as (
+
+    {%- for feature in features %}
+        {%- set input = (feature_catalogue()
+            | selectattr("name", "equalto", feature) | first).input %}
+        select
+            {{ sql_literal(customer_input_label()
+                if input == "customer_profiles"
+                else input_label("order_lines")) }} as input_label,
+            {{ loop.index }} as feature_position,
+            '{{ feature }}' as feature,
+            customer_id,
+            {{ clustered_value(feature) }} as feature_value
+        from customers
+        where abs({{ clustered_value(feature) }}) > {{ largest_value }}
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+
+),
+
+refusal as (
+
+    select
+        error(
+            'Unusable input ' || input_label || ': customer ' || customer_id
+            || '''s ' || feature || ' is ' || cast(feature_value as varchar)
+            || ', above 10^14, too large to standardise; fix the value, or'
+            || ' log-transform the feature (var log_transformed_features)'
+        ) as failure
+
+    from too_large
+    order by feature_position, customer_id
+    limit 1
+
+),
+
 feature_means as (
 
-    {%- for feature in segmentation_features() %}
+    {%- for feature in features %}
         select
             '{{ feature }}' as feature,
             {{ loop.index }} as feature_position,
             '{{ feature_transform(feature) }}' as transformation,
             {{ exact_avg(clustered_value(feature)) }} as scaling_mean
         from customers
+        where (select refusal.failure from refusal) is null
         {{ "union all" if not loop.last }}
     {%- endfor %}
 
@@ -31,7 +74,7 @@ feature_means as (
 feature_variances as (
 
     -- Two-pass population variance, as scikit-learn's StandardScaler does.
-    {%- for feature in segmentation_features() %}
+    {%- for feature in features %}
         select
             '{{ feature }}' as feature,
             {{ exact_avg(

@@ -410,12 +410,16 @@ def write_damaged_gzip(path: Path) -> None:
     path.write_bytes(stored.replace(b"35,70,50", b"35,7,,50"))
 
 
+# Problems found while a model runs, raised by DuckDB's error(): too few
+# usable customers or different points, a value too large to standardise.
+RAISED_BY_DUCKDB = ("usable customer rows", "too large to standardise")
+
+
 def unusable_input_line(name: str, problem: str) -> str:
-    """The line that refuses the input file ``name`` for ``problem``. Too
-    few usable customers is raised by DuckDB's error() while a model runs,
-    and DuckDB prefixes its error type."""
+    """The line that refuses the input file ``name`` for ``problem``; DuckDB
+    prefixes its error type to the problems it raises."""
     line = f"Unusable input {name}: {problem}"
-    if "usable customer rows" in problem:
+    if any(marker in problem for marker in RAISED_BY_DUCKDB):
         return f"Invalid Input Error: {line}"
     return line
 

@@ -93,6 +93,19 @@ def two_points(path):
     )
 
 
+def income_too_large(path):
+    """Nine usual rows and one income of 10^15 k$, a valid number whose
+    squared deviation overflowed the exact average (a raw cast error)."""
+    incomes = [15, 16, 70, 120, 40, 45, 10**15, 50, 60, 65]
+    path.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
+        + "".join(
+            f"{n},Female,{20 + n},{income},{10 * n}\n"
+            for n, income in enumerate(incomes, start=1)
+        )
+    )
+
+
 def damaged_gzip_it_matches(pattern):
     write_damaged_gzip(pattern.with_name("customers.csv.gz"))
 
@@ -301,6 +314,15 @@ CASES = [
         " least 3",
     ),
     (
+        "an income too large to standardise",
+        "customers.csv",
+        income_too_large,
+        {},
+        "customer 7's annual_income_k is 1000000000000000.0, above 10^14, too"
+        " large to standardise; fix the value, or log-transform the feature"
+        " (var log_transformed_features)",
+    ),
+    (
         "n_clusters out of range",
         None,
         None,
@@ -358,6 +380,7 @@ REFUSED_WHILE_BUILDING = {
     "fewer usable rows than k_min + 1",
     "fewer usable rows than the forced k + 1",
     "fewer different points than the forced k",
+    "an income too large to standardise",
 }
 
 
