@@ -40,8 +40,19 @@ too_large as (
 
 ),
 
+first_too_large as (
+
+    select *
+    from too_large
+    order by feature_position, customer_id
+    limit 1
+
+),
+
 refusal as (
 
+    -- The first value too large names the problem, whatever the order the
+    -- rows are read in.
     select
         error(
             'Unusable input ' || input_label || ': customer ' || customer_id
@@ -50,9 +61,7 @@ refusal as (
             || ' log-transform the feature (var log_transformed_features)'
         ) as failure
 
-    from too_large
-    order by feature_position, customer_id
-    limit 1
+    from first_too_large
 
 ),
 
