@@ -6,10 +6,11 @@
     StandardScaler does. -#}
 
 {%- set features = segmentation_features() -%}
-{#- exact_avg sums squared deviations as DECIMAL(38, 9), which holds less
-    than 10^29: above this a value (as clustered) would stop the build with
-    a cast error, so it is refused in one line instead. -#}
-{%- set largest_value = 10 ** 14 -%}
+{#- exact_avg adds values, then squared deviations, as DECIMAL(38, 9),
+    whose sums hold less than 1.7 * 10^29. A feature whose values or
+    squared deviations add up to more than 10^28, a margin under that, is
+    refused in one line instead of stopping the build with an overflow. -#}
+{%- set largest_sum = "1e28" -%}
 
 with
 
@@ -20,8 +21,9 @@ customers as (
 
 ),
 
-too_large as (
+clustered_values as (
 
+    -- In doubles, which cannot overflow here, for the check only.
     {%- for feature in features %}
         {%- set input = (feature_catalogue()
             | selectattr("name", "equalto", feature) | first).input %}
@@ -32,32 +34,68 @@ too_large as (
             {{ loop.index }} as feature_position,
             '{{ feature }}' as feature,
             customer_id,
-            {{ clustered_value(feature) }} as feature_value
+            cast({{ clustered_value(feature) }} as double) as feature_value
         from customers
-        where abs({{ clustered_value(feature) }}) > {{ largest_value }}
         {{ "union all" if not loop.last }}
     {%- endfor %}
 
 ),
 
+double_means as (
+
+    select
+        feature_position,
+        avg(feature_value) as mean_value
+
+    from clustered_values
+    group by feature_position
+
+),
+
+too_large as (
+
+    select clustered_values.feature_position
+
+    from clustered_values
+    inner join double_means
+        on clustered_values.feature_position = double_means.feature_position
+    group by clustered_values.feature_position
+    having
+        sum(abs(clustered_values.feature_value)) > {{ largest_sum }}
+        or sum(
+            power(clustered_values.feature_value - double_means.mean_value, 2)
+        ) > {{ largest_sum }}
+
+),
+
 first_too_large as (
 
-    select *
-    from too_large
-    order by feature_position, customer_id
+    -- Its largest value, found only when the build is refused.
+    select
+        clustered_values.input_label,
+        clustered_values.feature,
+        clustered_values.customer_id as largest_customer_id,
+        abs(clustered_values.feature_value) as largest_value
+
+    from clustered_values
+    where
+        clustered_values.feature_position
+        = (select min(too_large.feature_position) from too_large)
+    order by largest_value desc, largest_customer_id asc
     limit 1
 
 ),
 
 refusal as (
 
-    -- The first value too large names the problem, whatever the order the
-    -- rows are read in.
+    -- Raised on the one row left, so the message is the same whatever the
+    -- order the rows are read in.
     select
         error(
-            'Unusable input ' || input_label || ': customer ' || customer_id
-            || '''s ' || feature || ' is ' || cast(feature_value as varchar)
-            || ', above 10^14, too large to standardise; fix the value, or'
+            'Unusable input ' || input_label || ': ' || feature || ' is too'
+            || ' large to standardise exactly (customer '
+            || largest_customer_id || '''s is '
+            || cast(largest_value as varchar) || '); fix the value, or'
             || ' log-transform the feature (var log_transformed_features)'
         ) as failure
 

@@ -106,6 +106,19 @@ def income_too_large(path):
     )
 
 
+def incomes_adding_up_too_large(path):
+    """Two hundred rows, every other one with an income of 10^14 k$: no
+    value alone overflows, but their squared deviations add up past what
+    the exact sum holds (a raw overflow error). Ties name the first id."""
+    path.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
+        + "".join(
+            f"{n},Male,30,{10**14 if n % 2 == 0 else 15 + n % 40},{1 + n % 100}\n"
+            for n in range(1, 201)
+        )
+    )
+
+
 def damaged_gzip_it_matches(pattern):
     write_damaged_gzip(pattern.with_name("customers.csv.gz"))
 
@@ -318,8 +331,17 @@ CASES = [
         "customers.csv",
         income_too_large,
         {},
-        "customer 7's annual_income_k is 1000000000000000.0, above 10^14, too"
-        " large to standardise; fix the value, or log-transform the feature"
+        "annual_income_k is too large to standardise exactly (customer 7's is"
+        " 1000000000000000.0); fix the value, or log-transform the feature"
+        " (var log_transformed_features)",
+    ),
+    (
+        "incomes that add up too large to standardise",
+        "customers.csv",
+        incomes_adding_up_too_large,
+        {},
+        "annual_income_k is too large to standardise exactly (customer 2's is"
+        " 100000000000000.0); fix the value, or log-transform the feature"
         " (var log_transformed_features)",
     ),
     (
@@ -381,6 +403,7 @@ REFUSED_WHILE_BUILDING = {
     "fewer usable rows than the forced k + 1",
     "fewer different points than the forced k",
     "an income too large to standardise",
+    "incomes that add up too large to standardise",
 }
 
 
