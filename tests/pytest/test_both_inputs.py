@@ -7,7 +7,7 @@ import re
 from concurrent.futures import Future
 from decimal import Decimal
 
-from conftest import MARTS, ORDER_LINES, assert_refused, started_with_session
+from conftest import MARTS, ORDER_LINES, started_with_session
 from dbt_runs import (
     DATA_BUILD,
     REFUSED_BUILD,
@@ -16,6 +16,7 @@ from dbt_runs import (
     start_dbt,
     start_on_copy,
 )
+from refusals import assert_refused
 
 BOTH_FILES = {
     "raw_customers_path": str(ORDER_LINES / "customer_profiles.csv"),

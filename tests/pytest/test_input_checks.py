@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from conftest import DAMAGED_GZIP_CRC, FIXTURES, write_damaged_gzip
+from conftest import FIXTURES
+from refusals import DAMAGED_GZIP_CRC, write_damaged_gzip
 
 from segmentation.input_checks import (
     HEADER_CELL_SEPARATOR,

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import (
-    ORDER_LINES,
+from conftest import ORDER_LINES, started_with_session
+from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
+from refusals import (
     assert_refused,
     input_beside_previous_build,
     start_on_previous_build,
-    started_with_session,
     unusable_input_line,
 )
-from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
 
 EXCERPT = ORDER_LINES / "online_retail_excerpt.csv"
 

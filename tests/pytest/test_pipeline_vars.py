@@ -8,8 +8,9 @@ from concurrent.futures import Future
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, nodes_started, started_with_session
+from conftest import PROJECT_DIR, started_with_session
 from dbt_runs import DATA_BUILD, REFUSED_BUILD, DbtResult, passed, start_dbt
+from refusals import nodes_started
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler

@@ -1,0 +1,352 @@
+"""The customer files that must be refused, and how each is written: the
+cases of test_unusable_input.py."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES
+from refusals import DAMAGED_GZIP_CRC, write_damaged_gzip
+
+EXPECTED_HEADERS = (
+    "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
+)
+
+
+def binary(path):
+    path.write_bytes(b"\x89PNG\x00\x00\x00\rIHDR\x00\xff\xfe" * 50)
+
+
+def empty_gzip(path):
+    """A gzip file of an empty file: 20 bytes, none of them data."""
+    with gzip.open(path, "wb"):
+        pass
+
+
+def nothing(path):
+    pass
+
+
+def two_files(pattern):
+    for name in ("customers_1.csv", "customers_2.csv"):
+        shutil.copy(FIXTURES / "format_variants.csv", pattern.with_name(name))
+
+
+def beside_a_file_it_matches(path):
+    """customers[1].csv, and customers1.csv, which that name matches as a
+    pattern."""
+    for name in (path.name, "customers1.csv"):
+        shutil.copy(FIXTURES / "format_variants.csv", path.with_name(name))
+
+
+def gzip_named_csv(path):
+    with gzip.open(path, "wb") as file:
+        file.write((FIXTURES / "format_variants.csv").read_bytes())
+
+
+def utf16(path):
+    """As Excel saves "Unicode text": UTF-16 with a byte order mark."""
+    text = (FIXTURES / "format_variants.csv").read_text(encoding="utf-8-sig")
+    path.write_text(text, encoding="utf-16")
+
+
+def semicolons(path):
+    path.write_text(
+        "CustomerID;Gender;Age;Annual Income (k$);Spending Score (1-100)\n"
+        "1;Male;19;15;39\n"
+    )
+
+
+def quoted_comma_in_header(path):
+    """A sixth column whose quoted name holds a comma, and an unterminated
+    quote on line 5."""
+    path.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100),"
+        '"Notes, misc"\n'
+        "1,Male,19,15,39,ok\n2,Male,21,15,81,ok\n3,Female,20,16,6,ok\n"
+        '4,Female,23,16,77,"unterminated\n5,Female,31,17,40,ok\n'
+    )
+
+
+def two_points(path):
+    """Ten usable rows, but only two different incomes and scores."""
+    rows = [f"{n},Male,30,20,20" for n in range(1, 6)]
+    rows += [f"{n},Female,40,80,80" for n in range(6, 11)]
+    path.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
+def income_too_large(path):
+    """Nine usual rows and one income of 10^15 k$, a valid number whose
+    squared deviation overflowed the exact average (a raw cast error)."""
+    incomes = [15, 16, 70, 120, 40, 45, 10**15, 50, 60, 65]
+    path.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
+        + "".join(
+            f"{n},Female,{20 + n},{income},{10 * n}\n"
+            for n, income in enumerate(incomes, start=1)
+        )
+    )
+
+
+def incomes_adding_up_too_large(path):
+    """Two hundred rows, every other one with an income of 10^14 k$: no
+    value alone overflows, but their squared deviations add up past what
+    the exact sum holds (a raw overflow error). Ties name the first id."""
+    path.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
+        + "".join(
+            f"{n},Male,30,{10**14 if n % 2 == 0 else 15 + n % 40},{1 + n % 100}\n"
+            for n in range(1, 201)
+        )
+    )
+
+
+def damaged_gzip_it_matches(pattern):
+    write_damaged_gzip(pattern.with_name("customers.csv.gz"))
+
+
+def two_folders(pattern):
+    for name in ("customers_1", "customers_2"):
+        pattern.with_name(name).mkdir()
+
+
+# (case, the input's name, what is at that name: a fixture's content or a
+#  function writing the file, extra vars, the message after "Unusable input
+#  <name>: " ({file} is the name), or a whole line when the input is not the
+#  problem). Each build runs in a folder of its own that holds its input,
+#  named with a path relative to that folder, as a user names a file in the
+#  project folder. Builds with the same vars so start from the parse state
+#  the first of them saved (dbt_runs.run_dbt), as a user's second run does.
+CASES = [
+    ("missing file", "customers.csv", nothing, {}, "file not found"),
+    (
+        "a folder",
+        "customers.csv",
+        Path.mkdir,
+        {},
+        "this is a folder; give the path of a CSV, .csv.gz or Parquet file in it",
+    ),
+    (
+        "a pattern matching two files",
+        "customers_*.csv",
+        two_files,
+        {},
+        "the pattern matches 2 files; give the path of one file (each row is"
+        " traced back to its line in that file)",
+    ),
+    (
+        "a pattern matching folders only",
+        "customers_*",
+        two_folders,
+        {},
+        "the pattern matches folders only; give the path of a CSV, .csv.gz or"
+        " Parquet file",
+    ),
+    (
+        "a file named like a pattern",
+        "customers[1].csv",
+        beside_a_file_it_matches,
+        {},
+        "the file's name has a pattern character ('*', '?' or '['), which"
+        " DuckDB reads as a pattern, not as that name; rename the file"
+        " without it",
+    ),
+    ("empty file", "customers.csv", "empty.csv", {}, "the file is empty (0 bytes)"),
+    (
+        "no header row",
+        "customers.csv",
+        "no_header.csv",
+        {},
+        "no header row with the expected columns (first line:"
+        f" 1,Male,19,15,39; expected {EXPECTED_HEADERS})",
+    ),
+    (
+        "not a csv file",
+        "customers.csv",
+        "not_csv.csv",
+        {},
+        "no header row with the expected columns (first line:"
+        ' {"customers": [{"id": 1, "gender": "Male"}]};'
+        f" expected {EXPECTED_HEADERS})",
+    ),
+    (
+        "binary file",
+        "customers.csv",
+        binary,
+        {},
+        "no header row (no readable text on the first line; is it a UTF-8 CSV file?)",
+    ),
+    (
+        "a gzip file without a .gz name",
+        "customers.csv",
+        gzip_named_csv,
+        {},
+        "not a CSV file: it is gzip-compressed; give it a name ending in .gz",
+    ),
+    (
+        "a UTF-16 file",
+        "customers.csv",
+        utf16,
+        {},
+        "not a CSV file: it is UTF-16 text; save it as UTF-8 CSV",
+    ),
+    (
+        "values separated by semicolons",
+        "customers.csv",
+        semicolons,
+        {},
+        "no header row with the expected columns (first line:"
+        " CustomerID;Gender;Age;Annual Income (k$);Spending Score (1-100);"
+        f" expected {EXPECTED_HEADERS}); its values are separated by ';',"
+        " and the file must use commas",
+    ),
+    (
+        "a .gz name on a file that is not gzip",
+        "customers.csv.gz",
+        "format_variants.csv",
+        {},
+        "DuckDB cannot read it as CSV (IO Error: Input is not a GZIP stream: {file})",
+    ),
+    (
+        "a gzip file of an empty file",
+        "customers.csv.gz",
+        empty_gzip,
+        {},
+        "the file is empty once decompressed (0 bytes)",
+    ),
+    (
+        "a gzip file damaged in the middle",
+        "customers.csv.gz",
+        write_damaged_gzip,
+        {},
+        f"its gzip data is damaged ({DAMAGED_GZIP_CRC}); get a fresh copy of the file",
+    ),
+    (
+        "a gzip file damaged in the middle, named by a pattern",
+        "customer*.csv.gz",
+        damaged_gzip_it_matches,
+        {},
+        f"its gzip data is damaged ({DAMAGED_GZIP_CRC}); get a fresh copy of the file",
+    ),
+    (
+        "a .parquet name on a file that is not Parquet",
+        "customers.parquet",
+        "format_variants.csv",
+        {},
+        "DuckDB cannot read it as Parquet (Invalid Input Error: No magic"
+        " bytes found at end of file '{file}')",
+    ),
+    (
+        "missing required column",
+        "customers.csv",
+        "missing_column.csv",
+        {},
+        "required column 'Spending Score (1-100)' is missing (found"
+        " CustomerID,Gender,Age,Annual Income (k$))",
+    ),
+    (
+        "malformed line",
+        "customers.csv",
+        "malformed_line.csv",
+        {},
+        "line 3 is not valid CSV (Expected Number of Columns: 5 Found: 6);"
+        " fix or remove that line",
+    ),
+    (
+        "malformed line in a file named from the home folder",
+        "~/customers.csv",
+        "malformed_line.csv",
+        {},
+        "line 3 is not valid CSV (Expected Number of Columns: 5 Found: 6);"
+        " fix or remove that line",
+    ),
+    (
+        "unterminated quote",
+        "customers.csv",
+        "unterminated_quote.csv",
+        {},
+        "line 3 is not valid CSV (Value with unterminated quote found.);"
+        " fix or remove that line",
+    ),
+    (
+        "unterminated quote after a quoted comma in the header",
+        "customers.csv",
+        quoted_comma_in_header,
+        {},
+        "line 5 is not valid CSV (Value with unterminated quote found.);"
+        " fix or remove that line",
+    ),
+    (
+        "header but no data rows",
+        "customers.csv",
+        "header_only.csv",
+        {},
+        "the file has a header but no data rows",
+    ),
+    (
+        "fewer usable rows than k_min + 1",
+        "customers.csv",
+        "too_few_rows.csv",
+        {},
+        "only 2 usable customer rows after cleaning; k=2 needs at least 3"
+        " (reasons in intermediate.int_customer_rows_validated)",
+    ),
+    (
+        "fewer usable rows than the forced k + 1",
+        "customers.csv",
+        "format_variants.csv",
+        {"n_clusters": 4},
+        "only 4 usable customer rows after cleaning; k=4 needs at least 5"
+        " (reasons in intermediate.int_customer_rows_validated)",
+    ),
+    (
+        "fewer different points than the forced k",
+        "customers.csv",
+        two_points,
+        {"n_clusters": 3},
+        "its 10 usable customer rows have only 2 different values of the"
+        " clustering features (annual_income_k, spending_score); k=3 needs at"
+        " least 3",
+    ),
+    (
+        "an income too large to standardise",
+        "customers.csv",
+        income_too_large,
+        {},
+        "annual_income_k is too large to standardise exactly (customer 7's is"
+        " 1000000000000000.0); fix the value, or log-transform the feature"
+        " (var log_transformed_features)",
+    ),
+    (
+        "incomes that add up too large to standardise",
+        "customers.csv",
+        incomes_adding_up_too_large,
+        {},
+        "annual_income_k is too large to standardise exactly (customer 2's is"
+        " 100000000000000.0); fix the value, or log-transform the feature"
+        " (var log_transformed_features)",
+    ),
+    (
+        "n_clusters out of range",
+        None,
+        None,
+        {"n_clusters": 25},
+        "Invalid var 'n_clusters': 25. Allowed values: null (choose k by"
+        " silhouette) or an integer from 2 to 20.",
+    ),
+    (
+        "unknown feature",
+        None,
+        None,
+        {"segmentation_features": ["annual_income_k", "loyalty"]},
+        "Invalid var 'segmentation_features': [\"annual_income_k\","
+        ' "loyalty"]. Allowed values: a non-empty list chosen from age,'
+        " annual_income_k, spending_score, each at most once.",
+    ),
+]
