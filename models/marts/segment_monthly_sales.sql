@@ -1,6 +1,8 @@
 {#- One row per segment and calendar month with order lines of its
     customers: active customers, invoices, revenue and returned value, for
-    time-series visuals. Built empty when the run has no order lines, so
+    time-series visuals, and how many of the month's days the file covers,
+    so that a month cut short by the file's first or last day does not read
+    as a drop in sales. Built empty when the run has no order lines, so
     that Power BI always finds the same tables. -#}
 {%- set with_order_lines = order_lines_file_path() is not none %}
 
@@ -18,6 +20,24 @@ customer_segments as (
         -- One row per customer, invoice and month: the distinct counts
         -- below run over these rows, not over every line.
         select * from {{ ref('int_customer_invoice_months') }}
+
+    ),
+
+    customer_rfm as (
+
+        select * from {{ ref('int_customer_rfm') }}
+
+    ),
+
+    covered_days as (
+
+        -- The days the sale lines cover: from the first sale line's day to
+        -- the day before as_of_date (the last day a line may be dated).
+        select
+            min(cast(first_sale_at as date)) as first_day,
+            max(as_of_date) - 1 as last_day
+
+        from customer_rfm
 
     ),
 
@@ -58,10 +78,39 @@ customer_segments as (
         from segment_invoice_months
         group by segment_id, segment_name, month_start
 
+    ),
+
+    monthly_sales_covered as (
+
+        select
+            monthly_sales.* exclude (month_start),
+            -- 0 for a month with only return lines before the first sale.
+            cast(greatest(
+                least(last_day(monthly_sales.month_start), covered_days.last_day)
+                - greatest(monthly_sales.month_start, covered_days.first_day)
+                + 1,
+                0
+            ) as integer) as days_covered,
+            monthly_sales.month_start
+
+        from monthly_sales
+        cross join covered_days
+
+    ),
+
+    final as (
+
+        select
+            monthly_sales_covered.* exclude (month_start),
+            days_covered < day(last_day(month_start)) as is_partial_month,
+            month_start
+
+        from monthly_sales_covered
+
     )
 {%- else %}
 
-    monthly_sales as (
+    final as (
 
         -- No order lines: the columns, and no rows.
         select
@@ -73,6 +122,8 @@ customer_segments as (
             null::decimal(38, 6) as returned_value,
             null::bigint as sale_lines,
             null::bigint as return_lines,
+            null::integer as days_covered,
+            null::boolean as is_partial_month,
             null::date as month_start
 
         from customer_segments
@@ -81,4 +132,4 @@ customer_segments as (
     )
 {%- endif %}
 
-select * from monthly_sales
+select * from final

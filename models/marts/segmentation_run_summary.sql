@@ -63,7 +63,9 @@ k_evaluation as (
 
         select
             sum(sale_lines)::bigint as sale_lines,
-            sum(return_lines)::bigint as return_lines
+            sum(return_lines)::bigint as return_lines,
+            -- The same day for every customer.
+            max(as_of_date) as as_of_date
 
         from customer_rfm
 
@@ -107,7 +109,8 @@ line_counts as (
         file_line_counts.transaction_lines,
         valid_line_counts.sale_lines,
         valid_line_counts.return_lines,
-        rejected_line_counts.*
+        rejected_line_counts.*,
+        valid_line_counts.as_of_date
 
     from file_line_counts
     cross join valid_line_counts
@@ -118,9 +121,9 @@ line_counts as (
         null::bigint as return_lines,
         null::bigint as rejected_transaction_lines,
     {%- for reason in reject_reason_names("order_lines") %}
-        null::bigint as rejected_lines_{{ reason }}
-        {{- "," if not loop.last }}
+        null::bigint as rejected_lines_{{ reason }},
     {%- endfor %}
+        null::date as as_of_date
     {%- endif %}
 
 ),

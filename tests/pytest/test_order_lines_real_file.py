@@ -199,3 +199,17 @@ def test_monthly_sales_add_up_to_the_sale_lines(real_build):
         " sum(revenue), min(month_start)::varchar, max(month_start)::varchar"
         " from marts.segment_monthly_sales"
     ) == [(39, 13, SALE_LINES, SALE_VALUE, "2010-12-01", "2011-12-01")]
+
+
+def test_only_the_last_month_is_partial(real_build):
+    # The file runs from 1 December 2010 to 9 December 2011 (as_of_date
+    # 2011-12-10): every month whole but the last, which has 9 days.
+    assert real_build.query(
+        "select as_of_date::varchar from marts.segmentation_run_summary"
+    ) == [("2011-12-10",)]
+    assert real_build.query(
+        "select month_start::varchar, days_covered, is_partial_month,"
+        " count(*) from marts.segment_monthly_sales"
+        " where is_partial_month or days_covered <> day(last_day(month_start))"
+        " group by all"
+    ) == [("2011-12-01", 9, True, 3)]

@@ -123,9 +123,9 @@ def test_without_order_lines_their_counts_are_null(bundled_build):
     assert bundled_build.query(
         "select transactions_source, transaction_lines, sale_lines,"
         " return_lines, rejected_transaction_lines, rejected_lines_exact_duplicate,"
-        " rejected_no_customer_profile, rejected_no_purchases"
+        " rejected_no_customer_profile, rejected_no_purchases, as_of_date"
         " from marts.segmentation_run_summary"
-    ) == [(None, None, None, None, None, None, 0, 0)]
+    ) == [(None, None, None, None, None, None, 0, 0, None)]
 
 
 def mart_reasons(build) -> list[Reason]:
