@@ -14,6 +14,7 @@ from figure_style import (
     gender_groups,
     new_figure,
     signed,
+    value_text,
 )
 from mart_data import Marts
 from matplotlib.figure import Figure
@@ -26,7 +27,7 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
         16,
         6,
         "Age, income and spending score by gender",
-        f"{len(customers)} segmented customers; bars side by side per bin",
+        f"{len(customers):,} segmented customers; bars side by side per bin",
     )
     groups = gender_groups(customers)
     for ax, column in zip(body.subplots(1, 3), NUMERIC_COLUMNS, strict=True):
@@ -44,7 +45,7 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
             bins=bin_edges(values),
             color=[GENDER_COLOURS[name] for name, _ in present],
             label=[
-                f"{name} (n = {len(group)}, median {group.median():.0f})"
+                f"{name} (n = {len(group):,}, median {value_text(group.median())})"
                 for name, group in present
             ],
             edgecolor="white",

@@ -37,6 +37,7 @@ from figure_style import (
     feature_list_text,
     segment_label,
     segments_in_order,
+    share_text,
     signed,
 )
 from joblib import Parallel, cpu_count, delayed
@@ -125,14 +126,15 @@ def _sizes_caption(marts: Marts) -> str:
     return (
         f"{shown}; the largest is"
         f" {segment_label(top['segment_id'], top['segment_name'])}"
-        f" with {top['customer_count']} customers ({top['customer_share']:.0%})."
+        f" with {top['customer_count']:,} customers"
+        f" ({share_text(top['customer_share'])})."
     )
 
 
 def _plane_caption(marts: Marts) -> str:
     _, kind = plane_centres(marts, "annual_income_k", "spending_score")
     return (
-        f"All {len(marts.customers)} customers on the income × spending plane,"
+        f"All {len(marts.customers):,} customers on the income × spending plane,"
         f" one colour per segment, each segment's {kind} marked ×."
     )
 
@@ -140,7 +142,7 @@ def _plane_caption(marts: Marts) -> str:
 def _rfm_distributions_caption(marts: Marts) -> str:
     medians = marts.customers[RFM_FEATURES].astype("float64").median()
     return (
-        f"Recency, frequency and monetary value of the {len(marts.customers)}"
+        f"Recency, frequency and monetary value of the {len(marts.customers):,}"
         " segmented customers, on log axes; medians"
         f" {medians['recency_days']:,.0f} days, {medians['frequency']:g}"
         f" invoices and {medians['monetary']:,.0f} spent."
@@ -162,7 +164,7 @@ def _rfm_grid_caption(marts: Marts) -> str:
 def _recency_monetary_caption(marts: Marts) -> str:
     _, kind = plane_centres(marts, "recency_days", "monetary")
     return (
-        f"All {len(marts.customers)} customers on recency × monetary value"
+        f"All {len(marts.customers):,} customers on recency × monetary value"
         " (log axes), one colour per segment,"
         f" each segment's {kind} marked ×."
     )
@@ -200,7 +202,7 @@ def _profile_specs() -> list[FigureSpec]:
             plot_distributions_by_gender,
             lambda m: (
                 "Age, annual income and spending score of the"
-                f" {len(m.customers)} segmented customers, split by gender."
+                f" {len(m.customers):,} segmented customers, split by gender."
             ),
         ),
         FigureSpec(

@@ -6,12 +6,13 @@ from disk in any browser and can be mailed as a folder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
 import pandas as pd
 from figure_catalogue import RenderedFigure
-from figure_style import feature_list_text, segment_colour
+from figure_style import feature_list_text, percent_text, segment_colour, share_text
 from mart_data import Marts
 
 PAGE_STYLE = """
@@ -32,23 +33,23 @@ nav ol { columns: 2; }
 """
 
 
-def _number(value: float, pattern: str) -> str:
-    return "n/a" if pd.isna(value) else pattern.format(value)
+def _number(value: float, text: Callable[[float], str]) -> str:
+    return "n/a" if pd.isna(value) else text(value)
 
 
 # (heading, segment_profiles column, format) of the averages in the segment
 # table: the customer file's, then the order lines', each when the run had
 # that input.
 PROFILE_CELLS = [
-    ("Avg age", "avg_age", "{:.0f}"),
-    ("Avg income k$", "avg_annual_income_k", "{:.1f}"),
-    ("Avg score", "avg_spending_score", "{:.0f}"),
-    ("Female", "female_share", "{:.0%}"),
+    ("Avg age", "avg_age", "{:.0f}".format),
+    ("Avg income k$", "avg_annual_income_k", "{:.1f}".format),
+    ("Avg score", "avg_spending_score", "{:.0f}".format),
+    ("Female", "female_share", percent_text),
 ]
 RFM_CELLS = [
-    ("Avg recency days", "avg_recency_days", "{:,.0f}"),
-    ("Avg invoices", "avg_frequency", "{:,.1f}"),
-    ("Avg spend", "avg_monetary", "{:,.0f}"),
+    ("Avg recency days", "avg_recency_days", "{:,.0f}".format),
+    ("Avg invoices", "avg_frequency", "{:,.1f}".format),
+    ("Avg spend", "avg_monetary", "{:,.0f}".format),
 ]
 
 
@@ -67,8 +68,8 @@ def _segment_rows(marts: Marts) -> str:
             f"{segment.segment_id}</td>",
             f"<td><strong>{escape(segment.segment_name)}</strong><br>"
             f"{escape(segment.playbook_label)}</td>",
-            f'<td class="number">{segment.customer_count}'
-            f" ({segment.customer_share:.0%})</td>",
+            f'<td class="number">{segment.customer_count:,}'
+            f" ({share_text(segment.customer_share)})</td>",
             *(
                 f'<td class="number">{_number(getattr(segment, column), pattern)}</td>'
                 for _, column, pattern in averages
@@ -121,7 +122,7 @@ def _accounting(marts: Marts) -> str:
 def render_index(marts: Marts, figures: list[RenderedFigure]) -> str:
     selected = marts.selected
     summary = (
-        f"{len(marts.customers)} customers in {int(selected['k'])} segments,"
+        f"{len(marts.customers):,} customers in {int(selected['k'])} segments,"
         f" clustered with K-Means on {feature_list_text(marts.features)};"
         f" selected k = {int(selected['k'])}"
         f" ({escape(str(selected['selection_reason']))})."

@@ -6,6 +6,8 @@ Segment n has the same colour in every figure, whatever k is.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -199,6 +201,24 @@ def set_log_axis(ax: Axes, axis: str) -> None:
     ticks.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
 
+def whole_number_log_bins(
+    values: pd.Series, bins: int = 30
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bins about even on a log axis for whole numbers of at least 0: each
+    edge halfway between two whole numbers, so that every bin holds whole
+    values only. Returns the edges and how many whole values each bin
+    spans, to divide its count by: a bin of two values would otherwise
+    stand twice as tall as its neighbours for the same customers per value.
+    """
+    low, high = int(values.min()), int(values.max())
+    cuts = np.unique(np.rint(log_bin_edges(values, bins)).astype(int))
+    cuts = np.unique(np.concatenate([[low, high + 1], cuts[cuts > low]]))
+    cuts = cuts[cuts <= high + 1]
+    edges = cuts - 0.5
+    edges[0] = max(edges[0], 0.0)
+    return edges, np.diff(cuts)
+
+
 def log_bin_edges(values: pd.Series, bins: int = 30) -> np.ndarray:
     """Bins of equal width on log(1 + value): even on a log axis."""
     low = float(np.log1p(max(float(values.min()), 0.0)))
@@ -208,3 +228,26 @@ def log_bin_edges(values: pd.Series, bins: int = 30) -> np.ndarray:
     edges[0] = min(edges[0], float(values.min()))
     edges[-1] = max(edges[-1], float(values.max()))
     return edges
+
+
+def percent_text(share: float, decimals: int = 0) -> str:
+    """A share as a percentage rounded half up, as readers round: 0.405 is
+    41%, where Python's format rounds the double just below 0.405 to 40%."""
+    places = Decimal(1).scaleb(-decimals)
+    percent = Decimal(repr(float(share))) * 100
+    return f"{percent.quantize(places, rounding=ROUND_HALF_UP)}%"
+
+
+def share_text(share: float) -> str:
+    """A share of the customers to one decimal (40.5%): whole percentages
+    rounded one by one would add up to 101% or 102% for the Mall segments,
+    and a segment under 1% still reads as more than 0%."""
+    return percent_text(share, 1)
+
+
+def value_text(value: float) -> str:
+    """A median or an average for a label: whole numbers and values from
+    100 up without decimals, others with one (a median income of 62.5)."""
+    if value == round(value) or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"

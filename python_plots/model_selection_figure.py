@@ -8,6 +8,7 @@ from figure_style import (
     NEUTRAL_COLOUR,
     feature_list_text,
     new_figure,
+    share_text,
 )
 from mart_data import Marts
 from matplotlib.axes import Axes
@@ -47,7 +48,7 @@ def _mark_not_actionable(ax: Axes, marts: Marts, column: str, ks: list[int]) -> 
         return
     for row in marts.k_evaluation.itertuples():
         ax.annotate(
-            f"smallest\n{row.smallest_segment_share:.0%}",
+            f"smallest\n{share_text(row.smallest_segment_share)}",
             (row.k, row.silhouette),
             xytext=(0, -14),
             textcoords="offset points",
@@ -71,7 +72,7 @@ def plot_model_selection(marts: Marts) -> Figure:
         6,
         "Choosing the number of segments",
         f"K-Means on {feature_list_text(marts.features)},"
-        f" {int(selected['evaluated_rows'])} customers per fit",
+        f" {int(selected['evaluated_rows']):,} customers per fit",
     )
     panels = [
         ("inertia", "Elbow: inertia against k", "Inertia (sum of squares, z units²)"),

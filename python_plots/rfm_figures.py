@@ -18,14 +18,19 @@ from figure_style import (
     log_bin_edges,
     model_subtitle,
     new_figure,
+    percent_text,
     segment_colour,
     segment_label,
     segments_in_order,
     set_log_axis,
+    share_text,
+    value_text,
+    whole_number_log_bins,
 )
 from mart_data import Marts
 from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 from segment_figures import (
     centre_legend_handle,
@@ -34,51 +39,74 @@ from segment_figures import (
 )
 
 SCORES = [1, 2, 3, 4, 5]
-
-
-def share_text(share: float) -> str:
-    """12%, or 0.5% under 1%, so that no group reads as 0%."""
-    return f"{share:.1%}" if share < 0.01 else f"{share:.0%}"
+# The whole-number RFM features, and what their histograms count.
+WHOLE_NUMBER_FEATURES = {
+    "recency_days": "Customers per day",
+    "frequency": "Customers per invoice count",
+}
 
 
 def plot_rfm_distributions(marts: Marts) -> Figure:
     """Recency, frequency and monetary value of every segmented customer,
-    on log axes (bins of equal width on the log axis)."""
+    on log axes, in bins about even on them. Recency and frequency are whole
+    numbers, so their bars show customers per value: a bar that spans
+    several values shows their average."""
     customers = marts.customers
     figure, body = new_figure(
         16,
         6,
         "Recency, frequency and monetary value",
-        f"{len(customers)} segmented customers; log scales, as the values span"
-        " several orders of magnitude",
+        f"{len(customers):,} segmented customers; log scales, as the values span"
+        " several orders of magnitude; a bar spanning several days or invoice"
+        " counts shows their average",
     )
     for ax, feature in zip(body.subplots(1, 3), RFM_FEATURES, strict=True):
         values = customers[feature].dropna().astype("float64")
         ax.set_title(PLAIN_NAMES[feature].capitalize())
         ax.set_xlabel(AXIS_LABELS[feature] + ", log scale")
-        ax.set_ylabel("Customers")
         if values.empty:
+            ax.set_ylabel("Customers")
             ax.text(0.5, 0.5, "no values", ha="center", transform=ax.transAxes)
             continue
-        ax.hist(
-            values,
-            bins=log_bin_edges(values),
+        if feature in WHOLE_NUMBER_FEATURES:
+            edges, spans = whole_number_log_bins(values)
+            counts, _ = np.histogram(values, bins=edges)
+            heights = counts / spans
+            ax.set_ylabel(WHOLE_NUMBER_FEATURES[feature])
+        else:
+            edges = log_bin_edges(values)
+            heights, _ = np.histogram(values, bins=edges)
+            ax.set_ylabel("Customers")
+        ax.bar(
+            edges[:-1],
+            heights,
+            width=np.diff(edges),
+            align="edge",
             color=NEUTRAL_COLOUR,
             edgecolor="white",
             linewidth=0.5,
             gid=f"rfm-histogram-{feature}",
         )
         set_log_axis(ax, "x")
+        # Room above the tallest bar for the legend.
+        ax.set_ylim(0, heights.max() * 1.25)
         median = values.median()
         ax.axvline(
             median,
             color="black",
             linestyle="--",
             linewidth=1.3,
-            label=f"median {median:,.0f}" if median >= 10 else f"median {median:g}",
+            label=f"median {value_text(median)}",
         )
         ax.legend(loc="upper right")
     return figure
+
+
+def part_text(share: float) -> str:
+    """A share below 1 as a percentage that never reads 100% (99.6% is
+    99%)."""
+    text = percent_text(share)
+    return "99%" if text == "100%" else text
 
 
 def rfm_grid_counts(customers: pd.DataFrame) -> pd.DataFrame:
@@ -127,8 +155,7 @@ def plot_rfm_grid(marts: Marts) -> Figure:
     for (row, column), count in np.ndenumerate(counts.to_numpy()):
         f, r = SCORES[::-1][row], SCORES[column]
         name, share = names.get((f, r), ("", 1.0))
-        # Floored, so that a cell that is not all one segment never says 100%.
-        label = name if share == 1.0 else f"{name}\n{int(share * 100)}%"
+        label = name if share == 1.0 else f"{name}\n{part_text(share)}"
         grid_ax.text(
             column,
             row,
@@ -187,9 +214,24 @@ def plot_segment_rfm_profiles(marts: Marts) -> Figure:
     )
 
 
+def partial_months_text(sales: pd.DataFrame) -> str:
+    """How much of each month the file covers in part, e.g. "Dec 2011: 9 of
+    31 days"; empty when every month is whole."""
+    partial = sales.loc[sales["is_partial_month"].astype(bool)]
+    months = partial.drop_duplicates("month_start").sort_values("month_start")
+    return "\n".join(
+        f"{month:%b %Y}: {days} of {month.days_in_month} days"
+        for month, days in zip(
+            months["month_start"], months["days_covered"], strict=True
+        )
+    )
+
+
 def plot_monthly_sales(marts: Marts) -> Figure:
     """Revenue and active customers per calendar month, one line per
-    segment (segment_monthly_sales)."""
+    segment (segment_monthly_sales). A month the file covers only in part
+    (its first or last) has open markers, so that it does not read as a
+    drop in sales."""
     sales = marts.monthly_sales
     figure, body = new_figure(
         16,
@@ -222,6 +264,22 @@ def plot_monthly_sales(marts: Marts) -> Figure:
             gid=f"monthly-customers-{segment.segment_id}",
             **style,
         )
+        partial = months.loc[months["is_partial_month"].astype(bool)]
+        for ax, panel, column in (
+            (revenue_ax, "revenue", "revenue"),
+            (customers_ax, "customers", "active_customers"),
+        ):
+            ax.plot(
+                partial["month_start"],
+                partial[column].astype("float64"),
+                linestyle="none",
+                marker="o",
+                markersize=8,
+                markerfacecolor="white",
+                markeredgewidth=2,
+                color=style["color"],
+                gid=f"partial-month-{panel}-{segment.segment_id}",
+            )
     revenue_ax.set_ylabel("Revenue (sale lines)")
     revenue_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     revenue_ax.set_title("Revenue per month")
@@ -231,5 +289,21 @@ def plot_monthly_sales(marts: Marts) -> Figure:
     customers_ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
     for ax in (revenue_ax, customers_ax):
         ax.set_ylim(bottom=0)
-    body.legend(loc="outside right upper", title="Segment")
+    handles, labels = revenue_ax.get_legend_handles_labels()
+    partial_text = partial_months_text(sales)
+    if partial_text:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=8,
+                markerfacecolor="white",
+                markeredgewidth=2,
+                color=NEUTRAL_COLOUR,
+            )
+        )
+        labels.append("Month the file covers\nonly in part:\n" + partial_text)
+    body.legend(handles, labels, loc="outside right upper", title="Segment")
     return figure

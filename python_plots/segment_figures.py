@@ -23,10 +23,12 @@ from figure_style import (
     bin_edges,
     model_subtitle,
     new_figure,
+    percent_text,
     segment_colour,
     segment_label,
     segments_in_order,
     set_log_axis,
+    share_text,
     signed,
     uses_log_axis,
 )
@@ -247,7 +249,7 @@ def plot_segment_sizes_and_gender(marts: Marts) -> Figure:
     size_ax.bar_label(
         bars,
         labels=[
-            f"{count} ({share:.0%})"
+            f"{count:,} ({share_text(share)})"
             for count, share in zip(
                 segments["customer_count"], segments["customer_share"], strict=True
             )
@@ -290,7 +292,7 @@ def draw_gender_mix(gender_ax: Axes, marts: Marts, segments: pd.DataFrame) -> No
         )
         gender_ax.bar_label(
             gender_bars,
-            labels=[f"{share:.0%}" if share >= 0.08 else "" for share in shares],
+            labels=[percent_text(share) if share >= 0.08 else "" for share in shares],
             label_type="center",
             color="white" if gender == "Female" else "black",
             fontsize=12,
@@ -303,7 +305,7 @@ def draw_gender_mix(gender_ax: Axes, marts: Marts, segments: pd.DataFrame) -> No
             color=HIGHLIGHT_COLOUR,
             linestyle="--",
             linewidth=1.5,
-            label=f"all customers: {overall:.0%} female",
+            label=f"all customers: {percent_text(overall)} female",
         )
     gender_ax.set_xlim(0, 1)
     gender_ax.xaxis.set_major_formatter(PercentFormatter(1.0))

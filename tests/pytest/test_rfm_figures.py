@@ -19,8 +19,10 @@ from figure_style import PROFILE_AVERAGES, segment_colour
 from mart_data import Marts, load_marts
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
+from matplotlib.legend import Legend
 from model_selection_figure import not_actionable_k, plot_model_selection
 from rfm_figures import (
+    part_text,
     plot_monthly_sales,
     plot_rfm_distributions,
     plot_rfm_grid,
@@ -174,6 +176,9 @@ def hand_made_marts(with_profiles: bool = False) -> Marts:
                 "segment_name": NAMES[segment],
                 "revenue": revenue,
                 "active_customers": active,
+                # The file ends on 15 March 2011.
+                "days_covered": 15 if month == "2011-03-01" else 31,
+                "is_partial_month": month == "2011-03-01",
                 "month_start": pd.Timestamp(month),
             }
             for segment, months in MONTHS.items()
@@ -254,6 +259,14 @@ def test_the_grid_counts_each_r_and_f_score_pair():
     assert sorted(int(bar.get_width()) for bar in bars) == [1, 1, 2, 3, 3]
 
 
+def test_a_cell_not_all_one_segment_never_reads_100_percent():
+    assert [part_text(0.996), part_text(0.9396), part_text(2 / 3)] == [
+        "99%",
+        "94%",
+        "67%",
+    ]
+
+
 def test_a_mixed_cell_names_its_most_common_segment_with_its_share():
     marts = hand_made_marts()
     customers = marts.customers.copy()
@@ -261,7 +274,7 @@ def test_a_mixed_cell_names_its_most_common_segment_with_its_share():
     customers.loc[9, ["r_score", "f_score", "rfm_segment"]] = [1, 1, "At risk"]
     mixed = replace(marts, customers=customers)
     cells = by_gid(plot_rfm_grid(mixed), "rfm-cell-")
-    assert cells["rfm-cell-1-1"].get_text() == "3\nLost\n66%"
+    assert cells["rfm-cell-1-1"].get_text() == "3\nLost\n67%"
 
 
 def test_the_k_figure_hatches_the_k_the_rule_set_aside_and_marks_the_selected():
@@ -286,10 +299,10 @@ def test_the_k_figure_hatches_the_k_the_rule_set_aside_and_marks_the_selected():
         gid: text.get_text() for gid, text in by_gid(figure, "smallest-share-").items()
     }
     assert shares == {
-        "smallest-share-2": "smallest\n40%",
-        "smallest-share-3": "smallest\n30%",
-        "smallest-share-4": "smallest\n10%",
-        "smallest-share-5": "smallest\n1%",
+        "smallest-share-2": "smallest\n40.0%",
+        "smallest-share-3": "smallest\n30.0%",
+        "smallest-share-4": "smallest\n10.0%",
+        "smallest-share-5": "smallest\n1.0%",
     }
 
 
@@ -313,14 +326,82 @@ def test_monthly_sales_draw_one_line_per_segment_and_panel():
             assert rgb(line.get_color()) == rgb(segment_colour(segment))
 
 
+def test_a_month_the_file_covers_in_part_has_open_markers():
+    figure = plot_monthly_sales(hand_made_marts())
+    for panel, column in (("revenue", 1), ("customers", 2)):
+        markers = by_gid(figure, f"partial-month-{panel}-")
+        # Segments 1 and 2 have sales in March; segment 3 only in January.
+        drawn = {
+            gid: (list(marker.get_xdata()), list(marker.get_ydata()))
+            for gid, marker in markers.items()
+            if len(marker.get_xdata())
+        }
+        assert drawn == {
+            f"partial-month-{panel}-{segment}": (
+                [pd.Timestamp("2011-03-01")],
+                [MONTHS[segment][-1][column]],
+            )
+            for segment in (1, 2)
+        }
+        assert {marker.get_markerfacecolor() for marker in markers.values()} == {
+            "white"
+        }
+    [legend] = figure.findobj(Legend)
+    assert legend.get_texts()[-1].get_text() == (
+        "Month the file covers\nonly in part:\nMar 2011: 15 of 31 days"
+    )
+
+
+def test_whole_months_have_no_note():
+    marts = hand_made_marts()
+    marts.monthly_sales["is_partial_month"] = False
+    [legend] = plot_monthly_sales(marts).findobj(Legend)
+    assert [text.get_text() for text in legend.get_texts()] == [
+        f"{segment}: {NAMES[segment]}" for segment in (1, 2, 3)
+    ]
+
+
 def test_distributions_count_every_customer_on_log_axes():
     marts = hand_made_marts()
     figure = plot_rfm_distributions(marts)
     for ax, feature in zip(figure.axes, RFM, strict=True):
         assert ax.get_xscale() == "symlog"
-        assert sum(patch.get_height() for patch in ax.patches) == len(CUSTOMERS)
+        values = marts.customers[feature]
+        counted = []
+        for bar in ax.patches:
+            left, right = bar.get_x(), bar.get_x() + bar.get_width()
+            inside = int(((values >= left) & (values <= right)).sum())
+            if feature == "monetary":
+                assert bar.get_height() == inside
+            else:
+                # Whole numbers: edges halfway between them, and the bar's
+                # height the customers per whole value it spans.
+                assert (left + 0.5) % 1 == 0
+                assert (right + 0.5) % 1 == 0
+                assert bar.get_height() * round(right - left) == pytest.approx(inside)
+            counted.append(inside)
+        assert sum(counted) == len(CUSTOMERS)
         [median] = ax.get_lines()
-        assert median.get_xdata()[0] == marts.customers[feature].median()
+        assert median.get_xdata()[0] == values.median()
+
+
+def test_whole_number_bins_never_give_one_bar_two_values_for_one():
+    # Customers per invoice count fall steadily: 100 with 1, 99 with 2, ...
+    values = pd.Series(np.repeat(np.arange(1, 101), np.arange(100, 0, -1)))
+    figure = plot_rfm_distributions(
+        replace(
+            hand_made_marts(),
+            customers=pd.DataFrame(
+                {"recency_days": values, "frequency": values, "monetary": values}
+            ),
+        )
+    )
+    heights = [bar.get_height() for bar in figure.axes[1].patches]
+    # Never taller than the bar before, although the bars span more and
+    # more values (a plain count per bin gave 2 values' customers a bar).
+    assert heights == sorted(heights, reverse=True)
+    assert heights[0] == 100
+    assert len(heights) < 100
 
 
 def test_recency_monetary_scatter_on_log_axes_in_segment_colours():
@@ -406,7 +487,7 @@ def test_real_file_gives_the_rfm_gallery_and_page(online_retail_build, tmp_path)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert page.count("<figcaption>") == 9
     assert (
-        "4334 customers in 3 segments, clustered with K-Means on recency,"
+        "4,334 customers in 3 segments, clustered with K-Means on recency,"
         " frequency and monetary value; selected k = 3 (best silhouette among"
         " actionable k)."
     ) in page
