@@ -61,7 +61,16 @@ KE = "k_evaluation"
 RUN = "segmentation_run_summary"
 SMS = "segment_monthly_sales"
 RT = "rejected_transaction_rows"
+RR = "reject_reasons"
 AMOUNT = "#,0.00"
+
+
+def _for_input(input_name: str, count: str) -> str:
+    """``count``, but blank for the reasons of the other input: a bar chart
+    of one input's rejects by reason then shows only that input's reasons."""
+    other = "order_lines" if input_name == "customers" else "customers"
+    return f'IF ( SELECTEDVALUE ( {RR}[input_name] ) = "{other}", BLANK (), {count} )'
+
 
 MEASURES = (
     Measure(
@@ -164,31 +173,50 @@ MEASURES = (
         ((KE, "silhouette"), (KE, "is_selected")),
     ),
     Measure(
-        "rejected_customer_rows", "Rejected rows",
-        "COUNTROWS ( rejected_customer_rows ) + 0", COUNT,
-        "Input rows that were not segmented; 0 rather than blank, so that every"
-        " reason shows.",
-        (("rejected_customer_rows", "source_row_number"),),
+        "rejected_customer_rows", "Rejected customer rows",
+        _for_input("customers", "COUNTROWS ( rejected_customer_rows ) + 0"), COUNT,
+        "Customer rows that were not segmented; 0 rather than blank, so that"
+        " every reason shows, and blank for the order lines' reasons.",
+        (("rejected_customer_rows", "source_row_number"), (RR, "input_name")),
     ),
     Measure(
-        RT, "Rejected order lines", f"COUNTROWS ( {RT} ) + 0", COUNT,
+        RT, "Rejected order lines",
+        _for_input("order_lines", f"COUNTROWS ( {RT} ) + 0"), COUNT,
         "Order lines that are neither a sale nor a return; 0 rather than"
-        " blank, so that every reason shows.",
-        ((RT, "source_line_number"),),
+        " blank, so that every reason shows, and blank for the customer rows'"
+        " reasons.",
+        ((RT, "source_line_number"), (RR, "input_name")),
     ),
     Measure(
-        RUN, "Rows in the input", f"SUM ( {RUN}[input_rows] )", COUNT,
-        "Data rows in the input file.", ((RUN, "input_rows"),),
+        RUN, "Customer rows", f"SUM ( {RUN}[input_rows] )", COUNT,
+        "Rows of the customer file or seed; on a run on order lines alone, one"
+        " per customer with a valid order line.",
+        ((RUN, "input_rows"),),
     ),
     Measure(
-        RUN, "Rows segmented", f"SUM ( {RUN}[segmented_rows] )", COUNT,
-        "Input rows that became a segmented customer.", ((RUN, "segmented_rows"),),
+        RUN, "Customer rows segmented", f"SUM ( {RUN}[segmented_rows] )", COUNT,
+        "Customer rows that became a segmented customer.",
+        ((RUN, "segmented_rows"),),
     ),
     Measure(
-        RUN, "Rejected share of the input",
-        f"DIVIDE ( SUM ( {RUN}[rejected_rows] ), [Rows in the input] )", SHARE,
-        "Rejected rows as a share of the input rows.",
+        RUN, "Rejected share of the customer rows",
+        f"DIVIDE ( SUM ( {RUN}[rejected_rows] ), [Customer rows] )", SHARE,
+        "Rejected customer rows as a share of the customer rows.",
         ((RUN, "rejected_rows"), (RUN, "input_rows")),
+    ),
+    Measure(
+        RUN, "Order lines in the file", f"SUM ( {RUN}[transaction_lines] )", COUNT,
+        "Lines of the order-lines file; blank when the run read none.",
+        ((RUN, "transaction_lines"),),
+    ),
+    Measure(
+        RUN, "Rejected share of the order lines",
+        f"DIVIDE ( SUM ( {RUN}[rejected_transaction_lines] ),"
+        " [Order lines in the file] )",
+        SHARE,
+        "Rejected order lines as a share of the file's lines; blank when the"
+        " run read none.",
+        ((RUN, "rejected_transaction_lines"), (RUN, "transaction_lines")),
     ),
 )  # fmt: skip
 

@@ -102,6 +102,12 @@ def write(root: Path, files: dict[str, str]) -> list[str]:
     for path in on_disk:
         if path not in files:
             (root / path).unlink()
+            # A folder left empty (a removed visual's) would make Power BI's
+            # validator report a visual without its visual.json.
+            folder = (root / path).parent
+            while folder != root and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
     for path, text in files.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)

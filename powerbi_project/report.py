@@ -12,6 +12,7 @@ from powerbi_project.visuals import (
     Box,
     aggregated,
     column,
+    literal,
     measure,
     visual_container,
 )
@@ -46,20 +47,22 @@ def theme() -> dict:
     return {"name": THEME_FILE, "dataColors": segment_palette()}
 
 
-def grid(row_y: int, height: int, span: int = 1, start: int = 0) -> Box:
-    """A box in a 4-column grid with 16 px margins and gutters."""
+def grid(
+    row_y: int, height: int, span: int = 1, start: int = 0, columns: int = 4
+) -> Box:
+    """A box in a grid of ``columns`` with 16 px margins and gutters."""
     margin = gutter = 16
-    width = (PAGE_WIDTH - 2 * margin - 3 * gutter) // 4
+    width = (PAGE_WIDTH - 2 * margin - (columns - 1) * gutter) // columns
     x = margin + start * (width + gutter)
     return Box(x, row_y, span * width + (span - 1) * gutter, height)
 
 
-def cards(page: str, row_y: int, fields: list) -> list[dict]:
+def cards(page: str, row_y: int, fields: list, columns: int = 4) -> list[dict]:
     return [
         visual_container(
             page,
             f"card {field.name}",
-            grid(row_y, 110, start=index),
+            grid(row_y, 110, start=index, columns=columns),
             index,
             "card",
             {"Values": [field]},
@@ -89,7 +92,13 @@ def overview(marts: Marts) -> list[dict]:
             grid(142, 562, span=2),
             4,
             "clusteredBarChart",
-            {"Category": [segment], "Y": [measure(CS, "Customers")]},
+            # The segment as the series too: each bar in its segment's
+            # theme colour, as in the figures.
+            {
+                "Category": [segment],
+                "Series": [segment],
+                "Y": [measure(CS, "Customers")],
+            },
             "Customers per segment",
             sort=[(segment, "Ascending")],
         )
@@ -104,8 +113,9 @@ def overview(marts: Marts) -> list[dict]:
             {
                 "Category": [column(CS, "customer_id")],
                 "Series": [column(CS, "segment_name")],
-                "X": [aggregated("Sum", CS, "annual_income_k")],
-                "Y": [aggregated("Sum", CS, "spending_score")],
+                # One customer per point, so the sum is the customer's value.
+                "X": [aggregated("Sum", CS, "annual_income_k", "Annual income (k$)")],
+                "Y": [aggregated("Sum", CS, "spending_score", "Spending score")],
             },
             "Annual income (k$) × spending score, by segment",
         )
@@ -142,11 +152,16 @@ def segment_profiles(marts: Marts) -> list[dict]:
             {
                 "Category": [column(SC, "feature")],
                 "Series": [column(SC, "segment_name")],
-                "Y": [aggregated("Sum", SC, "centroid_z")],
+                "Y": [aggregated("Sum", SC, "centroid_z", "Centroid (z-score)")],
             },
             "Centroids in z-scores: how far each segment sits from the average",
         ),
     ]  # fmt: skip
+
+
+# Markers on every point: the "at the selected k" series has one value,
+# which a line chart draws only as a marker.
+WITH_MARKERS = {"lineStyles": [{"properties": {"showMarker": literal(True)}}]}
 
 
 def choosing_k(marts: Marts) -> list[dict]:
@@ -163,20 +178,22 @@ def choosing_k(marts: Marts) -> list[dict]:
             page, "silhouette", grid(142, 280, span=2), 2, "lineChart",
             {"Category": [k], "Y": silhouette},
             "Silhouette against k (the selected k marked)",
-            sort=[(k, "Ascending")],
+            sort=[(k, "Ascending")], objects=WITH_MARKERS,
         ),
         visual_container(
             page, "inertia", grid(142, 280, span=2, start=2), 3, "lineChart",
             {"Category": [k], "Y": inertia},
             "Inertia against k (the elbow; the selected k marked)",
-            sort=[(k, "Ascending")],
+            sort=[(k, "Ascending")], objects=WITH_MARKERS,
         ),
         visual_container(
             page, "k table", grid(438, 266, span=4), 4, "tableEx",
             {"Values": [column(KE, name) for name in (
-                "k", "silhouette", "inertia", "davies_bouldin",
-                "calinski_harabasz", "is_selected", "selection_reason")]},
-            "Every candidate k",
+                "k", "silhouette", "smallest_segment_share", "is_actionable",
+                "is_selected", "selection_reason", "inertia",
+                "davies_bouldin", "calinski_harabasz")]},
+            "Every candidate k: the rule takes the best silhouette among the"
+            " actionable",
             sort=[(k, "Ascending")],
         ),
     ]  # fmt: skip
@@ -185,41 +202,58 @@ def choosing_k(marts: Marts) -> list[dict]:
 def data_quality(marts: Marts) -> list[dict]:
     page = "data_quality"
     reason = column(RR, "reject_reason_key")
-    visuals = cards(
-        page,
-        16,
-        [
-            measure(RUN, "Rows in the input"),
-            measure(RUN, "Rows segmented"),
-            measure(RJ, "Rejected rows"),
-            measure(RUN, "Rejected share of the input"),
-        ],
-    )
-    rejected = [measure(RJ, "Rejected rows")]
-    if marts.has(RT, "source_line_number"):
-        rejected.append(measure(RT, "Rejected order lines"))
+    with_order_lines = marts.has(RT, "source_line_number")
+    card_fields = [
+        measure(RUN, "Customer rows"),
+        measure(RUN, "Customer rows segmented"),
+        measure(RUN, "Rejected share of the customer rows"),
+    ]
+    if with_order_lines:
+        card_fields += [
+            measure(RUN, "Order lines in the file"),
+            measure(RT, "Rejected order lines"),
+            measure(RUN, "Rejected share of the order lines"),
+        ]
+    visuals = cards(page, 16, card_fields, columns=len(card_fields))
+    # One chart per input: their counts differ by thousands, and each
+    # input's reasons are numbered in the order its own rules run.
+    by_reason = [(measure(RJ, "Rejected customer rows"), "Rejected customer rows")]
+    if with_order_lines:
+        by_reason.append((measure(RT, "Rejected order lines"), "Rejected order lines"))
+    for index, (count, title) in enumerate(by_reason):
+        visuals.append(
+            visual_container(
+                page, f"rejects by reason {count.name}",
+                grid(142, 300, start=index, span=2 // len(by_reason)),
+                len(visuals), "clusteredBarChart",
+                {"Category": [reason], "Y": [count]},
+                f"{title} by reason (in the order the rules run)",
+                sort=[(reason, "Ascending")],
+            )
+        )  # fmt: skip
+    run_columns = [
+        "input_source", "segmentation_features", "selected_k",
+        "selection_reason", "k_min", "k_max", "random_seed",
+    ]  # fmt: skip
+    if with_order_lines:
+        run_columns += [
+            "transactions_source", "as_of_date", "transaction_lines",
+            "sale_lines", "return_lines", "rejected_transaction_lines",
+        ]  # fmt: skip
     visuals += [
         visual_container(
-            page, "rejects by reason", grid(142, 300, span=2), 4,
-            "clusteredBarChart",
-            {"Category": [reason], "Y": rejected},
-            "Rejected rows"
-            + (" and order lines" if len(rejected) > 1 else "")
-            + " by reason (in the order the rules run)",
-            sort=[(reason, "Ascending")],
-        ),
-        visual_container(
-            page, "run summary", grid(142, 300, span=2, start=2), 5, "tableEx",
-            {"Values": [column(RUN, name) for name in (
-                "input_source", "segmentation_features", "selected_k",
-                "selection_reason", "k_min", "k_max", "random_seed")]},
+            page, "run summary", grid(142, 300, span=2, start=2), len(visuals),
+            "tableEx",
+            {"Values": [column(RUN, name) for name in run_columns
+                        if marts.has(RUN, name)]},
             "The run",
         ),
         visual_container(
-            page, "rejected rows", grid(458, 246, span=4), 6, "tableEx",
+            page, "rejected rows", grid(458, 246, span=4), len(visuals) + 1,
+            "tableEx",
             {"Values": [column(RJ, name) for name in (
                 "source_row_number", "reject_reason", "reject_detail")]},
-            "Rejected rows, as read from the input",
+            "Rejected customer rows, as read from the input",
             sort=[(column(RJ, "source_row_number"), "Ascending")],
         ),
     ]  # fmt: skip

@@ -21,6 +21,9 @@ class Field:
     table: str
     name: str
     kind: str = "column"  # "column", "measure", or a key of AGGREGATIONS
+    # The name the visual shows (axis titles, tooltips) instead of Power
+    # BI's own, such as "Sum of annual_income_k".
+    display_name: str | None = None
 
     @property
     def is_measure(self) -> bool:
@@ -52,11 +55,14 @@ class Field:
         if self.kind in AGGREGATIONS:
             word = {"Sum": "Sum", "Avg": "Average", "Min": "Min", "Max": "Max"}
             native = f"{word[self.kind]} of {self.name}"
-        return {
+        projection = {
             "field": self.expression(),
             "queryRef": self.query_ref,
             "nativeQueryRef": native,
         }
+        if self.display_name:
+            projection["displayName"] = self.display_name
+        return projection
 
 
 def column(table: str, name: str) -> Field:
@@ -67,8 +73,10 @@ def measure(table: str, name: str) -> Field:
     return Field(table, name, "measure")
 
 
-def aggregated(kind: str, table: str, name: str) -> Field:
-    return Field(table, name, kind)
+def aggregated(
+    kind: str, table: str, name: str, display_name: str | None = None
+) -> Field:
+    return Field(table, name, kind, display_name)
 
 
 def literal(value: str | bool | int) -> dict:

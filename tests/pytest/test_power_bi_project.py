@@ -17,7 +17,7 @@ from powerbi_schemas import SCHEMAS, schema_errors
 from tmdl_reader import read_expressions, read_relationships, read_table
 
 from powerbi_project import manifest
-from powerbi_project.project import files_on_disk, project_files
+from powerbi_project.project import REPORT_FOLDER, files_on_disk, project_files, write
 
 POWERBI = PROJECT_DIR / "powerbi"
 MODEL = POWERBI / "CustomerSegmentation.SemanticModel" / "definition"
@@ -51,7 +51,7 @@ VISUALS_PER_PAGE = {
     "overview": 6,
     "segment_profiles": 4,
     "choosing_k": 5,
-    "data_quality": 7,
+    "data_quality": 10,
     "rfm": 7,
 }
 
@@ -97,7 +97,18 @@ def test_committed_files_are_what_the_generator_writes_now(bundled_build):
     assert sorted(on_disk) == sorted(expected), "run `make powerbi`"
     changed = [path for path in expected if on_disk[path] != expected[path]]
     assert changed == [], "run `make powerbi`"
-    assert len(expected) == 56
+    assert len(expected) == 59
+
+
+def test_a_visual_no_longer_generated_leaves_no_folder(tmp_path):
+    visuals = f"{REPORT_FOLDER}/definition/pages/data_quality/visuals"
+    kept, removed = f"{visuals}/aaa/visual.json", f"{visuals}/bbb/visual.json"
+    assert write(tmp_path, {kept: "{}\n", removed: "{}\n"}) == [
+        f"missing: {kept}",
+        f"missing: {removed}",
+    ]
+    assert write(tmp_path, {kept: "{}\n"}) == [f"not generated: {removed}"]
+    assert sorted(p.name for p in (tmp_path / visuals).iterdir()) == ["aaa"]
 
 
 RFM_MEASURES = [
@@ -171,7 +182,17 @@ def test_the_rfm_page_and_measures_follow_the_contracts(bundled_build, tmp_path)
         "CustomerSegmentation.SemanticModel/definition/tables/customer_segments.tmdl"
     ]
     assert not [name for name in RFM_MEASURES if f"'{name}'" in table]
-    assert "Rejected order lines" not in "".join(files.values())
+    assert "measure 'Rejected order lines'" not in "".join(files.values())
+    # Data quality: the customer rows' three cards, one chart by reason,
+    # the run and the rejected rows.
+    data_quality = [
+        json.loads(text)["visual"]["visualType"]
+        for path, text in files.items()
+        if "/pages/data_quality/visuals/" in path
+    ]
+    assert (
+        sorted(data_quality) == ["card"] * 3 + ["clusteredBarChart"] + ["tableEx"] * 2
+    )
 
 
 # -- Microsoft's JSON schemas and report validator --------------------------
@@ -197,8 +218,8 @@ def test_every_project_json_file_validates_against_microsofts_schemas(schemas):
     assert failures == {}
     names = [path.name for path in files]
     assert names.count(".platform") == 2
-    assert names.count("visual.json") == sum(VISUALS_PER_PAGE.values()) == 29
-    assert len(files) == 42
+    assert names.count("visual.json") == sum(VISUALS_PER_PAGE.values()) == 32
+    assert len(files) == 45
 
 
 def test_the_schema_check_catches_a_broken_file(schemas):
@@ -350,14 +371,14 @@ def test_every_field_a_visual_names_exists_in_the_model():
                 assert kind == "Column", path
                 assert table.column(reference["Property"]) is not None, path
             named.append((kind, table.name, reference["Property"]))
-    assert len(named) == 82
+    assert len(named) == 95
     assert len({table for _, table, _ in named}) == len(TABLES)
 
 
 def test_dax_names_only_existing_columns_and_measures():
     model = tables()
     measures = {m for table in model.values() for m in table.measures}
-    assert len(measures) == 23
+    assert len(measures) == 25
     for table in model.values():
         for dax in table.measures.values():
             for ref_table, ref_column in re.findall(r"(\w+)\[([^\]]+)\]", dax):
@@ -382,7 +403,7 @@ def test_the_theme_gives_each_segment_its_figure_colour():
 
 def test_files_are_lf_without_bom_and_tmdl_is_tab_indented():
     paths = list(files_on_disk(POWERBI))
-    assert len(paths) == 56
+    assert len(paths) == 59
     for relative in paths:
         raw = (POWERBI / relative).read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf"), relative
