@@ -34,7 +34,7 @@ customer_segments as (
         -- The days the sale lines cover: from the first sale line's day to
         -- the day before as_of_date (the last day a line may be dated).
         select
-            min(cast(first_sale_at as date)) as first_day,
+            min(first_sale_at::date) as first_day,
             max(as_of_date) - 1 as last_day
 
         from customer_rfm
@@ -80,32 +80,32 @@ customer_segments as (
 
     ),
 
-    monthly_sales_covered as (
+    final as (
 
         select
-            monthly_sales.* exclude (month_start),
+            monthly_sales.segment_id,
+            monthly_sales.segment_name,
+            monthly_sales.active_customers,
+            monthly_sales.invoices,
+            monthly_sales.revenue,
+            monthly_sales.returned_value,
+            monthly_sales.sale_lines,
+            monthly_sales.return_lines,
             -- 0 for a month with only return lines before the first sale.
-            cast(greatest(
-                least(last_day(monthly_sales.month_start), covered_days.last_day)
+            greatest(
+                least(
+                    last_day(monthly_sales.month_start), covered_days.last_day
+                )
                 - greatest(monthly_sales.month_start, covered_days.first_day)
                 + 1,
                 0
-            ) as integer) as days_covered,
+            )::integer as days_covered,
+            days_covered < day(last_day(monthly_sales.month_start))
+                as is_partial_month,
             monthly_sales.month_start
 
         from monthly_sales
         cross join covered_days
-
-    ),
-
-    final as (
-
-        select
-            monthly_sales_covered.* exclude (month_start),
-            days_covered < day(last_day(month_start)) as is_partial_month,
-            month_start
-
-        from monthly_sales_covered
 
     )
 {%- else %}

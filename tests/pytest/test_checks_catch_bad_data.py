@@ -221,7 +221,7 @@ CHECKS_PER_MART = {
     "k_evaluation": 7,
     "reject_reasons": 1,
     "segment_centroids": 3,
-    "segment_monthly_sales": 2,
+    "segment_monthly_sales": 3,
     "segment_profiles": 9,
 }
 
