@@ -6,8 +6,10 @@
 -#}
 
 {% macro missing_value_tokens() -%}
-    {#- Compared after trim() and lower(). Edit here and in the rules table of docs/cleaning_rules.md. -#}
-    {{ return(["", "?", "na", "n/a", "null", "none"]) }}
+    {#- Compared after trim() and lower(). Edit here and in the rules table of docs/cleaning_rules.md.
+        "nan" is how pandas and a Parquet float column write a missing
+        number. -#}
+    {{ return(["", "?", "na", "n/a", "nan", "null", "none"]) }}
 {%- endmacro %}
 
 {% macro null_if_missing(trimmed_column) -%}

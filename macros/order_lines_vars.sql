@@ -54,10 +54,31 @@
     {{ return(text) }}
 {%- endmacro %}
 
+{% macro slash_date_order() -%}
+    {#- month_first or day_first: how an InvoiceDate with slashes is read. -#}
+    {%- set raw = var("slash_date_order") -%}
+    {%- if raw not in ["month_first", "day_first"] -%}
+        {{ _var_error("slash_date_order", raw,
+            "month_first (12/1/2010 is 1 December, as in UCI's export) or"
+            ~ " day_first (1/12/2010 is 1 December)"
+        ) }}
+    {%- endif -%}
+    {{ return(raw) }}
+{%- endmacro %}
+
+{% macro slash_date_formats() -%}
+    {#- The strptime formats of an InvoiceDate with slashes in the order
+        slash_date_order says, as a SQL list. -#}
+    {%- set date = "%m/%d/%Y" if slash_date_order() == "month_first"
+        else "%d/%m/%Y" -%}
+    {{ return("['" ~ date ~ " %H:%M', '" ~ date ~ " %H:%M:%S']") }}
+{%- endmacro %}
+
 {% macro validate_order_lines_vars() -%}
     {%- if execute -%}
         {#- Its path: check_input_path_vars (macros/input_files.sql). -#}
         {%- do non_product_stock_codes() -%}
+        {%- do slash_date_order() -%}
         {%- set as_of_date = rfm_as_of_date() -%}
         {#- Without order lines it would date nothing: likely a forgotten
             raw_transactions_path. -#}

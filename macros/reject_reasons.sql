@@ -124,9 +124,12 @@
         {"reason": "invalid_invoice_date",
          "when": "invoice_date is null",
          "detail": "InvoiceDate '{invoice_date_raw}' is not a date and time"
-            ~ " written YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM",
+            ~ " written YYYY-MM-DD HH:MM[:SS] or M/D/YYYY"
+            ~ " H:MM[:SS] (D/M/YYYY when slash_date_order is day_first)",
          "description": "The invoice date is missing or not written"
-            ~ " YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM (month first)."},
+            ~ " YYYY-MM-DD HH:MM[:SS] (a T, fractions of a second or a UTC"
+            ~ " offset allowed) or M/D/YYYY H:MM[:SS] (month first, or day"
+            ~ " first with the var slash_date_order)."},
         {"reason": "invalid_quantity",
          "when": "quantity is null",
          "detail": "Quantity '{quantity_raw}' is not a whole number other"

@@ -44,6 +44,7 @@ from segmentation.database_lock import LOCK_ERROR, locked_message, waited_second
 from segmentation.exports import export_folder, publish_exports, staging_path
 from segmentation.gc_tuning import collect_less_often, freeze_at_exit
 from segmentation.input_checks import (
+    first_line_not_utf8,
     gzip_problem,
     header_cells,
     is_file_named_like_a_pattern,
@@ -176,6 +177,13 @@ class Plugin(BasePlugin):
         conn.create_function(
             "segmentation_not_csv_reason",
             not_csv_reason,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
+        )
+        conn.create_function(
+            "segmentation_first_line_not_utf8",
+            first_line_not_utf8,
             ["VARCHAR"],
             "VARCHAR",
             null_handling="special",

@@ -83,6 +83,31 @@ def not_csv_reason(path: str) -> str | None:
     return next((reason for magic, reason in _NOT_CSV if start.startswith(magic)), None)
 
 
+# Enough for any header; a longer first line is checked this far.
+FIRST_LINE_BYTES = 1 << 16
+
+
+def first_line_not_utf8(path: str) -> str | None:
+    """Where the first line of a CSV file (plain or .gz) is not UTF-8
+    text, as "byte 0xe9 at character 62"; None when it is, or when the
+    file cannot be opened (DuckDB's reader then says why). DuckDB's reader
+    skips such a line when asked to ignore errors, so the next line would
+    pass for the header."""
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(os.path.expanduser(path), "rb") as file:
+            line = file.readline(FIRST_LINE_BYTES)
+    except (OSError, EOFError, zlib.error):
+        return None
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A character cut by the length limit is not an error.
+        if line.endswith(b"\n") or error.start < len(line) - 3:
+            return f"byte 0x{line[error.start]:02x} at character {error.start + 1}"
+    return None
+
+
 def _last_bytes(file, count: int) -> bytes:
     file.seek(0, os.SEEK_END)
     file.seek(max(file.tell() - count, 0))

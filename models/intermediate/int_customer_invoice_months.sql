@@ -3,7 +3,9 @@
     last sale. The one pass over every line that the RFM features
     (int_customer_rfm) and the monthly sales (segment_monthly_sales) need:
     both add these rows up, one per customer and one per segment and month,
-    and an invoice is the finest grain either counts. -#}
+    and an invoice is the finest grain either counts. The post-hook refuses
+    order lines without a single sale line, saying why. -#}
+{{ config(post_hook="{{ check_order_lines_have_sales() }}") }}
 
 with
 

@@ -90,15 +90,35 @@ typed as (
         case
             when unit_price_number > 0 then unit_price_number
         end as unit_price,
-        -- ISO, or month first as in UCI's own export (12/1/2010 8:26).
-        -- Only the month-first format has a slash, so each text is tried
-        -- with the formats it can match: a failed parse costs ten good ones.
+        -- ISO (a T between date and time, and fractions of a second, as
+        -- tools write them), or with slashes in the order slash_date_order
+        -- says: month first as in UCI's own export (12/1/2010 8:26). Each
+        -- text is tried with the formats it can match: a failed parse costs
+        -- ten good ones.
         case
             when contains(invoice_date_text, '/')
-                then try_strptime(invoice_date_text, '%m/%d/%Y %H:%M')
+                then try_strptime(invoice_date_text, {{ slash_date_formats() }})
             else coalesce(
-                try_strptime(invoice_date_text, '%Y-%m-%d %H:%M:%S'),
-                try_strptime(invoice_date_text, '%Y-%m-%d %H:%M')
+                -- Fractions to the nanosecond (%n) parse as a nanosecond
+                -- timestamp, kept to the microsecond.
+                try_strptime(
+                    replace(invoice_date_text, 'T', ' '),
+                    [
+                        '%Y-%m-%d %H:%M:%S',
+                        '%Y-%m-%d %H:%M',
+                        '%Y-%m-%d %H:%M:%S.%n'
+                    ]
+                )::timestamp,
+                -- With a UTC offset, as a time-zone-aware timestamp of a
+                -- Parquet file reads: taken in UTC.
+                timezone('UTC', try_strptime(
+                    replace(invoice_date_text, 'T', ' '),
+                    [
+                        '%Y-%m-%d %H:%M:%S%z',
+                        '%Y-%m-%d %H:%M%z',
+                        '%Y-%m-%d %H:%M:%S.%n%z'
+                    ]
+                ))::timestamp
             )
         end as parsed_invoice_date
 

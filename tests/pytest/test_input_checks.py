@@ -9,7 +9,9 @@ from conftest import FIXTURES
 from refusals import DAMAGED_GZIP_CRC, write_damaged_gzip
 
 from segmentation.input_checks import (
+    FIRST_LINE_BYTES,
     HEADER_CELL_SEPARATOR,
+    first_line_not_utf8,
     gzip_problem,
     header_cells,
     is_file_named_like_a_pattern,
@@ -134,3 +136,27 @@ def test_no_gzip_problem(tmp_path, write):
     path = tmp_path / "customers.csv.gz"
     write(path)
     assert gzip_problem(str(path)) is None
+
+
+def test_a_first_line_that_is_not_utf8_is_found_plain_or_gzipped(tmp_path):
+    header = "CustomerID,Genre,Région\n1,Male,Nord\n"
+    plain, packed = tmp_path / "latin.csv", tmp_path / "latin.csv.gz"
+    plain.write_bytes(header.encode("latin-1"))
+    packed.write_bytes(gzip.compress(header.encode("latin-1")))
+    assert first_line_not_utf8(str(plain)) == "byte 0xe9 at character 19"
+    assert first_line_not_utf8(str(packed)) == "byte 0xe9 at character 19"
+    # UTF-8 (with or without a byte-order mark) is fine; so is a later line
+    # in another encoding: the CSV reader names that line.
+    (tmp_path / "utf8.csv").write_text("\ufeff" + header, encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_bytes(b"CustomerID,Genre\n1,F\xe9minin\n")
+    assert first_line_not_utf8(str(tmp_path / "utf8.csv")) is None
+    assert first_line_not_utf8(str(later)) is None
+    assert first_line_not_utf8(str(tmp_path / "missing.csv")) is None
+
+
+def test_a_character_cut_by_the_length_limit_is_not_an_error(tmp_path):
+    path = tmp_path / "long.csv"
+    # "é" is two bytes; the limit falls between them.
+    path.write_bytes(b"x" * (FIRST_LINE_BYTES - 1) + "é,y\n".encode())
+    assert first_line_not_utf8(str(path)) is None

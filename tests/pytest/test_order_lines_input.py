@@ -162,6 +162,56 @@ def test_a_line_break_of_the_other_kind_inside_a_quoted_cell_is_read(
     assert lines[1:] == excerpt[1:]
 
 
+def excerpt_with_day_first_dates(path: Path):
+    """The excerpt as a UK Excel writes it: 1/12/2010 8:26 for 1 December."""
+    header, *lines = EXCERPT.read_text(encoding="utf-8").splitlines()
+    path.write_text(
+        "\n".join(
+            [
+                header,
+                *(
+                    line.replace("2010-12-01 0", "1/12/2010 ").replace(
+                        "2010-12-01 1", "1/12/2010 1"
+                    )
+                    for line in lines
+                ),
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+
+
+@started_with_session()
+def day_first_build(folders, shared) -> Future[DbtResult]:
+    folder = folders.mktemp("day_first")
+    excerpt_with_day_first_dates(folder / "order_lines.csv")
+    return start_dbt(
+        folder / "warehouse.duckdb",
+        *DATA_BUILD,
+        "--select",
+        "base_order_lines stg_order_lines",
+        "--indirect-selection",
+        "cautious",
+        vars={
+            "raw_transactions_path": "order_lines.csv",
+            "slash_date_order": "day_first",
+        },
+    )
+
+
+def test_day_first_dates_read_with_the_var(day_first_build, order_lines_excerpt_build):
+    build = passed(day_first_build)
+    assert build.query(
+        "select invoice_date_raw from staging.base_order_lines order by rowid limit 1"
+    ) == [("1/12/2010 8:26:00",)]
+    dates = (
+        "select invoice_date from staging.stg_order_lines order by source_line_number"
+    )
+    assert build.query(dates) == order_lines_excerpt_build.query(dates)
+    assert len(build.query(dates)) == 30
+
+
 # Unusable order-lines files: refused with one line, the marts untouched.
 
 UCI_HEADER = (
@@ -227,6 +277,52 @@ UNUSABLE = [
         " (reasons in intermediate.int_customers_joined, and for order lines"
         " intermediate.int_order_lines_validated)",
     ),
+    (
+        "two columns for the unit price",
+        "order_lines.csv",
+        f"{UCI_HEADER},Price\n{LINE},2.60\n",
+        "columns 'UnitPrice' and 'Price' are both UnitPrice (or Price); keep"
+        " one of them, or rename the other",
+    ),
+    (
+        "a header that is not UTF-8",
+        "order_lines.csv",
+        f"{UCI_HEADER},Catégorie\n{LINE},x\n".encode("latin-1"),
+        "no header row (the first line is not UTF-8 text: byte 0xe9 at"
+        " character 86); save the file as UTF-8 CSV",
+    ),
+    (
+        "a line that is not UTF-8",
+        "order_lines.csv",
+        f"{UCI_HEADER}\n{LINE}\n{LINE.replace('HEART', 'CAFÉ')}\n".encode("latin-1"),
+        "line 3 is not valid CSV (Invalid unicode (byte sequence mismatch)"
+        " detected. This file is not utf-8 encoded.); save the file as UTF-8",
+    ),
+    (
+        "dates written day first",
+        "order_lines.csv",
+        UCI_HEADER
+        + "\n"
+        + "".join(
+            LINE.replace("2010-12-01 08:26:00", f"{day}/12/2010 8:26") + "\n"
+            for day in range(1, 31)
+        ),
+        "its dates with slashes are written day first: 18 of them would have a"
+        " month above 12 (line 13: '13/12/2010 8:26'), and 0 a day above 12;"
+        " set the var slash_date_order to day_first",
+    ),
+    (
+        "no sale line",
+        "order_lines.csv",
+        f"{UCI_HEADER}\n"
+        + f"{LINE.replace('2010-12-01 08:26:00', '01.12.2010 08:26')}\n" * 3
+        + LINE.replace("17850.0", "")
+        + "\n",
+        "none of its 4 lines is a sale line; most are invalid_invoice_date (3"
+        " lines; line 1: InvoiceDate '01.12.2010 08:26' is not a date and time"
+        " written YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM[:SS]"
+        " (D/M/YYYY when slash_date_order is day_first))",
+    ),
 ]
 
 
@@ -241,6 +337,8 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
         path = input_beside_previous_build(folder, name)
         if name.endswith(".gz"):
             write_gzip(path, content)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
         elif content is not None:
             path.write_text(content)
         run = start_on_previous_build(
@@ -260,6 +358,20 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
         "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
         " day after the latest sale line) or a date written YYYY-MM-DD.",
     )
+    run = start_on_previous_build(
+        shared["bundled_build"],
+        folders.mktemp("refused"),
+        {
+            "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
+            "slash_date_order": "dmy",
+        },
+    )
+    refused["invalid slash_date_order"] = (
+        run,
+        "Invalid var 'slash_date_order': \"dmy\". Allowed values: month_first"
+        " (12/1/2010 is 1 December, as in UCI's export) or day_first (1/12/2010"
+        " is 1 December).",
+    )
     return refused
 
 
@@ -272,12 +384,16 @@ def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
         "malformed line in a gzip file",
         "header but no data rows",
         "one customer",
+        "a line that is not UTF-8",
+        "dates written day first",
+        "no sale line",
     )
     assert_refused(
         run, expected_line, good_marts, before_any_node=not found_reading_it_all
     )
 
 
-def test_invalid_as_of_date_is_refused(refused_builds, good_marts):
-    run, expected_line = refused_builds["invalid as_of_date"]
+@pytest.mark.parametrize("var", ["as_of_date", "slash_date_order"])
+def test_invalid_order_lines_var_is_refused(refused_builds, good_marts, var):
+    run, expected_line = refused_builds[f"invalid {var}"]
     assert_refused(run, expected_line, good_marts, before_any_node=True)
