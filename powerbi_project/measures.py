@@ -139,6 +139,13 @@ MEASURES = (
         ((SMS, "invoices"),),
     ),
     Measure(
+        SMS, "Days covered", f"MIN ( {SMS}[days_covered] )", "0",
+        "Days of the month the order lines cover: fewer than the month's in"
+        " a file's first or last month when it starts or ends mid-month, whose"
+        " totals are then not a whole month's.",
+        ((SMS, "days_covered"),),
+    ),
+    Measure(
         SMS, "Active customers", f"SUM ( {SMS}[active_customers] )", COUNT,
         "Customers with a sale line in the month; over several months a"
         " customer counts once per month.",
@@ -181,11 +188,16 @@ MEASURES = (
     ),
     Measure(
         RT, "Rejected order lines",
-        _for_input("order_lines", f"COUNTROWS ( {RT} ) + 0"), COUNT,
+        _for_input(
+            "order_lines",
+            f"IF ( ISBLANK ( SUM ( {RUN}[transaction_lines] ) ), BLANK (),"
+            f" COUNTROWS ( {RT} ) + 0 )",
+        ),
+        COUNT,
         "Order lines that are neither a sale nor a return; 0 rather than"
-        " blank, so that every reason shows, and blank for the customer rows'"
-        " reasons.",
-        ((RT, "source_line_number"), (RR, "input_name")),
+        " blank, so that every reason shows, but blank for the customer rows'"
+        " reasons and when the run read no order lines.",
+        ((RT, "source_line_number"), (RR, "input_name"), (RUN, "transaction_lines")),
     ),
     Measure(
         RUN, "Customer rows", f"SUM ( {RUN}[input_rows] )", COUNT,

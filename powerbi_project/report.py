@@ -91,9 +91,10 @@ def overview(marts: Marts) -> list[dict]:
             "segment sizes",
             grid(142, 562, span=2),
             4,
-            "clusteredBarChart",
-            # The segment as the series too: each bar in its segment's
-            # theme colour, as in the figures.
+            # Stacked, with the segment as the series too: each bar whole and
+            # in its segment's theme colour, as in the figures (a clustered
+            # chart would keep a slot per segment in every row).
+            "barChart",
             {
                 "Category": [segment],
                 "Series": [segment],
@@ -159,6 +160,8 @@ def segment_profiles(marts: Marts) -> list[dict]:
     ]  # fmt: skip
 
 
+# The counts on the bars: 40 lines beside 135,080 are a bar too thin to see.
+WITH_LABELS = {"labels": [{"properties": {"show": literal(True)}}]}
 # Markers on every point: the "at the selected k" series has one value,
 # which a line chart draws only as a marker.
 WITH_MARKERS = {"lineStyles": [{"properties": {"showMarker": literal(True)}}]}
@@ -192,8 +195,7 @@ def choosing_k(marts: Marts) -> list[dict]:
                 "k", "silhouette", "smallest_segment_share", "is_actionable",
                 "is_selected", "selection_reason", "inertia",
                 "davies_bouldin", "calinski_harabasz")]},
-            "Every candidate k: the rule takes the best silhouette among the"
-            " actionable",
+            "Every candidate k, with the rule's evidence",
             sort=[(k, "Ascending")],
         ),
     ]  # fmt: skip
@@ -228,7 +230,7 @@ def data_quality(marts: Marts) -> list[dict]:
                 len(visuals), "clusteredBarChart",
                 {"Category": [reason], "Y": [count]},
                 f"{title} by reason (in the order the rules run)",
-                sort=[(reason, "Ascending")],
+                sort=[(reason, "Ascending")], objects=WITH_LABELS,
             )
         )  # fmt: skip
     run_columns = [
@@ -282,8 +284,10 @@ def rfm(marts: Marts) -> list[dict]:
             visual_container(
                 page, "monthly sales", grid(142, 280, span=4), 4, "lineChart",
                 {"Category": [month], "Series": [segment],
-                 "Y": [measure(SMS, "Revenue")]},
-                "Revenue per month, by segment",
+                 "Y": [measure(SMS, "Revenue")],
+                 "Tooltips": [measure(SMS, "Days covered")]},
+                "Revenue per month, by segment (the tooltip gives the days of"
+                " the month the file covers)",
                 sort=[(month, "Ascending")],
             )
         )  # fmt: skip

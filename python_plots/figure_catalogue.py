@@ -174,8 +174,10 @@ def _monthly_sales_caption(marts: Marts) -> str:
     months = marts.monthly_sales["month_start"]
     return (
         "Revenue and customers with a sale per calendar month, one line per"
-        f" segment, {months.min():%B %Y} to {months.max():%B %Y}. A month the"
-        " order lines cover only in part, often the last, shows as a drop."
+        f" segment, {months.min():%B %Y} to {months.max():%B %Y}. An open"
+        " marker is a month the order lines cover only in part (the legend"
+        " says how many days): its totals are not a whole month's, so a drop"
+        " there is not a fall in sales."
     )
 
 

@@ -97,15 +97,15 @@ def _accounting(marts: Marts) -> str:
     where = "each with its reason in marts.rejected_customer_rows."
     if marts.has_profiles:
         text = (
-            f"Input: {escape(str(run['input_source']))}, {int(run['input_rows'])}"
-            f" rows; {int(run['segmented_rows'])} segmented and"
-            f" {int(run['rejected_rows'])} rejected, {where}"
+            f"Input: {escape(str(run['input_source']))}, {int(run['input_rows']):,}"
+            f" rows; {int(run['segmented_rows']):,} segmented and"
+            f" {int(run['rejected_rows']):,} rejected, {where}"
         )
     else:
         text = (
-            f"Customers: {int(run['input_rows'])} in the order lines;"
-            f" {int(run['segmented_rows'])} segmented and"
-            f" {int(run['rejected_rows'])} rejected, {where}"
+            f"Customers: {int(run['input_rows']):,} in the order lines;"
+            f" {int(run['segmented_rows']):,} segmented and"
+            f" {int(run['rejected_rows']):,} rejected, {where}"
         )
     if marts.has_rfm:
         text += (

@@ -205,18 +205,28 @@ def whole_number_log_bins(
     values: pd.Series, bins: int = 30
 ) -> tuple[np.ndarray, np.ndarray]:
     """Bins about even on a log axis for whole numbers of at least 0: each
-    edge halfway between two whole numbers, so that every bin holds whole
-    values only. Returns the edges and how many whole values each bin
-    spans, to divide its count by: a bin of two values would otherwise
-    stand twice as tall as its neighbours for the same customers per value.
-    """
+    edge halfway between two whole numbers, so that every bin holds at
+    least one whole value and no value is split. Returns the edges and how
+    many whole values each bin spans."""
     low, high = int(values.min()), int(values.max())
-    cuts = np.unique(np.rint(log_bin_edges(values, bins)).astype(int))
-    cuts = np.unique(np.concatenate([[low, high + 1], cuts[cuts > low]]))
-    cuts = cuts[cuts <= high + 1]
+    cuts = np.rint(log_bin_edges(values, bins)).astype(int)
+    # The outer bins run to the extremes, however the edges rounded: an
+    # extra bin for the largest value alone would be too thin to see.
+    cuts[0], cuts[-1] = low, high + 1
+    cuts = np.unique(cuts)
     edges = cuts - 0.5
     edges[0] = max(edges[0], 0.0)
     return edges, np.diff(cuts)
+
+
+def area_heights(ax: Axes, edges: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Bar heights whose areas on the axis's x scale (set first) count the
+    customers: a bar as wide as the average counts them at its height, a
+    wider one lower. Bins snapped to whole numbers are unequal on a log
+    axis, and plain counts would make a bin of two values a spike."""
+    scaled = ax.xaxis.get_transform().transform(edges)
+    widths = np.diff(scaled)
+    return counts * (widths.mean() / widths)
 
 
 def log_bin_edges(values: pd.Series, bins: int = 30) -> np.ndarray:
@@ -241,13 +251,22 @@ def percent_text(share: float, decimals: int = 0) -> str:
 def share_text(share: float) -> str:
     """A share of the customers to one decimal (40.5%): whole percentages
     rounded one by one would add up to 101% or 102% for the Mall segments,
-    and a segment under 1% still reads as more than 0%."""
+    and a segment of 0.5% does not read as 0% or 1%."""
     return percent_text(share, 1)
 
 
 def value_text(value: float) -> str:
-    """A median or an average for a label: whole numbers and values from
-    100 up without decimals, others with one (a median income of 62.5)."""
-    if value == round(value) or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+    """A median or an average for a label, rounded half up like the
+    percentages: whole numbers and values from 100 up without decimals,
+    others with one (a median income of 62.5)."""
+    exact = Decimal(repr(float(value)))
+    places = (
+        Decimal(1)
+        if exact == exact.to_integral_value() or abs(exact) >= 100
+        else Decimal("0.1")
+    )
+    return f"{exact.quantize(places, rounding=ROUND_HALF_UP):,}"
+
+
+# Tick labels of a count axis: 1,000 rather than 1000.
+THOUSANDS = FuncFormatter(lambda value, _: f"{value:,.0f}")

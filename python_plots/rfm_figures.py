@@ -15,6 +15,8 @@ from figure_style import (
     NEUTRAL_COLOUR,
     PLAIN_NAMES,
     RFM_FEATURES,
+    THOUSANDS,
+    area_heights,
     log_bin_edges,
     model_subtitle,
     new_figure,
@@ -39,44 +41,38 @@ from segment_figures import (
 )
 
 SCORES = [1, 2, 3, 4, 5]
-# The whole-number RFM features, and what their histograms count.
-WHOLE_NUMBER_FEATURES = {
-    "recency_days": "Customers per day",
-    "frequency": "Customers per invoice count",
-}
+# The RFM features that are whole numbers: their bins hold whole values.
+WHOLE_NUMBER_FEATURES = {"recency_days", "frequency"}
 
 
 def plot_rfm_distributions(marts: Marts) -> Figure:
     """Recency, frequency and monetary value of every segmented customer,
-    on log axes, in bins about even on them. Recency and frequency are whole
-    numbers, so their bars show customers per value: a bar that spans
-    several values shows their average."""
+    on log axes, in bins about even on them; recency and frequency are
+    whole numbers, so their bins hold whole values. Each bar's area counts
+    its customers."""
     customers = marts.customers
     figure, body = new_figure(
         16,
         6,
         "Recency, frequency and monetary value",
         f"{len(customers):,} segmented customers; log scales, as the values span"
-        " several orders of magnitude; a bar spanning several days or invoice"
-        " counts shows their average",
+        " several orders of magnitude; each bar's area counts its customers",
     )
     for ax, feature in zip(body.subplots(1, 3), RFM_FEATURES, strict=True):
         values = customers[feature].dropna().astype("float64")
         ax.set_title(PLAIN_NAMES[feature].capitalize())
         ax.set_xlabel(AXIS_LABELS[feature] + ", log scale")
+        ax.set_ylabel("Customers per bar of average width")
         if values.empty:
-            ax.set_ylabel("Customers")
             ax.text(0.5, 0.5, "no values", ha="center", transform=ax.transAxes)
             continue
+        set_log_axis(ax, "x")
         if feature in WHOLE_NUMBER_FEATURES:
-            edges, spans = whole_number_log_bins(values)
-            counts, _ = np.histogram(values, bins=edges)
-            heights = counts / spans
-            ax.set_ylabel(WHOLE_NUMBER_FEATURES[feature])
+            edges, _ = whole_number_log_bins(values)
         else:
             edges = log_bin_edges(values)
-            heights, _ = np.histogram(values, bins=edges)
-            ax.set_ylabel("Customers")
+        counts, _ = np.histogram(values, bins=edges)
+        heights = area_heights(ax, edges, counts)
         ax.bar(
             edges[:-1],
             heights,
@@ -87,7 +83,6 @@ def plot_rfm_distributions(marts: Marts) -> Figure:
             linewidth=0.5,
             gid=f"rfm-histogram-{feature}",
         )
-        set_log_axis(ax, "x")
         # Room above the tallest bar for the legend.
         ax.set_ylim(0, heights.max() * 1.25)
         median = values.median()
@@ -180,6 +175,7 @@ def plot_rfm_grid(marts: Marts) -> Figure:
     )
     segment_ax.set_xlim(0, per_segment.max() * 1.3)
     segment_ax.set_xlabel("Customers")
+    segment_ax.xaxis.set_major_formatter(THOUSANDS)
     segment_ax.set_title("Customers per RFM segment")
     segment_ax.grid(axis="y", visible=False)
     return figure
@@ -278,6 +274,8 @@ def plot_monthly_sales(marts: Marts) -> Figure:
                 markerfacecolor="white",
                 markeredgewidth=2,
                 color=style["color"],
+                # A month at 0 sits on the axis: drawn whole.
+                clip_on=False,
                 gid=f"partial-month-{panel}-{segment.segment_id}",
             )
     revenue_ax.set_ylabel("Revenue (sale lines)")

@@ -116,7 +116,13 @@ RFM_MEASURES = [
     "Average frequency (invoices)",
     "Average monetary value",
 ]
-MONTHLY_MEASURES = ["Revenue", "Returned value", "Invoices", "Active customers"]
+MONTHLY_MEASURES = [
+    "Revenue",
+    "Returned value",
+    "Invoices",
+    "Days covered",
+    "Active customers",
+]
 
 
 def test_the_rfm_page_and_measures_follow_the_contracts(bundled_build, tmp_path):
@@ -144,6 +150,7 @@ def test_the_rfm_page_and_measures_follow_the_contracts(bundled_build, tmp_path)
         "Revenue": "#,0.00",
         "Returned value": "#,0.00",
         "Invoices": "#,0",
+        "Days covered": "0",
         "Active customers": "#,0",
     }
     rfm_page = REPORT / "definition" / "pages" / "rfm"
@@ -159,7 +166,8 @@ def test_the_rfm_page_and_measures_follow_the_contracts(bundled_build, tmp_path)
     )
     assert titles == [
         "'Customers by frequency score (rows) and recency score (columns)'",
-        "'Revenue per month, by segment'",
+        "'Revenue per month, by segment (the tooltip gives the days of the month"
+        " the file covers)'",
         # A PBIR text literal doubles its quotes.
         "'The segments'' RFM averages'",
     ]
@@ -371,14 +379,14 @@ def test_every_field_a_visual_names_exists_in_the_model():
                 assert kind == "Column", path
                 assert table.column(reference["Property"]) is not None, path
             named.append((kind, table.name, reference["Property"]))
-    assert len(named) == 95
+    assert len(named) == 96
     assert len({table for _, table, _ in named}) == len(TABLES)
 
 
 def test_dax_names_only_existing_columns_and_measures():
     model = tables()
     measures = {m for table in model.values() for m in table.measures}
-    assert len(measures) == 25
+    assert len(measures) == 26
     for table in model.values():
         for dax in table.measures.values():
             for ref_table, ref_column in re.findall(r"(\w+)\[([^\]]+)\]", dax):

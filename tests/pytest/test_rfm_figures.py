@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -361,47 +362,69 @@ def test_whole_months_have_no_note():
     ]
 
 
-def test_distributions_count_every_customer_on_log_axes():
+def bar_spans(ax) -> list[tuple[float, float, float, float]]:
+    """Each bar's (left, right, height, width on the axis's x scale)."""
+    scale = ax.xaxis.get_transform()
+    spans = []
+    for bar in ax.patches:
+        left, right = bar.get_x(), bar.get_x() + bar.get_width()
+        width = float(np.diff(scale.transform([left, right]))[0])
+        spans.append((left, right, bar.get_height(), width))
+    return spans
+
+
+def test_distributions_count_every_customer_by_bar_area_on_log_axes():
     marts = hand_made_marts()
     figure = plot_rfm_distributions(marts)
     for ax, feature in zip(figure.axes, RFM, strict=True):
         assert ax.get_xscale() == "symlog"
         values = marts.customers[feature]
+        spans = bar_spans(ax)
+        average = sum(width for *_, width in spans) / len(spans)
         counted = []
-        for bar in ax.patches:
-            left, right = bar.get_x(), bar.get_x() + bar.get_width()
-            inside = int(((values >= left) & (values <= right)).sum())
-            if feature == "monetary":
-                assert bar.get_height() == inside
-            else:
-                # Whole numbers: edges halfway between them, and the bar's
-                # height the customers per whole value it spans.
+        for index, (left, right, height, width) in enumerate(spans):
+            last = index == len(spans) - 1
+            inside = int(
+                (
+                    (values >= left) & ((values <= right) if last else (values < right))
+                ).sum()
+            )
+            # A bar as wide as the average counts its customers at its
+            # height; a wider one lower.
+            assert height * width / average == pytest.approx(inside)
+            if feature != "monetary":
+                # Whole numbers: edges halfway between them, each bar
+                # holding at least one.
                 assert (left + 0.5) % 1 == 0
                 assert (right + 0.5) % 1 == 0
-                assert bar.get_height() * round(right - left) == pytest.approx(inside)
+                assert right - left >= 1
             counted.append(inside)
         assert sum(counted) == len(CUSTOMERS)
         [median] = ax.get_lines()
         assert median.get_xdata()[0] == values.median()
 
 
-def test_whole_number_bins_never_give_one_bar_two_values_for_one():
-    # Customers per invoice count fall steadily: 100 with 1, 99 with 2, ...
-    values = pd.Series(np.repeat(np.arange(1, 101), np.arange(100, 0, -1)))
+def test_whole_number_bins_give_no_value_a_spike_or_a_sliver():
+    # One customer per day of recency, 1 to 374: a bar of two days stood
+    # twice as tall as its neighbours, and the last day had a bar of its
+    # own too thin to see.
+    days = pd.Series(np.arange(1, 375), dtype="float64")
     figure = plot_rfm_distributions(
         replace(
             hand_made_marts(),
             customers=pd.DataFrame(
-                {"recency_days": values, "frequency": values, "monetary": values}
+                {"recency_days": days, "frequency": days, "monetary": days}
             ),
         )
     )
-    heights = [bar.get_height() for bar in figure.axes[1].patches]
-    # Never taller than the bar before, although the bars span more and
-    # more values (a plain count per bin gave 2 values' customers a bar).
-    assert heights == sorted(heights, reverse=True)
-    assert heights[0] == 100
-    assert len(heights) < 100
+    spans = bar_spans(figure.axes[0])
+    heights = [height for _, _, height, _ in spans]
+    # The same customers per day everywhere: bars of equal density on the
+    # log axis rise with the days they span, smoothly, never doubling.
+    assert all(b / a < 1.6 for a, b in pairwise(heights[1:]))
+    last_left, last_right, _, _ = spans[-1]
+    assert last_right == 374.5
+    assert last_right - last_left > 1
 
 
 def test_recency_monetary_scatter_on_log_axes_in_segment_colours():
