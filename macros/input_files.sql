@@ -209,10 +209,13 @@
         {#- Price and UnitPrice side by side: taking either would be a
             guess. -#}
         {%- if matches | length > 1 -%}
+            {%- set two = matches | length == 2 -%}
             {{ _refuse_input(input_name,
-                "columns '" ~ matches | join("' and '") ~ "' are both "
+                "columns '" ~ matches[:-1] | join("', '") ~ "' and '"
+                ~ matches[-1] ~ "' are " ~ ("both " if two else "all ")
                 ~ (column.label or column.header)
                 ~ "; keep one of them, or rename the other"
+                ~ ("" if two else "s")
             ) }}
         {%- endif -%}
         {%- if matches -%}
@@ -345,6 +348,13 @@
                 "DuckDB cannot read it as Parquet (" ~ problem ~ ")"
             ) }}
         {%- endif -%}
+        {#- The schema's own names: DuckDB reads a second "price" beside
+            "Price" as price_1, which would hide that both are a price. -#}
+        {%- set stored = run_query(
+            "select name from parquet_schema(" ~ sql_literal(path) ~ ")"
+            ~ " where num_children is null"
+        ).columns[0].values() | list -%}
+        {%- do _header_map(input_name, stored, stored | join(", ")) -%}
         {%- set headers = _relation_columns(relation) -%}
         {%- do _header_map(input_name, headers, headers | join(", ")) -%}
         {{ return(none) }}
@@ -370,6 +380,17 @@
             "DuckDB cannot read it as CSV (" ~ problem ~ ")"
         ) }}
     {%- endif -%}
+    {#- The first-line reader skips a line that is not UTF-8, so the line
+        it gives may be the second, or none. -#}
+    {%- set not_utf8 = _first_value(
+        "select segmentation_first_line_not_utf8(" ~ sql_literal(path) ~ ")"
+    ) -%}
+    {%- if not_utf8 -%}
+        {{ _refuse_input(input_name,
+            "no header row (the first line is not UTF-8 text: " ~ not_utf8
+            ~ "); save the file as UTF-8 CSV"
+        ) }}
+    {%- endif -%}
     {%- set first_lines = _first_lines(path) -%}
     {%- if not first_lines and path.lower().endswith(".gz") -%}
         {#- Step 2 saw the compressed size only. -#}
@@ -382,17 +403,6 @@
         {{ _refuse_input(input_name,
             "no header row (no readable text on the first line; is it a"
             ~ " UTF-8 CSV file?)"
-        ) }}
-    {%- endif -%}
-    {#- The reader above skips a line that is not UTF-8, so the line it
-        gave may be the second. -#}
-    {%- set not_utf8 = _first_value(
-        "select segmentation_first_line_not_utf8(" ~ sql_literal(path) ~ ")"
-    ) -%}
-    {%- if not_utf8 -%}
-        {{ _refuse_input(input_name,
-            "no header row (the first line is not UTF-8 text: " ~ not_utf8
-            ~ "); save the file as UTF-8 CSV"
         ) }}
     {%- endif -%}
     {#- Python's csv module splits it: a quoted cell may hold a comma. -#}
@@ -514,71 +524,93 @@
 {%- endmacro %}
 
 {% macro _check_slash_date_order(input_name) -%}
-    {#- Refuses order lines whose slash dates are plainly the other way
-        round from slash_date_order: at least 10 dates, and ten times as many
-        as the other way round, would have a month above 12. Read the wrong
-        way, such a file loses its lines with a day above 12 and misdates
-        the rest, and the build would pass. A few such dates among others
-        are bad dates, rejected line by line (invalid_invoice_date); a file
-        whose days are all 12 or less is read as the var says. One pass
-        over the dates: about 0.3 s for 10M lines. -#}
+    {#- Refuses order lines whose D/M or M/D dates are plainly the other way
+        round from slash_date_order: at least 3 of them, a tenth of them
+        all, and ten times as many as the other way round, would have a
+        month above 12. Read the wrong way, such a file loses its lines with
+        a day above 12 and misdates the rest, and the build would pass. A
+        few such dates among others are bad dates, rejected line by line
+        (invalid_invoice_date); a file whose days are all 12 or less cannot
+        tell, and is read as the var says. YYYY/MM/DD dates are not in
+        question. One pass over the dates: about 0.3 s for 10M lines. Lines
+        are counted as in an editor, the header being line 1. -#}
     {%- set month_first = slash_date_order() == "month_first" -%}
     {%- set month_part = 1 if month_first else 2 -%}
     {%- set day_part = 2 if month_first else 1 -%}
     {%- set found = run_query(
         "select count(*) filter (where month_number > 12),"
-        ~ " count(*) filter (where day_number > 12),"
+        ~ " count(*) filter (where day_number > 12), count(*),"
         ~ " arg_min(line_number, line_number) filter (where month_number > 12),"
         ~ " arg_min(invoice_date, line_number) filter (where month_number > 12)"
-        ~ " from (select rowid + 1 as line_number,"
+        ~ " from (select rowid + 2 as line_number,"
         ~ " trim(invoice_date_raw) as invoice_date,"
         ~ " try_cast(split_part(invoice_date, '/', " ~ month_part ~ ")"
         ~ " as integer) as month_number,"
         ~ " try_cast(split_part(invoice_date, '/', " ~ day_part ~ ")"
         ~ " as integer) as day_number"
-        ~ " from " ~ this ~ " where contains(invoice_date_raw, '/'))"
+        ~ " from " ~ this ~ " where contains(invoice_date_raw, '/')"
+        ~ " and length(split_part(trim(invoice_date_raw), '/', 1)) <= 2)"
     ).rows[0] -%}
-    {%- if found[0] >= 10 and found[0] >= 10 * found[1] -%}
+    {%- set other_way, this_way, dates = found[0], found[1], found[2] -%}
+    {%- if other_way >= 3 and other_way * 10 >= dates
+        and other_way >= 10 * this_way -%}
         {%- set other = "day_first" if month_first else "month_first" -%}
         {{ _refuse_input(input_name,
             "its dates with slashes are written " ~ other | replace("_", " ")
-            ~ ": " ~ "{:,}".format(found[0]) ~ " of them would have a month"
-            ~ " above 12 (line " ~ found[2] ~ ": '" ~ found[3] ~ "'), and "
-            ~ "{:,}".format(found[1]) ~ " a day above 12; set the var"
+            ~ ": " ~ "{:,}".format(other_way) ~ " of its "
+            ~ "{:,}".format(dates) ~ " would have a month above 12 (line "
+            ~ found[3] ~ ": '" ~ found[4] ~ "'), and "
+            ~ "{:,}".format(this_way) ~ " a day above 12; set the var"
             ~ " slash_date_order to " ~ other
         ) }}
     {%- endif -%}
 {%- endmacro %}
 
 {% macro check_order_lines_have_sales() -%}
-    {#- Post-hook of int_customer_invoice_months: order lines without a
-        single sale line leave nothing to segment, and the later refusal
-        ("only 0 usable customer rows") would not say why. Names the most
-        common reason with its first line; reads the lines only then. -#}
+    {#- Post-hook of int_customer_invoice_months: when a clustering feature
+        comes from the order lines and they hold not a single sale line,
+        there is nothing to segment, and the later refusal ("only 0 usable
+        customer rows") would not say why. Says how the lines fell out,
+        with the commonest reason and its first line (counted as in an
+        editor, the header being line 1); reads the lines only then. -#}
     {%- set done = "select 1 as order_lines_sales_checked" -%}
-    {%- if not execute or _first_value(
-        "select count(*) from (select 1 from " ~ this
-        ~ " where sale_lines > 0 limit 1)"
-    ) > 0 -%}
+    {%- set order_line_features = feature_names("order_lines") -%}
+    {%- if not execute
+        or not (segmentation_settings().features
+            | select("in", order_line_features) | list)
+        or _first_value(
+            "select count(*) from (select 1 from " ~ this
+            ~ " where sale_lines > 0 limit 1)"
+        ) > 0 -%}
         {{ return(done) }}
     {%- endif -%}
-    {%- set line_count = _first_value(
-        "select count(*) from " ~ ref("int_order_lines_validated")
-    ) -%}
+    {%- set counts = run_query(
+        "select count(*), count(*) filter (where is_return_line),"
+        ~ " count(*) filter (where reject_reason is not null)"
+        ~ " from " ~ ref("int_order_lines_validated")
+    ).rows[0] -%}
     {%- set reasons = run_query(
         "select reject_reason, count(*) as line_count,"
-        ~ " arg_min(source_line_number, source_line_number),"
+        ~ " arg_min(source_line_number, source_line_number) + 1,"
         ~ " arg_min(reject_detail, source_line_number)"
         ~ " from " ~ ref("int_order_lines_validated")
         ~ " where reject_reason is not null"
         ~ " group by reject_reason order by line_count desc, reject_reason"
         ~ " limit 1"
     ).rows -%}
-    {%- set why = " (every valid line is a return)" if not reasons
-        else "; most are " ~ reasons[0][0] ~ " (" ~ "{:,}".format(reasons[0][1])
-        ~ " lines; line " ~ reasons[0][2] ~ ": " ~ reasons[0][3] ~ ")" -%}
+    {%- set why = _count_text(counts[1], "return line") ~ ", "
+        ~ _count_text(counts[2], "rejected line") -%}
+    {%- if reasons -%}
+        {%- set why = why ~ ", most as " ~ reasons[0][0] ~ " ("
+            ~ "{:,}".format(reasons[0][1]) ~ "; line " ~ reasons[0][2] ~ ": "
+            ~ reasons[0][3] ~ ")" -%}
+    {%- endif -%}
     {{ _refuse_input("order_lines",
-        "none of its " ~ "{:,}".format(line_count) ~ " lines is a sale line"
-        ~ why
+        "none of its " ~ "{:,}".format(counts[0]) ~ " lines is a sale line ("
+        ~ why ~ ")"
     ) }}
+{%- endmacro %}
+
+{% macro _count_text(count, noun) -%}
+    {{ return("{:,}".format(count) ~ " " ~ noun ~ ("" if count == 1 else "s")) }}
 {%- endmacro %}

@@ -67,11 +67,19 @@
 {%- endmacro %}
 
 {% macro slash_date_formats() -%}
-    {#- The strptime formats of an InvoiceDate with slashes in the order
-        slash_date_order says, as a SQL list. -#}
+    {#- The strptime formats of an InvoiceDate with slashes, as a SQL list:
+        day and month in the order slash_date_order says, then year first
+        (2010/12/01, as East Asian locales write dates), tried only when
+        the others fail. -#}
     {%- set date = "%m/%d/%Y" if slash_date_order() == "month_first"
         else "%d/%m/%Y" -%}
-    {{ return("['" ~ date ~ " %H:%M', '" ~ date ~ " %H:%M:%S']") }}
+    {%- set formats = [] -%}
+    {%- for day in [date, "%Y/%m/%d"] -%}
+        {%- for time in ["%H:%M", "%H:%M:%S"] -%}
+            {%- do formats.append("'" ~ day ~ " " ~ time ~ "'") -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return("[" ~ formats | join(", ") ~ "]") }}
 {%- endmacro %}
 
 {% macro validate_order_lines_vars() -%}
@@ -86,6 +94,13 @@
             {{ _var_error("as_of_date", as_of_date,
                 "null without an order-lines file (as_of_date needs"
                 ~ " raw_transactions_path)"
+            ) }}
+        {%- endif -%}
+        {%- if slash_date_order() != "month_first"
+            and order_lines_file_path() is none -%}
+            {{ _var_error("slash_date_order", slash_date_order(),
+                "month_first without an order-lines file (slash_date_order"
+                ~ " reads the dates of raw_transactions_path)"
             ) }}
         {%- endif -%}
     {%- endif -%}

@@ -201,7 +201,8 @@ MEASURES = (
     ),
     Measure(
         RUN, "Customer rows", f"SUM ( {RUN}[input_rows] )", COUNT,
-        "Rows of the customer file or seed; on a run on order lines alone, one"
+        "Rows of the customer file or seed, and with order lines one more per"
+        " order-lines customer not in it; on a run on order lines alone, one"
         " per customer with a valid order line.",
         ((RUN, "input_rows"),),
     ),

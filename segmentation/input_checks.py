@@ -89,22 +89,29 @@ FIRST_LINE_BYTES = 1 << 16
 
 def first_line_not_utf8(path: str) -> str | None:
     """Where the first line of a CSV file (plain or .gz) is not UTF-8
-    text, as "byte 0xe9 at character 62"; None when it is, or when the
-    file cannot be opened (DuckDB's reader then says why). DuckDB's reader
+    text, as "byte 0xe9 at character 62"; None when it is, when it holds
+    a NUL byte (binary: the first-line check says so), or when the file
+    cannot be opened (DuckDB's reader then says why). DuckDB's reader
     skips such a line when asked to ignore errors, so the next line would
     pass for the header."""
     opener = gzip.open if path.lower().endswith(".gz") else open
     try:
         with opener(os.path.expanduser(path), "rb") as file:
-            line = file.readline(FIRST_LINE_BYTES)
+            start = file.read(FIRST_LINE_BYTES)
     except (OSError, EOFError, zlib.error):
+        return None
+    # A line ends at LF, CRLF or a lone CR (old Mac files).
+    line = start.split(b"\n", 1)[0].split(b"\r", 1)[0]
+    whole = len(line) < len(start)
+    if b"\x00" in line:
         return None
     try:
         line.decode("utf-8")
     except UnicodeDecodeError as error:
         # A character cut by the length limit is not an error.
-        if line.endswith(b"\n") or error.start < len(line) - 3:
-            return f"byte 0x{line[error.start]:02x} at character {error.start + 1}"
+        if whole or error.start < len(line) - 3:
+            character = len(line[: error.start].decode("utf-8")) + 1
+            return f"byte 0x{line[error.start]:02x} at character {character}"
     return None
 
 

@@ -32,10 +32,11 @@ customer_segments as (
     covered_days as (
 
         -- The days the sale lines cover: from the first sale line's day to
-        -- the day before as_of_date (the last day a line may be dated).
+        -- the last's. Not to as_of_date, which may be set later (today's
+        -- date, say) than the file runs.
         select
             min(first_sale_at::date) as first_day,
-            max(as_of_date) - 1 as last_day
+            max(last_sale_at::date) as last_day
 
         from customer_rfm
 
@@ -91,7 +92,7 @@ customer_segments as (
             monthly_sales.returned_value,
             monthly_sales.sale_lines,
             monthly_sales.return_lines,
-            -- 0 for a month with only return lines before the first sale.
+            -- 0 for a month with only return lines, outside the sales' span.
             greatest(
                 least(
                     last_day(monthly_sales.month_start), covered_days.last_day

@@ -86,7 +86,8 @@ typed as (
         country_text as country,
         -- 6.0 is 6; 0 is not a quantity.
         nullif({{ whole_number("quantity_number") }}, 0) as quantity,
-        -- "inf" and "nan" do not cast to a decimal, so they are invalid.
+        -- "inf" does not cast to a decimal, so it is invalid ("nan" is a
+        -- missing marker).
         case
             when unit_price_number > 0 then unit_price_number
         end as unit_price,
@@ -109,10 +110,10 @@ typed as (
                         '%Y-%m-%d %H:%M:%S.%n'
                     ]
                 )::timestamp,
-                -- With a UTC offset, as a time-zone-aware timestamp of a
-                -- Parquet file reads: taken in UTC.
+                -- With a UTC offset (Z is +00), as a time-zone-aware
+                -- timestamp of a Parquet file reads: taken in UTC.
                 timezone('UTC', try_strptime(
-                    replace(invoice_date_text, 'T', ' '),
+                    replace(replace(invoice_date_text, 'T', ' '), 'Z', '+00'),
                     [
                         '%Y-%m-%d %H:%M:%S%z',
                         '%Y-%m-%d %H:%M%z',

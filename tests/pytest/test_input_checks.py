@@ -160,3 +160,18 @@ def test_a_character_cut_by_the_length_limit_is_not_an_error(tmp_path):
     # "é" is two bytes; the limit falls between them.
     path.write_bytes(b"x" * (FIRST_LINE_BYTES - 1) + "é,y\n".encode())
     assert first_line_not_utf8(str(path)) is None
+
+
+def test_the_first_line_ends_at_any_line_break_and_counts_characters(tmp_path):
+    # An old Mac file (CR only): its first line is the header alone.
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"CustomerID,Genre\r1,F\xe9minin\r")
+    assert first_line_not_utf8(str(mac)) is None
+    # Characters, not bytes: "é" before the bad byte is one character.
+    accented = tmp_path / "accented.csv"
+    accented.write_bytes("Catégorie,".encode() + b"R\xe9gion\n")
+    assert first_line_not_utf8(str(accented)) == "byte 0xe9 at character 12"
+    # Binary: left to the check that finds no readable text.
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x89PNG\x00\x00\xff\n")
+    assert first_line_not_utf8(str(binary)) is None

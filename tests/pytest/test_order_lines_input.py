@@ -10,6 +10,8 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from conftest import ORDER_LINES, started_with_session
 from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
@@ -220,6 +222,14 @@ UCI_HEADER = (
 LINE = "536365,85123A,HEART,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom"
 
 
+def duckdb_free_parquet(path):
+    """The UCI columns and a second unit price, "unitprice", as pyarrow
+    writes them: DuckDB would read the second as unitprice_1."""
+    names = [*UCI_HEADER.split(","), "unitprice"]
+    values = [*LINE.split(","), "2.60"]
+    pq.write_table(pa.table({n: [v] for n, v in zip(names, values, strict=True)}), path)
+
+
 def write_gzip(path, text):
     with gzip.open(path, "wt") as handle:
         handle.write(text)
@@ -285,6 +295,13 @@ UNUSABLE = [
         " one of them, or rename the other",
     ),
     (
+        "two columns for the unit price in a Parquet file",
+        "order_lines.parquet",
+        duckdb_free_parquet,
+        "columns 'UnitPrice' and 'unitprice' are both UnitPrice (or Price); keep"
+        " one of them, or rename the other",
+    ),
+    (
         "a header that is not UTF-8",
         "order_lines.csv",
         f"{UCI_HEADER},Catégorie\n{LINE},x\n".encode("latin-1"),
@@ -307,8 +324,8 @@ UNUSABLE = [
             LINE.replace("2010-12-01 08:26:00", f"{day}/12/2010 8:26") + "\n"
             for day in range(1, 31)
         ),
-        "its dates with slashes are written day first: 18 of them would have a"
-        " month above 12 (line 13: '13/12/2010 8:26'), and 0 a day above 12;"
+        "its dates with slashes are written day first: 18 of its 30 would have"
+        " a month above 12 (line 14: '13/12/2010 8:26'), and 0 a day above 12;"
         " set the var slash_date_order to day_first",
     ),
     (
@@ -317,11 +334,14 @@ UNUSABLE = [
         f"{UCI_HEADER}\n"
         + f"{LINE.replace('2010-12-01 08:26:00', '01.12.2010 08:26')}\n" * 3
         + LINE.replace("17850.0", "")
+        + "\n"
+        + LINE.replace("536365", "C536365").replace(",6,", ",-6,")
         + "\n",
-        "none of its 4 lines is a sale line; most are invalid_invoice_date (3"
-        " lines; line 1: InvoiceDate '01.12.2010 08:26' is not a date and time"
-        " written YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM[:SS]"
-        " (D/M/YYYY when slash_date_order is day_first))",
+        "none of its 5 lines is a sale line (1 return line, 4 rejected lines,"
+        " most as invalid_invoice_date (3; line 2: InvoiceDate"
+        " '01.12.2010 08:26' is not a date and time written YYYY-MM-DD"
+        " HH:MM[:SS] or M/D/YYYY H:MM[:SS] (D/M/YYYY when slash_date_order is"
+        " day_first)))",
     ),
 ]
 
@@ -335,7 +355,9 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
     for case, name, content, message in UNUSABLE:
         folder = folders.mktemp("refused")
         path = input_beside_previous_build(folder, name)
-        if name.endswith(".gz"):
+        if callable(content):
+            content(path)
+        elif name.endswith(".gz"):
             write_gzip(path, content)
         elif isinstance(content, bytes):
             path.write_bytes(content)
@@ -372,6 +394,17 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
         " (12/1/2010 is 1 December, as in UCI's export) or day_first (1/12/2010"
         " is 1 December).",
     )
+    run = start_on_previous_build(
+        shared["bundled_build"],
+        folders.mktemp("refused"),
+        {"slash_date_order": "day_first"},
+    )
+    refused["slash_date_order without order lines"] = (
+        run,
+        "Invalid var 'slash_date_order': \"day_first\". Allowed values:"
+        " month_first without an order-lines file (slash_date_order reads the"
+        " dates of raw_transactions_path).",
+    )
     return refused
 
 
@@ -393,7 +426,14 @@ def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
     )
 
 
-@pytest.mark.parametrize("var", ["as_of_date", "slash_date_order"])
-def test_invalid_order_lines_var_is_refused(refused_builds, good_marts, var):
-    run, expected_line = refused_builds[f"invalid {var}"]
+@pytest.mark.parametrize(
+    "case",
+    [
+        "invalid as_of_date",
+        "invalid slash_date_order",
+        "slash_date_order without order lines",
+    ],
+)
+def test_invalid_order_lines_var_is_refused(refused_builds, good_marts, case):
+    run, expected_line = refused_builds[case]
     assert_refused(run, expected_line, good_marts, before_any_node=True)
