@@ -16,6 +16,7 @@ import pytest
 from conftest import ORDER_LINES, started_with_session
 from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
 from refusals import (
+    assert_failed_with_line,
     assert_refused,
     input_beside_previous_build,
     start_on_previous_build,
@@ -212,6 +213,62 @@ def test_day_first_dates_read_with_the_var(day_first_build, order_lines_excerpt_
     )
     assert build.query(dates) == order_lines_excerpt_build.query(dates)
     assert len(build.query(dates)) == 30
+
+
+RETURNS_ONLY = (
+    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,"
+    "Country\n"
+    + "".join(
+        f"C5000{n},2200{n},MUG,-2,2010-12-0{n} 08:26:00,1.25,{customer},UK\n"
+        for n, customer in enumerate((17850, 12838, 13047), start=1)
+    )
+)
+
+
+@started_with_session()
+def returns_only_builds(folders, shared) -> dict[str, Future[DbtResult]]:
+    """Order lines that are all returns beside the customer file, built up
+    to the model whose post-hook looks for a sale line: clustered on the
+    profile (nothing to refuse) and on RFM (nothing to segment)."""
+    runs = {}
+    for case, features in (
+        ("profile features", ["annual_income_k", "spending_score"]),
+        ("RFM features", ["recency_days", "frequency", "monetary"]),
+    ):
+        folder = folders.mktemp("returns_only")
+        (folder / "order_lines.csv").write_text(RETURNS_ONLY)
+        runs[case] = start_dbt(
+            folder / "warehouse.duckdb",
+            *DATA_BUILD,
+            "--select",
+            "+int_customer_invoice_months",
+            "--indirect-selection",
+            "cautious",
+            vars={
+                "raw_customers_path": str(ORDER_LINES / "customer_profiles.csv"),
+                "raw_transactions_path": "order_lines.csv",
+                "segmentation_features": features,
+            },
+        )
+    return runs
+
+
+def test_lines_without_a_sale_are_refused_only_when_rfm_is_clustered(
+    returns_only_builds,
+):
+    built = passed(returns_only_builds["profile features"])
+    assert built.query(
+        "select sum(sale_lines), sum(return_lines)"
+        " from intermediate.int_customer_invoice_months"
+    ) == [(0, 3)]
+    refused = returns_only_builds["RFM features"].result()
+    assert_failed_with_line(
+        refused,
+        unusable_input_line(
+            "order_lines.csv",
+            "none of its 3 lines is a sale line (3 return lines, 0 rejected lines)",
+        ),
+    )
 
 
 # Unusable order-lines files: refused with one line, the marts untouched.
