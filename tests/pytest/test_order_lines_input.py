@@ -5,13 +5,10 @@ in test_order_lines.py."""
 
 from __future__ import annotations
 
-import gzip
 from concurrent.futures import Future
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from conftest import ORDER_LINES, started_with_session
 from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
@@ -22,6 +19,7 @@ from refusals import (
     start_on_previous_build,
     unusable_input_line,
 )
+from unusable_order_line_files import UNUSABLE, write_gzip
 
 EXCERPT = ORDER_LINES / "online_retail_excerpt.csv"
 
@@ -272,135 +270,6 @@ def test_lines_without_a_sale_are_refused_only_when_rfm_is_clustered(
 
 
 # Unusable order-lines files: refused with one line, the marts untouched.
-
-UCI_HEADER = (
-    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
-)
-LINE = "536365,85123A,HEART,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom"
-
-
-def duckdb_free_parquet(path):
-    """The UCI columns and a second unit price, "unitprice", as pyarrow
-    writes them: DuckDB would read the second as unitprice_1."""
-    names = [*UCI_HEADER.split(","), "unitprice"]
-    values = [*LINE.split(","), "2.60"]
-    pq.write_table(pa.table({n: [v] for n, v in zip(names, values, strict=True)}), path)
-
-
-def write_gzip(path, text):
-    with gzip.open(path, "wt") as handle:
-        handle.write(text)
-    return path
-
-
-EXPECTED_HEADERS = (
-    "InvoiceNo (or Invoice), StockCode, Description, Quantity, InvoiceDate,"
-    " UnitPrice (or Price), CustomerID (or Customer ID), Country"
-)
-
-
-# (case, file name, its content or None for no file, the message after
-# "Unusable input <file>: "). The steps are those of the customer file
-# (test_unusable_input.py): these cases check them on the order-lines
-# catalogue, a .gz file and the post-hook of base_order_lines, the model
-# that reads the whole file. As there, each file is named relative to the
-# folder dbt runs in, so the runs on order_lines.csv (and the two CSV
-# excerpt variants above) share one parse state.
-UNUSABLE = [
-    ("missing file", "order_lines.csv", None, "file not found"),
-    ("empty file", "order_lines.csv", "", "the file is empty (0 bytes)"),
-    (
-        "no header row",
-        "order_lines.csv",
-        f"{LINE}\n{LINE}\n",
-        f"no header row with the expected columns (first line: {LINE};"
-        f" expected {EXPECTED_HEADERS})",
-    ),
-    (
-        "missing required column",
-        "order_lines.csv",
-        UCI_HEADER.replace(",UnitPrice", "") + "\n",
-        "required column 'UnitPrice (or Price)' is missing (found"
-        " InvoiceNo,StockCode,Description,Quantity,InvoiceDate,CustomerID,Country)",
-    ),
-    (
-        "malformed line in a gzip file",
-        "order_lines.csv.gz",
-        f"{UCI_HEADER}\n{LINE}\n{LINE},extra\n",
-        "line 3 is not valid CSV (Expected Number of Columns: 8 Found: 9);"
-        " fix or remove that line",
-    ),
-    (
-        "header but no data rows",
-        "order_lines.csv",
-        f"{UCI_HEADER}\n",
-        "the file has a header but no data rows",
-    ),
-    (
-        "one customer",
-        "order_lines.csv",
-        f"{UCI_HEADER}\n{LINE}\n",
-        "only 1 usable customer rows after cleaning; k=2 needs at least 3"
-        " (reasons in intermediate.int_customers_joined, and for order lines"
-        " intermediate.int_order_lines_validated)",
-    ),
-    (
-        "two columns for the unit price",
-        "order_lines.csv",
-        f"{UCI_HEADER},Price\n{LINE},2.60\n",
-        "columns 'UnitPrice' and 'Price' are both UnitPrice (or Price); keep"
-        " one of them, or rename the other",
-    ),
-    (
-        "two columns for the unit price in a Parquet file",
-        "order_lines.parquet",
-        duckdb_free_parquet,
-        "columns 'UnitPrice' and 'unitprice' are both UnitPrice (or Price); keep"
-        " one of them, or rename the other",
-    ),
-    (
-        "a header that is not UTF-8",
-        "order_lines.csv",
-        f"{UCI_HEADER},Catégorie\n{LINE},x\n".encode("latin-1"),
-        "no header row (the first line is not UTF-8 text: byte 0xe9 at"
-        " character 86); save the file as UTF-8 CSV",
-    ),
-    (
-        "a line that is not UTF-8",
-        "order_lines.csv",
-        f"{UCI_HEADER}\n{LINE}\n{LINE.replace('HEART', 'CAFÉ')}\n".encode("latin-1"),
-        "line 3 is not valid CSV (Invalid unicode (byte sequence mismatch)"
-        " detected. This file is not utf-8 encoded.); save the file as UTF-8",
-    ),
-    (
-        "dates written day first",
-        "order_lines.csv",
-        UCI_HEADER
-        + "\n"
-        + "".join(
-            LINE.replace("2010-12-01 08:26:00", f"{day}/12/2010 8:26") + "\n"
-            for day in range(1, 31)
-        ),
-        "its dates with slashes are written day first: 18 of its 30 would have"
-        " a month above 12 (line 14: '13/12/2010 8:26'), and 0 a day above 12;"
-        " set the var slash_date_order to day_first",
-    ),
-    (
-        "no sale line",
-        "order_lines.csv",
-        f"{UCI_HEADER}\n"
-        + f"{LINE.replace('2010-12-01 08:26:00', '01.12.2010 08:26')}\n" * 3
-        + LINE.replace("17850.0", "")
-        + "\n"
-        + LINE.replace("536365", "C536365").replace(",6,", ",-6,")
-        + "\n",
-        "none of its 5 lines is a sale line (1 return line, 4 rejected lines,"
-        " most as invalid_invoice_date (3; line 2: InvoiceDate"
-        " '01.12.2010 08:26' is not a date and time written YYYY-MM-DD"
-        " HH:MM[:SS] or M/D/YYYY H:MM[:SS] (D/M/YYYY when slash_date_order is"
-        " day_first)))",
-    ),
-]
 
 
 @started_with_session("bundled_build")
