@@ -544,12 +544,13 @@
         ~ " arg_min(invoice_date, line_number) filter (where month_number > 12)"
         ~ " from (select rowid + 2 as line_number,"
         ~ " trim(invoice_date_raw) as invoice_date,"
+        ~ " split_part(invoice_date, '/', 1) as first_part,"
         ~ " try_cast(split_part(invoice_date, '/', " ~ month_part ~ ")"
         ~ " as integer) as month_number,"
         ~ " try_cast(split_part(invoice_date, '/', " ~ day_part ~ ")"
         ~ " as integer) as day_number"
-        ~ " from " ~ this ~ " where contains(invoice_date_raw, '/')"
-        ~ " and length(split_part(trim(invoice_date_raw), '/', 1)) <= 2)"
+        ~ " from " ~ this ~ " where contains(invoice_date_raw, '/'))"
+        ~ " where length(first_part) <= 2"
     ).rows[0] -%}
     {%- set other_way, this_way, dates = found[0], found[1], found[2] -%}
     {%- if other_way >= 3 and other_way * 10 >= dates

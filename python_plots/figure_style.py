@@ -201,13 +201,10 @@ def set_log_axis(ax: Axes, axis: str) -> None:
     ticks.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
 
 
-def whole_number_log_bins(
-    values: pd.Series, bins: int = 30
-) -> tuple[np.ndarray, np.ndarray]:
-    """Bins about even on a log axis for whole numbers of at least 0: each
-    edge halfway between two whole numbers, so that every bin holds at
-    least one whole value and no value is split. Returns the edges and how
-    many whole values each bin spans."""
+def whole_number_log_bins(values: pd.Series, bins: int = 30) -> np.ndarray:
+    """Bin edges about even on a log axis for whole numbers of at least 0:
+    each halfway between two whole numbers, so that every bin holds at
+    least one whole value and no value is split."""
     low, high = int(values.min()), int(values.max())
     cuts = np.rint(log_bin_edges(values, bins)).astype(int)
     # The outer bins run to the extremes, however the edges rounded: an
@@ -216,7 +213,7 @@ def whole_number_log_bins(
     cuts = np.unique(cuts)
     edges = cuts - 0.5
     edges[0] = max(edges[0], 0.0)
-    return edges, np.diff(cuts)
+    return edges
 
 
 def area_heights(ax: Axes, edges: np.ndarray, counts: np.ndarray) -> np.ndarray:

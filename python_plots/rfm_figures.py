@@ -68,7 +68,7 @@ def plot_rfm_distributions(marts: Marts) -> Figure:
             continue
         set_log_axis(ax, "x")
         if feature in WHOLE_NUMBER_FEATURES:
-            edges, _ = whole_number_log_bins(values)
+            edges = whole_number_log_bins(values)
         else:
             edges = log_bin_edges(values)
         counts, _ = np.histogram(values, bins=edges)

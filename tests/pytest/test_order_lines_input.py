@@ -272,9 +272,35 @@ def test_lines_without_a_sale_are_refused_only_when_rfm_is_clustered(
 # Unusable order-lines files: refused with one line, the marts untouched.
 
 
+HAND_MADE = str(ORDER_LINES / "hand_made.csv")
+# (case, the vars, the line that must refuse them).
+BAD_VARS = [
+    (
+        "invalid as_of_date",
+        {"raw_transactions_path": HAND_MADE, "as_of_date": "2011-02-30"},
+        "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
+        " day after the latest sale line) or a date written YYYY-MM-DD.",
+    ),
+    (
+        "invalid slash_date_order",
+        {"raw_transactions_path": HAND_MADE, "slash_date_order": "dmy"},
+        "Invalid var 'slash_date_order': \"dmy\". Allowed values: month_first"
+        " (12/1/2010 is 1 December, as in UCI's export) or day_first (1/12/2010"
+        " is 1 December).",
+    ),
+    (
+        "slash_date_order without order lines",
+        {"slash_date_order": "day_first"},
+        "Invalid var 'slash_date_order': \"day_first\". Allowed values:"
+        " month_first without an order-lines file (slash_date_order reads the"
+        " dates of raw_transactions_path).",
+    ),
+]
+
+
 @started_with_session("bundled_build")
 def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
-    """Each unusable file's build, and the invalid as_of_date's, on a copy of
+    """Each unusable file's build, and each bad var's, on a copy of
     a good warehouse, all started with the session: case -> (the run, the
     line that must refuse it)."""
     refused = {}
@@ -293,44 +319,11 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
             shared["bundled_build"], folder, {"raw_transactions_path": name}
         )
         refused[case] = (run, unusable_input_line(name, message))
-    run = start_on_previous_build(
-        shared["bundled_build"],
-        folders.mktemp("refused"),
-        {
-            "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
-            "as_of_date": "2011-02-30",
-        },
-    )
-    refused["invalid as_of_date"] = (
-        run,
-        "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
-        " day after the latest sale line) or a date written YYYY-MM-DD.",
-    )
-    run = start_on_previous_build(
-        shared["bundled_build"],
-        folders.mktemp("refused"),
-        {
-            "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
-            "slash_date_order": "dmy",
-        },
-    )
-    refused["invalid slash_date_order"] = (
-        run,
-        "Invalid var 'slash_date_order': \"dmy\". Allowed values: month_first"
-        " (12/1/2010 is 1 December, as in UCI's export) or day_first (1/12/2010"
-        " is 1 December).",
-    )
-    run = start_on_previous_build(
-        shared["bundled_build"],
-        folders.mktemp("refused"),
-        {"slash_date_order": "day_first"},
-    )
-    refused["slash_date_order without order lines"] = (
-        run,
-        "Invalid var 'slash_date_order': \"day_first\". Allowed values:"
-        " month_first without an order-lines file (slash_date_order reads the"
-        " dates of raw_transactions_path).",
-    )
+    for case, vars, expected_line in BAD_VARS:
+        run = start_on_previous_build(
+            shared["bundled_build"], folders.mktemp("refused"), vars
+        )
+        refused[case] = (run, expected_line)
     return refused
 
 
@@ -352,14 +345,7 @@ def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
     )
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        "invalid as_of_date",
-        "invalid slash_date_order",
-        "slash_date_order without order lines",
-    ],
-)
+@pytest.mark.parametrize("case", [case[0] for case in BAD_VARS])
 def test_invalid_order_lines_var_is_refused(refused_builds, good_marts, case):
     run, expected_line = refused_builds[case]
     assert_refused(run, expected_line, good_marts, before_any_node=True)
