@@ -1,7 +1,15 @@
 {#- One row per segment: size, averages, gender mix, and the playbook's
     description and recommended action for its kind of segment. Averages
     of what the run has no input for are NULL. -#}
-{%- set level_columns = level_columns().values() | list -%}
+{%- set columns_by_feature = level_columns() -%}
+{%- set level_columns = columns_by_feature.values() | list -%}
+{#- The level columns of what the order lines measure: recency, frequency
+    and spend. -#}
+{%- set order_line_level_columns = [] -%}
+{%- for feature in feature_names("order_lines")
+    if feature in columns_by_feature -%}
+    {%- do order_line_level_columns.append(columns_by_feature[feature]) -%}
+{%- endfor -%}
 {#- Every order-lines feature of the catalogue, clustered on or not, and
     the RFM quintile scores. -#}
 {%- set rfm_averages = feature_names("order_lines")
@@ -50,7 +58,11 @@ segment_statistics as (
 playbook_ranked as (
 
     -- The most specific rule wins; "any" matches every level, including a
-    -- feature that was not used for clustering (NULL level).
+    -- feature that was not used for clustering (NULL level). Between rules
+    -- as specific, what customers bought (recency, frequency, spend from
+    -- the order lines) outweighs their profile, then the lower rule id
+    -- wins: a segment "Middle-aged · Recent · High spend" is labelled by an
+    -- RFM rule, not by "Middle-aged customers".
     select
         segments.segment_id,
         playbook.playbook_rule_id,
@@ -61,6 +73,10 @@ playbook_ranked as (
             partition by segments.segment_id
             order by
                 {%- for column in level_columns %}
+                    (playbook.{{ column }} != 'any')::integer
+                    {{- " +" if not loop.last else " desc," }}
+                {%- endfor %}
+                {%- for column in order_line_level_columns %}
                     (playbook.{{ column }} != 'any')::integer
                     {{- " +" if not loop.last else " desc," }}
                 {%- endfor %}

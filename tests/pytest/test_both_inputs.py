@@ -66,11 +66,13 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
     (from the order lines)."""
     result = runs["both files"].result()
     assert result.returncode == 0, result.output
-    # The join's unit test is enabled only with both files: it ran here.
-    assert re.search(
-        r"PASS\S* int_customers_joined::int_customers_joined_with_both_inputs ",
-        result.output,
-    ), result.output
+    # The unit tests of the join and of the playbook's tie-break are
+    # enabled only with both files: they ran here.
+    for unit_test in (
+        "int_customers_joined::int_customers_joined_with_both_inputs",
+        "segment_profiles::segment_profiles_prefers_what_customers_bought",
+    ):
+        assert re.search(rf"PASS\S* {unit_test} ", result.output), result.output
     # Rows 1, 2, 3 and 5 of the file have sales; 15311 (row 4) only a
     # return, 99999 (row 6) no order line at all; row 7 repeats row 3.
     # 12346 and 17908 buy but are not in the file, and age is a feature.
