@@ -187,8 +187,28 @@
     }) }}
 {%- endmacro %}
 
+{% macro check_var_names() -%}
+    {#- dbt ignores a --vars key that nothing reads: a misspelt name would
+        leave its var at the default without a word. The names declared in
+        dbt_project.yml are read there (segmentation/var_names.py). -#}
+    {%- set given = invocation_args_dict.get("vars") or {} -%}
+    {%- if given is mapping and given -%}
+        {%- set names = [] -%}
+        {%- for name in given -%}
+            {%- do names.append(sql_literal(name | string)) -%}
+        {%- endfor -%}
+        {%- set message = run_query(
+            "select segmentation_unknown_vars([" ~ names | join(", ") ~ "])"
+        ).columns[0].values()[0] -%}
+        {%- if message -%}
+            {{ exceptions.raise_compiler_error(message) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro validate_segmentation_vars() -%}
     {%- if execute -%}
+        {%- do check_var_names() -%}
         {%- do check_input_path_vars() -%}
         {%- do segmentation_settings() -%}
     {%- endif -%}

@@ -9,8 +9,10 @@ Four jobs, all hooked into dbt-duckdb's connection set-up so that plain
   traceback, and the rest of the run fails at once instead of waiting again.
 - SQL functions. Register the Python functions that macros call from SQL:
   creating the export folder and moving finished files into place
-  (macros/export_marts.sql), and the input file checks DuckDB cannot do
-  itself (macros/input_files.sql, segmentation/input_checks.py).
+  (macros/export_marts.sql), the input file checks DuckDB cannot do
+  itself (macros/input_files.sql, segmentation/input_checks.py), and the
+  check that every --vars key is a var of dbt_project.yml
+  (segmentation/var_names.py).
 - Start-up time. When the command builds models (dbt build, run, retry),
   start importing scikit-learn on a background thread with the first
   connection. The first Python model would otherwise spend about 1.5 s on
@@ -52,6 +54,7 @@ from segmentation.input_checks import (
     not_csv_reason,
     reader_problem,
 )
+from segmentation.var_names import declared_var_names, unknown_vars_message
 
 # The dbt commands that run Python models (dbt's name for the command).
 BUILDS_MODELS = frozenset({"build", "run", "retry"})
@@ -68,6 +71,13 @@ def _import_quietly(module: str) -> None:
     # its own node, where a user looks for it.
     with contextlib.suppress(Exception):
         importlib.import_module(module)
+
+
+def unknown_vars(given: list[str]) -> str | None:
+    """segmentation_unknown_vars(): the refusal of --vars keys that
+    dbt_project.yml does not declare, or NULL."""
+    project_dir = getattr(get_flags(), "PROJECT_DIR", None) or "."
+    return unknown_vars_message(given, declared_var_names(project_dir))
 
 
 @functools.cache
@@ -142,6 +152,13 @@ class Plugin(BasePlugin):
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         if dbt_command() in BUILDS_MODELS:
             import_clustering_in_background()
+        conn.create_function(
+            "segmentation_unknown_vars",
+            unknown_vars,
+            ["VARCHAR[]"],
+            "VARCHAR",
+            null_handling="special",
+        )
         conn.create_function(
             "segmentation_export_folder",
             export_folder,

@@ -54,7 +54,7 @@ def required_closure(roots: list[str]) -> set[str]:
 def test_every_requirement_is_pinned_at_the_same_version_in_the_constraints():
     requirements = pins(PROJECT_DIR / "requirements.txt")
     constraints = pins(PROJECT_DIR / "constraints.txt")
-    assert len(requirements) == 17
+    assert len(requirements) == 18
     assert {
         name: (version, constraints.get(name))
         for name, version in requirements.items()

@@ -89,6 +89,19 @@ INVALID_VARS = [
         "Invalid var 'random_seed': -1. Allowed values: an integer from 0 to"
         " 4294967295.",
     ),
+    (
+        # dbt itself ignores a var nothing reads: these would have clustered
+        # on the default features and chosen k, without a word.
+        {"segmentation_feature": ["age"], "n_clusters": 3, "colour": "red"},
+        "Unknown vars 'segmentation_feature' (did you mean"
+        " 'segmentation_features'?), 'colour': this project reads only"
+        " raw_customers_path, raw_transactions_path, non_product_stock_codes,"
+        " as_of_date, slash_date_order, segmentation_features,"
+        " log_transformed_features, k_min, k_max, min_segments,"
+        " min_segment_share, n_clusters, random_seed,"
+        " model_selection_sample_rows, silhouette_sample_rows"
+        " (dbt_project.yml).",
+    ),
 ]
 
 
