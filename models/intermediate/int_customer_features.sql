@@ -15,9 +15,15 @@
 
 with
 
-customers as (
+known_customers as (
 
     select * from {{ ref('int_customers_joined') }}
+
+),
+
+customers as (
+
+    select * from known_customers
     where is_segmented
 
 ),
@@ -48,6 +54,86 @@ scaling_wide as (
 
 ),
 
+is_short as (
+
+    select count(*) < {{ smallest_k + 1 }} as too_few_customers
+
+    from customers
+
+),
+
+short_of_customers as (
+
+    -- What the message below says, read only when too few customers are
+    -- left (otherwise it filters out every row at once).
+    select known_customers.*
+
+    from known_customers
+    where (select is_short.too_few_customers from is_short)
+
+),
+
+reason_counts as (
+
+    select
+        reject_reason,
+        count(*) as rows_with_reason
+
+    from short_of_customers
+    where reject_reason is not null
+    group by reject_reason
+
+),
+
+commonest_reason as (
+
+    select
+        reject_reason,
+        rows_with_reason
+
+    from reason_counts
+    order by rows_with_reason desc, reject_reason asc
+    limit 1
+
+),
+
+known_totals as (
+
+    select
+        count(*) as known_rows
+        {%- if given_inputs() | length > 1 %},
+        -- None when the two files come from different systems.
+        count(distinct customer_id) filter (
+            where source_row_number is not null
+            and sale_lines + return_lines > 0
+        ) as ids_in_both_files
+    {%- endif %}
+
+    from short_of_customers
+
+),
+
+shortfall_note as (
+
+    -- The commonest reason and, with both files, how many of the file's
+    -- ids have order lines.
+    select
+        coalesce(
+            '; the commonest reason is ' || commonest_reason.reject_reason
+            || ', on ' || commonest_reason.rows_with_reason
+            || ' of ' || known_totals.known_rows || ' rows',
+            ''
+        )
+        {%- if given_inputs() | length > 1 %}
+            || '; customer ids in both files: '
+            || known_totals.ids_in_both_files
+        {%- endif %} as note
+
+    from known_totals
+    left join commonest_reason on true
+
+),
+
 enough_customers as (
 
     -- Silhouette needs at least k + 1 customers, and k segments need k
@@ -61,6 +147,7 @@ enough_customers as (
                     || count(*) || ' usable customer rows after cleaning;'
                     || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
                     || ' (reasons in {{ reasons_models }})'
+                    || (select shortfall_note.note from shortfall_note)
                 )
             when
                 count(distinct row({{ features | join(", ") }}))

@@ -28,6 +28,8 @@ BOTH_FILES = {
 PROFILE_FEATURES = ["age", "annual_income_k"]
 # Refused once nodes have run: only reading the whole file finds line 3.
 MALFORMED = ORDER_LINES.parent / "malformed_line.csv"
+# Ids 1 to 4: none of them has an order line in the excerpt.
+OTHER_SYSTEMS_IDS = ORDER_LINES.parent / "too_few_rows.csv"
 
 
 @started_with_session()
@@ -46,6 +48,11 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
             folders.mktemp("profile_features") / "warehouse.duckdb",
             *DATA_BUILD,
             vars={**BOTH_FILES, "segmentation_features": PROFILE_FEATURES},
+        ),
+        "no id in both files": start_dbt(
+            folders.mktemp("no_id_in_both_files") / "warehouse.duckdb",
+            *REFUSED_BUILD,
+            vars={**BOTH_FILES, "raw_customers_path": str(OTHER_SYSTEMS_IDS)},
         ),
         "customer file refused": start_on_copy(
             both_files,
@@ -195,3 +202,18 @@ def test_a_refused_customer_file_leaves_every_mart_as_it_was(runs):
         previous.mart_rows(MARTS),
         before_any_node=False,
     )
+
+
+def test_files_that_share_no_customer_id_are_refused_saying_so(runs):
+    """A customer file and order lines from different systems: every row of
+    the file has no purchases and every order-lines customer no profile.
+    The refusal names the commonest reason and the ids the files share."""
+    result = runs["no id in both files"].result()
+    assert result.returncode != 0
+    assert (
+        f"Unusable input {OTHER_SYSTEMS_IDS}: only 0 usable customer rows after"
+        " cleaning; k=2 needs at least 3 (reasons in"
+        " intermediate.int_customers_joined, and for order lines"
+        " intermediate.int_order_lines_validated); the commonest reason is"
+        " no_customer_profile, on 7 of 11 rows; customer ids in both files: 0"
+    ) in result.output

@@ -295,7 +295,8 @@ CASES = [
         "too_few_rows.csv",
         {},
         "only 2 usable customer rows after cleaning; k=2 needs at least 3"
-        " (reasons in intermediate.int_customer_rows_validated)",
+        " (reasons in intermediate.int_customer_rows_validated); the commonest"
+        " reason is missing_annual_income_k, on 1 of 4 rows",
     ),
     (
         "fewer usable rows than the forced k + 1",
