@@ -95,7 +95,16 @@ def _accounting(marts: Marts) -> str:
     """Where every input row and order line went."""
     run = marts.run_summary.iloc[0]
     where = "each with its reason in marts.rejected_customer_rows."
-    if marts.has_profiles:
+    if marts.has_profiles and marts.has_rfm:
+        # input_rows also counts the order-lines customers with no row in
+        # the file: not the file's own row count.
+        text = (
+            f"Customers: {int(run['input_rows']):,}, the rows of"
+            f" {escape(str(run['input_source']))} and the order-lines customers"
+            f" who have none; {int(run['segmented_rows']):,} segmented and"
+            f" {int(run['rejected_rows']):,} rejected, {where}"
+        )
+    elif marts.has_profiles:
         text = (
             f"Input: {escape(str(run['input_source']))}, {int(run['input_rows']):,}"
             f" rows; {int(run['segmented_rows']):,} segmented and"

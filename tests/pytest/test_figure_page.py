@@ -1,0 +1,48 @@
+"""The figures page's account of where the input went, for each kind of
+run, on hand-made marts (the bundled build's page is in test_figures.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+from figure_page import render_index
+from rfm_hand_made_marts import hand_made_marts
+
+ORDER_LINES = " Order lines: orders.csv, 100 lines; 80 sale lines, 5 return lines and"
+
+
+def test_order_lines_alone_count_their_customers():
+    page = render_index(hand_made_marts(), [])
+    assert (
+        "Customers: 11 in the order lines; 10 segmented and 1 rejected, each"
+        " with its reason in marts.rejected_customer_rows." + ORDER_LINES
+    ) in page
+
+
+def test_with_both_files_the_count_is_not_called_the_files_rows():
+    # input_rows counts the file's rows and the order-lines customers who
+    # have none: 11 here is not the file's size.
+    marts = hand_made_marts(with_profiles=True)
+    summary = marts.run_summary.assign(input_source="profiles.csv")
+    page = render_index(replace(marts, run_summary=summary), [])
+    assert (
+        "Customers: 11, the rows of profiles.csv and the order-lines customers"
+        " who have none; 10 segmented and 1 rejected, each with its reason in"
+        " marts.rejected_customer_rows." + ORDER_LINES
+    ) in page
+    assert "Input: profiles.csv" not in page
+
+
+def test_a_customer_file_alone_counts_its_rows():
+    marts = hand_made_marts(with_profiles=True)
+    rfm_free = marts.customers.assign(
+        **{column: pd.NA for column in ["recency_days", "frequency", "monetary"]}
+    )
+    summary = marts.run_summary.assign(input_source="profiles.csv")
+    page = render_index(replace(marts, customers=rfm_free, run_summary=summary), [])
+    assert (
+        "Input: profiles.csv, 11 rows; 10 segmented and 1 rejected, each with"
+        " its reason in marts.rejected_customer_rows."
+    ) in page
+    assert "Order lines:" not in page
