@@ -45,24 +45,28 @@ setup: $(INSTALLED)
 # Rewrites every generated file: run it after changing a reject reason or a
 # mart, and commit the result. A test fails while a committed file differs
 # from what these write.
+# Runs the two recipes below in this order, in this make (a sub-make would
+# not see `-o .venv/.installed`).
 generate: $(INSTALLED)
-	$(MAKE) --no-print-directory reject-reasons
-	$(MAKE) --no-print-directory powerbi
+	$(REJECT_REASONS_RECIPE)
+	$(POWERBI_RECIPE)
 
 # The listings of the reject reasons, from their one list in
 # macros/reject_reasons.sql as dbt compiles the model reject_reasons (on an
 # in-memory database, so the warehouse and target/ are left alone): the run
 # summary's count columns in its contract and the tables of
 # docs/cleaning_rules.md (see reject_reason_listings/).
+REJECT_REASONS_RECIPE = $(BIN)/python -m reject_reason_listings
 reject-reasons: $(INSTALLED)
-	$(BIN)/python -m reject_reason_listings
+	$(REJECT_REASONS_RECIPE)
 
 # Rewrites the Power BI Project in powerbi/ from the marts' contracts (dbt's
 # manifest); run it after changing a mart, and commit the result. A test
 # fails while the committed files differ from what this writes.
+POWERBI_RECIPE = $(BIN)/dbt parse --quiet \
+	&& $(BIN)/python -m powerbi_project --manifest target/manifest.json
 powerbi: $(INSTALLED)
-	$(BIN)/dbt parse --quiet
-	$(BIN)/python -m powerbi_project --manifest target/manifest.json
+	$(POWERBI_RECIPE)
 
 # `npm ci` installs exactly the locked versions; CI machines have node 20.
 $(POWERBI_TOOLS): powerbi/tools/package.json powerbi/tools/package-lock.json

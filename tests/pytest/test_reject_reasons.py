@@ -24,8 +24,10 @@ from reject_reason_listings import (
     rewrite_between_markers,
 )
 
-# The rules in the order the cleaning rules apply them (docs/cleaning_rules.md
-# for the customers, the order-lines issue's table for the order lines).
+# The rules in the order the cleaning rules apply them, written out here on
+# purpose: a test that read the list in macros/reject_reasons.sql could not
+# see a reason dropped or moved there. A new reason is added here too
+# (docs/cleaning_rules.md, "Adding a reason").
 CUSTOMER_REASONS = [
     "missing_customer_id",
     "invalid_customer_id",
