@@ -210,7 +210,7 @@ def test_a_bad_playbook_edit_stops_the_build(playbook_runs, bad_edit, error):
     assert "Runtime Error in model stg_segment_playbook" in result.output
     assert error in result.output
     # The previous, valid playbook is still there.
-    assert result.query("select count(*) from staging.stg_segment_playbook") == [(33,)]
+    assert result.query("select count(*) from staging.stg_segment_playbook") == [(35,)]
 
 
 # Each mart's ranges and allowed values are check constraints of its
