@@ -77,6 +77,10 @@ class RenderedFigure:
     caption: str
 
 
+# Below this |r|, two columns are called unrelated.
+WEAK_CORRELATION = 0.1
+
+
 def _correlation_caption(marts: Marts) -> str:
     matrix = correlations(marts.customers)
     pairs = [
@@ -86,7 +90,14 @@ def _correlation_caption(marts: Marts) -> str:
     ]
     if not pairs:
         return "Pearson correlations of age, annual income and spending score."
-    _, a, b, r = max(pairs)
+    strength, a, b, r = max(pairs)
+    if strength < WEAK_CORRELATION:
+        # "The strongest pair" would overstate an r of 0.02.
+        return (
+            "Pearson correlations of the numeric columns; no pair is related:"
+            f" the largest, {PLAIN_NAMES[a]} and {PLAIN_NAMES[b]}, has"
+            f" r = {signed(r, 2)}."
+        )
     return (
         "Pearson correlations of the numeric columns; the strongest pair is"
         f" {PLAIN_NAMES[a]} and {PLAIN_NAMES[b]} (r = {signed(r, 2)})."

@@ -1,11 +1,13 @@
 """The figures page's account of where the input went, for each kind of
-run, on hand-made marts (the bundled build's page is in test_figures.py)."""
+run, and the correlation caption, on hand-made marts (the bundled build's
+page is in test_figures.py)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pandas as pd
+from figure_catalogue import figure_specs
 from figure_page import render_index
 from rfm_hand_made_marts import hand_made_marts
 
@@ -46,3 +48,39 @@ def test_a_customer_file_alone_counts_its_rows():
         " its reason in marts.rejected_customer_rows."
     ) in page
     assert "Order lines:" not in page
+
+
+def correlation_caption(age, income, score) -> str:
+    marts = hand_made_marts(with_profiles=True)
+    customers = marts.customers.iloc[:8].assign(
+        age=list(age), annual_income_k=list(income), spending_score=list(score)
+    )
+    marts = replace(marts, customers=customers)
+    (spec,) = [
+        spec
+        for spec in figure_specs(marts)
+        if spec.filename == "02_eda_correlation_matrix.png"
+    ]
+    return spec.caption(marts)
+
+
+def test_the_correlation_caption_names_the_strongest_pair():
+    # Income rises with age (r = +1); the spending score is unrelated to both.
+    caption = correlation_caption(
+        range(1, 9), range(1, 9), [1, 1, -1, -1, -1, -1, 1, 1]
+    )
+    assert caption == (
+        "Pearson correlations of the numeric columns; the strongest pair is"
+        " age and annual income (r = +1.00)."
+    )
+
+
+def test_the_correlation_caption_does_not_call_unrelated_columns_strong():
+    # Each column is orthogonal to the others: every r is 0.
+    caption = correlation_caption(
+        range(1, 9), [1, -1, -1, 1, 1, -1, -1, 1], [1, 1, -1, -1, -1, -1, 1, 1]
+    )
+    assert caption == (
+        "Pearson correlations of the numeric columns; no pair is related: the"
+        " largest, annual income and spending score, has r = +0.00."
+    )
