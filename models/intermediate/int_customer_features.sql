@@ -54,22 +54,14 @@ scaling_wide as (
 
 ),
 
-is_short as (
-
-    select count(*) < {{ smallest_k + 1 }} as too_few_customers
-
-    from customers
-
-),
-
 short_of_customers as (
 
-    -- What the message below says, read only when too few customers are
-    -- left (otherwise it filters out every row at once).
+    -- Every customer, for the message below, only when too few are left
+    -- to cluster: otherwise no row passes, and the counts cost nothing.
     select known_customers.*
 
     from known_customers
-    where (select is_short.too_few_customers from is_short)
+    where (select count(*) from customers) < {{ smallest_k + 1 }}
 
 ),
 
