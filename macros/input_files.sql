@@ -114,6 +114,19 @@
             ) }}
         {%- endif -%}
     {%- endfor -%}
+    {#- One file given as both would be refused for missing columns, which
+        hides the slip. -#}
+    {%- set customers_path = var("raw_customers_path") -%}
+    {%- set order_lines_path = var("raw_transactions_path") -%}
+    {%- if customers_path is not none
+        and customers_path | trim == order_lines_path | string | trim -%}
+        {{ _var_error(
+            "raw_transactions_path", order_lines_path,
+            "null (no order lines) or the path of a CSV, .csv.gz or Parquet"
+            ~ " file of order lines, not the customer file"
+            ~ " (raw_customers_path)"
+        ) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro customer_file_path() -%}

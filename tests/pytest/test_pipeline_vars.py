@@ -71,6 +71,17 @@ INVALID_VARS = [
         " (no order lines) or the path of a CSV, .csv.gz or Parquet file.",
     ),
     (
+        # Refused for missing order-line columns, it would hide the slip.
+        {
+            "raw_customers_path": "seeds/mall_customers.csv",
+            "raw_transactions_path": " seeds/mall_customers.csv",
+        },
+        "Invalid var 'raw_transactions_path': \" seeds/mall_customers.csv\"."
+        " Allowed values: null (no order lines) or the path of a CSV, .csv.gz"
+        " or Parquet file of order lines, not the customer file"
+        " (raw_customers_path).",
+    ),
+    (
         # It dates order lines only; without them it is a likely mistake.
         {"as_of_date": "2011-12-10"},
         "Invalid var 'as_of_date': \"2011-12-10\". Allowed values: null"
