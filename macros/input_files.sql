@@ -114,19 +114,6 @@
             ) }}
         {%- endif -%}
     {%- endfor -%}
-    {#- One file given as both would be refused for missing columns, which
-        hides the slip. -#}
-    {%- set customers_path = var("raw_customers_path") -%}
-    {%- set order_lines_path = var("raw_transactions_path") -%}
-    {%- if customers_path is not none
-        and customers_path | trim == order_lines_path | string | trim -%}
-        {{ _var_error(
-            "raw_transactions_path", order_lines_path,
-            "null (no order lines) or the path of a CSV, .csv.gz or Parquet"
-            ~ " file of order lines, not the customer file"
-            ~ " (raw_customers_path)"
-        ) }}
-    {%- endif -%}
 {%- endmacro %}
 
 {% macro customer_file_path() -%}
@@ -441,6 +428,9 @@
     {#- on-run-start, after the vars: steps 1-5 for each file given, in the
         order customers, order lines. A file refused here stops the run
         before any node, so no seed is loaded and no model built. -#}
+    {%- if execute -%}
+        {%- do _refuse_one_file_as_both() -%}
+    {%- endif -%}
     {%- if execute and customer_file_path() is not none -%}
         {%- do check_input_file(
             "customers", source("customer_file", "customers")
@@ -453,6 +443,26 @@
     {%- endif -%}
     {#- A hook must render to SQL; this one has nothing to run. -#}
     select 1 as input_files_checked
+{%- endmacro %}
+
+{% macro _refuse_one_file_as_both() -%}
+    {#- One file given as both inputs would be refused for a missing
+        order-lines column, which hides the slip. The same file however its
+        paths are spelled (segmentation/input_checks.py). -#}
+    {%- set customers_path = var("raw_customers_path") -%}
+    {%- set order_lines_path = var("raw_transactions_path") -%}
+    {%- if customers_path is not none and order_lines_path is not none
+        and run_query(
+            "select segmentation_is_same_file(" ~ sql_literal(customers_path)
+            ~ ", " ~ sql_literal(order_lines_path) ~ ")"
+        ).columns[0].values()[0] -%}
+        {{ _var_error(
+            "raw_transactions_path", order_lines_path,
+            "null (no order lines) or the path of a CSV, .csv.gz or Parquet"
+            ~ " file of order lines, not the customer file"
+            ~ " (raw_customers_path)"
+        ) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro _refuse_first_bad_line(input_name, path, header_cells=none) -%}

@@ -51,6 +51,7 @@ from segmentation.input_checks import (
     header_cells,
     is_file_named_like_a_pattern,
     is_folder,
+    is_same_file,
     not_csv_reason,
     reader_problem,
 )
@@ -181,6 +182,12 @@ class Plugin(BasePlugin):
         )
         conn.create_function(
             "segmentation_is_folder", is_folder, ["VARCHAR"], "BOOLEAN"
+        )
+        conn.create_function(
+            "segmentation_is_same_file",
+            is_same_file,
+            ["VARCHAR", "VARCHAR"],
+            "BOOLEAN",
         )
         conn.create_function(
             "segmentation_is_file_named_like_a_pattern",

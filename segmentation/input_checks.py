@@ -31,6 +31,16 @@ def reader_problem(relation_sql: str) -> str | None:
     return None
 
 
+def is_same_file(first: str, second: str) -> bool:
+    """Whether two paths name one existing file, however each is spelled
+    (./, ~, absolute or relative, through a symlink). False where either
+    cannot be looked at: its own checks report that."""
+    try:
+        return os.path.samefile(os.path.expanduser(first), os.path.expanduser(second))
+    except (OSError, ValueError):
+        return False
+
+
 def is_folder(path: str) -> bool:
     """Whether ``path`` names a folder, or is a pattern that matches folders
     only (False, not an error, where it cannot be looked at). DuckDB's glob

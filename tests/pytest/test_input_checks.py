@@ -16,6 +16,7 @@ from segmentation.input_checks import (
     header_cells,
     is_file_named_like_a_pattern,
     is_folder,
+    is_same_file,
     not_csv_reason,
     reader_problem,
 )
@@ -52,6 +53,22 @@ def test_a_folder_or_a_pattern_matching_folders_only(tmp_path):
     assert not is_folder(str(tmp_path / "ma*"))
     assert not is_folder(str(tmp_path / "june"))
     assert not is_folder(str(tmp_path / "ju*"))
+
+
+def test_one_file_however_its_path_is_spelled(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    customers = tmp_path / "data" / "customers.csv"
+    customers.write_text("CustomerID\n1\n")
+    (tmp_path / "copy.csv").write_text("CustomerID\n1\n")
+    (tmp_path / "link.csv").symlink_to(customers)
+    monkeypatch.chdir(tmp_path)
+    assert is_same_file(str(customers), "data/customers.csv")
+    assert is_same_file("./data/customers.csv", "data/../data/customers.csv")
+    assert is_same_file("link.csv", str(customers))
+    # The same bytes in another file, a missing file, a pattern: not one file.
+    assert not is_same_file("copy.csv", "data/customers.csv")
+    assert not is_same_file("missing.csv", "missing.csv")
+    assert not is_same_file("data/*.csv", "data/customers.csv")
 
 
 def test_a_file_named_like_a_pattern(tmp_path):

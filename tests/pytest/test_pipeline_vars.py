@@ -71,15 +71,16 @@ INVALID_VARS = [
         " (no order lines) or the path of a CSV, .csv.gz or Parquet file.",
     ),
     (
-        # Refused for missing order-line columns, it would hide the slip.
+        # One file, spelled two ways: refused for missing order-line
+        # columns, it would hide the slip.
         {
-            "raw_customers_path": "seeds/mall_customers.csv",
-            "raw_transactions_path": " seeds/mall_customers.csv",
+            "raw_customers_path": str(SEED_CSV),
+            "raw_transactions_path": f"{SEED_CSV.parent}/./{SEED_CSV.name}",
         },
-        "Invalid var 'raw_transactions_path': \" seeds/mall_customers.csv\"."
-        " Allowed values: null (no order lines) or the path of a CSV, .csv.gz"
-        " or Parquet file of order lines, not the customer file"
-        " (raw_customers_path).",
+        f"Invalid var 'raw_transactions_path': \"{SEED_CSV.parent}/./"
+        f'{SEED_CSV.name}". Allowed values: null (no order lines) or the path'
+        " of a CSV, .csv.gz or Parquet file of order lines, not the customer"
+        " file (raw_customers_path).",
     ),
     (
         # It dates order lines only; without them it is a likely mistake.
