@@ -296,7 +296,8 @@ CASES = [
         {},
         "only 2 usable customer rows after cleaning; k=2 needs at least 3"
         " (reasons in intermediate.int_customer_rows_validated); the commonest"
-        " reason is missing_annual_income_k, on 1 of 4 rows",
+        " reasons are missing_annual_income_k and missing_spending_score, on 1"
+        " of 4 rows each",
     ),
     (
         "fewer usable rows than the forced k + 1",
