@@ -95,7 +95,10 @@ def _accounting(marts: Marts) -> str:
     """Where every input row and order line went."""
     run = marts.run_summary.iloc[0]
     where = "each with its reason in marts.rejected_customer_rows."
-    if marts.has_profiles and marts.has_rfm:
+    # From the run, not from the segmented customers' values: with both
+    # files and profile features only, no segmented customer may have RFM.
+    read_order_lines = pd.notna(run["transactions_source"])
+    if marts.has_profiles and read_order_lines:
         # input_rows also counts the order-lines customers with no row in
         # the file: not the file's own row count.
         text = (
@@ -116,7 +119,7 @@ def _accounting(marts: Marts) -> str:
             f" {int(run['segmented_rows']):,} segmented and"
             f" {int(run['rejected_rows']):,} rejected, {where}"
         )
-    if marts.has_rfm:
+    if read_order_lines:
         text += (
             f" Order lines: {escape(str(run['transactions_source']))},"
             f" {int(run['transaction_lines']):,} lines;"

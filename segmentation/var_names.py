@@ -14,9 +14,17 @@ import yaml
 
 
 def declared_var_names(project_dir: str | Path) -> list[str]:
-    """The names under ``vars:`` in the project's dbt_project.yml, in order."""
+    """The names under ``vars:`` in the project's dbt_project.yml, in order;
+    vars scoped under the project's own name (which dbt allows) count too."""
     text = (Path(project_dir) / "dbt_project.yml").read_text(encoding="utf-8")
-    return list((yaml.safe_load(text) or {}).get("vars") or {})
+    project = yaml.safe_load(text) or {}
+    names = []
+    for name, value in (project.get("vars") or {}).items():
+        if name == project.get("name") and isinstance(value, dict):
+            names.extend(value)
+        else:
+            names.append(name)
+    return names
 
 
 def unknown_vars_message(given: list[str], declared: list[str]) -> str | None:

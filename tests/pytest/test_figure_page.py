@@ -36,12 +36,30 @@ def test_with_both_files_the_count_is_not_called_the_files_rows():
     assert "Input: profiles.csv" not in page
 
 
-def test_a_customer_file_alone_counts_its_rows():
+def test_both_files_are_told_apart_by_the_run_not_by_the_customers():
+    # Profile features only, and no id in both files: no segmented customer
+    # has RFM values, yet the run read order lines.
     marts = hand_made_marts(with_profiles=True)
     rfm_free = marts.customers.assign(
         **{column: pd.NA for column in ["recency_days", "frequency", "monetary"]}
     )
     summary = marts.run_summary.assign(input_source="profiles.csv")
+    page = render_index(replace(marts, customers=rfm_free, run_summary=summary), [])
+    assert (
+        "Customers: 11, the rows of profiles.csv and the order-lines customers"
+        " who have none;"
+    ) in page
+    assert ORDER_LINES in page
+
+
+def test_a_customer_file_alone_counts_its_rows():
+    marts = hand_made_marts(with_profiles=True)
+    rfm_free = marts.customers.assign(
+        **{column: pd.NA for column in ["recency_days", "frequency", "monetary"]}
+    )
+    summary = marts.run_summary.assign(
+        input_source="profiles.csv", transactions_source=None
+    )
     page = render_index(replace(marts, customers=rfm_free, run_summary=summary), [])
     assert (
         "Input: profiles.csv, 11 rows; 10 segmented and 1 rejected, each with"
@@ -76,11 +94,15 @@ def test_the_correlation_caption_names_the_strongest_pair():
 
 
 def test_the_correlation_caption_does_not_call_unrelated_columns_strong():
-    # Each column is orthogonal to the others: every r is 0.
+    # Income is orthogonal to age and to the score (r = 0). Age and score:
+    # deviations from the means 24.5 and 48.5 give a cross sum of -1, and
+    # squared sums 42 and 4, so r = -1 / sqrt(42 * 4) = -0.077.
     caption = correlation_caption(
-        range(1, 9), [1, -1, -1, 1, 1, -1, -1, 1], [1, 1, -1, -1, -1, -1, 1, 1]
+        range(21, 29),
+        [41, 39, 39, 41, 41, 39, 39, 41],
+        [48, 48, 49, 50, 48, 49, 48, 48],
     )
     assert caption == (
         "Pearson correlations of the numeric columns; no pair is related: the"
-        " largest, annual income and spending score, has r = +0.00."
+        " largest, age and spending score, has r = −0.08."
     )

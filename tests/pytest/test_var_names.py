@@ -13,6 +13,11 @@ def test_declared_names_come_from_dbt_project_yml_in_order(tmp_path):
         "name: shop\nvars:\n  zeta: 1\n  alpha: null\n  # a comment\n  mid: [a, b]\n"
     )
     assert declared_var_names(tmp_path) == ["zeta", "alpha", "mid"]
+    # Scoped under the project's name, as dbt allows.
+    (tmp_path / "dbt_project.yml").write_text(
+        "name: shop\nvars:\n  top: 1\n  shop:\n    inner: 2\n    deeper: {a: 1}\n"
+    )
+    assert declared_var_names(tmp_path) == ["top", "inner", "deeper"]
     (tmp_path / "dbt_project.yml").write_text("name: shop\nvars:\n")
     assert declared_var_names(tmp_path) == []
 
