@@ -61,8 +61,8 @@ playbook_ranked as (
     -- feature that was not used for clustering (NULL level). Between rules
     -- as specific, what customers bought (recency, frequency, spend from
     -- the order lines) outweighs their profile, then the lower rule id
-    -- wins: a segment "Middle-aged · Recent" is labelled by an RFM rule
-    -- ("Recently active"), not by "Middle-aged customers".
+    -- wins: a segment "Younger · Recent" is labelled by an RFM rule
+    -- ("Recently active"), not by "Younger customers".
     select
         segments.segment_id,
         playbook.playbook_rule_id,
