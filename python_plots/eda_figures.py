@@ -14,6 +14,7 @@ from figure_style import (
     gender_groups,
     new_figure,
     signed,
+    uses_log_axis,
     value_text,
 )
 from mart_data import Marts
@@ -57,23 +58,51 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
     return figure
 
 
-def correlations(customers: pd.DataFrame) -> pd.DataFrame:
-    """Pearson correlations of the numeric columns (pairwise complete)."""
-    return customers[NUMERIC_COLUMNS].astype("float64").corr(method="pearson")
+def correlation_columns(marts: Marts) -> list[str]:
+    """The profile's numeric columns, then the order-lines features the run
+    clustered on: a run on both files shows how, say, age and spend relate."""
+    return NUMERIC_COLUMNS + [f for f in marts.features if f not in NUMERIC_COLUMNS]
+
+
+def correlation_name(marts: Marts, column: str, names: dict[str, str]) -> str:
+    """A column's name from ``names``, marked when it is correlated on the
+    log scale."""
+    return names[column] + (" (log)" if _on_log_scale(marts, column) else "")
+
+
+def _on_log_scale(marts: Marts, column: str) -> bool:
+    return column not in NUMERIC_COLUMNS and uses_log_axis(marts, column)
+
+
+def correlations(marts: Marts) -> pd.DataFrame:
+    """Pearson correlations of correlation_columns (pairwise complete), each
+    on the scale K-Means saw it: ln(1 + value) for a log1p feature."""
+    values = marts.customers[correlation_columns(marts)].astype("float64")
+    for column in values.columns:
+        if _on_log_scale(marts, column):
+            values[column] = np.log1p(values[column])
+    return values.corr(method="pearson")
 
 
 def plot_correlation_matrix(marts: Marts) -> Figure:
-    matrix = correlations(marts.customers)
+    matrix = correlations(marts)
+    columns = list(matrix.columns)
     figure, body = new_figure(
-        10,
-        7.5,
+        10 if len(columns) <= 3 else 12,
+        7.5 if len(columns) <= 3 else 9.5,
         "Correlation of the numeric columns",
         "+1: rise together, −1: one rises as the other falls, 0: unrelated",
     )
     ax = body.subplots()
     image = ax.imshow(matrix.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
-    labels = [AXIS_LABELS[column] for column in NUMERIC_COLUMNS]
-    ax.set_xticks(range(len(labels)), labels=labels)
+    labels = [correlation_name(marts, column, AXIS_LABELS) for column in columns]
+    # More than the three profile columns: slanted, so that long labels fit.
+    ax.set_xticks(
+        range(len(labels)),
+        labels=labels,
+        rotation=0 if len(columns) <= 3 else 30,
+        ha="center" if len(columns) <= 3 else "right",
+    )
     ax.set_yticks(range(len(labels)), labels=labels)
     ax.grid(False)
     ax.spines[:].set_visible(False)
@@ -84,7 +113,7 @@ def plot_correlation_matrix(marts: Marts) -> Figure:
             "n/a" if np.isnan(value) else signed(value, 2),
             ha="center",
             va="center",
-            fontsize=17,
+            fontsize=17 if len(columns) <= 3 else 13,
             fontweight="bold",
             color="white" if abs(value) > 0.6 else "black",
         )

@@ -23,6 +23,7 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 from eda_figures import (
+    correlation_name,
     correlations,
     plot_correlation_matrix,
     plot_distributions_by_gender,
@@ -30,7 +31,6 @@ from eda_figures import (
 )
 from figure_style import (
     DPI,
-    NUMERIC_COLUMNS,
     PLAIN_NAMES,
     RFM_FEATURES,
     SLIDE_STYLE,
@@ -82,25 +82,28 @@ WEAK_CORRELATION = 0.1
 
 
 def _correlation_caption(marts: Marts) -> str:
-    matrix = correlations(marts.customers)
+    matrix = correlations(marts)
     pairs = [
         (abs(matrix.loc[a, b]), a, b, matrix.loc[a, b])
-        for a, b in combinations(NUMERIC_COLUMNS, 2)
+        for a, b in combinations(matrix.columns, 2)
         if not np.isnan(matrix.loc[a, b])
     ]
     if not pairs:
         return "Pearson correlations of age, annual income and spending score."
     strength, a, b, r = max(pairs)
+    pair = (
+        f"{correlation_name(marts, a, PLAIN_NAMES)} and"
+        f" {correlation_name(marts, b, PLAIN_NAMES)}"
+    )
     if strength < WEAK_CORRELATION:
         # "The strongest pair" would overstate an r of 0.02.
         return (
             "Pearson correlations of the numeric columns; no pair is related:"
-            f" the largest, {PLAIN_NAMES[a]} and {PLAIN_NAMES[b]}, has"
-            f" r = {signed(r, 2)}."
+            f" the largest, {pair}, has r = {signed(r, 2)}."
         )
     return (
         "Pearson correlations of the numeric columns; the strongest pair is"
-        f" {PLAIN_NAMES[a]} and {PLAIN_NAMES[b]} (r = {signed(r, 2)})."
+        f" {pair} (r = {signed(r, 2)})."
     )
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
+import pytest
+from eda_figures import correlations
 from figure_catalogue import figure_specs
 from figure_page import render_index
-from rfm_hand_made_marts import hand_made_marts
+from rfm_hand_made_marts import RFM, hand_made_marts
 
 ORDER_LINES = " Order lines: orders.csv, 100 lines; 80 sale lines, 5 return lines and"
 
@@ -68,12 +71,25 @@ def test_a_customer_file_alone_counts_its_rows():
     assert "Order lines:" not in page
 
 
-def correlation_caption(age, income, score) -> str:
+def correlation_marts(age, income, score, features="profile"):
+    """Hand-made marts of a run on both files, clustered on the three profile
+    columns ("profile") or on RFM, log-scaled ("rfm"), with these values."""
     marts = hand_made_marts(with_profiles=True)
     customers = marts.customers.iloc[:8].assign(
         age=list(age), annual_income_k=list(income), spending_score=list(score)
     )
-    marts = replace(marts, customers=customers)
+    centroids = marts.centroids
+    if features == "profile":
+        profile = dict(
+            zip(RFM, ["age", "annual_income_k", "spending_score"], strict=True)
+        )
+        centroids = centroids.assign(
+            feature=centroids["feature"].map(profile), transformation="none"
+        )
+    return replace(marts, customers=customers, centroids=centroids)
+
+
+def correlation_caption(marts) -> str:
     (spec,) = [
         spec
         for spec in figure_specs(marts)
@@ -85,7 +101,7 @@ def correlation_caption(age, income, score) -> str:
 def test_the_correlation_caption_names_the_strongest_pair():
     # Income rises with age (r = +1); the spending score is unrelated to both.
     caption = correlation_caption(
-        range(1, 9), range(1, 9), [1, 1, -1, -1, -1, -1, 1, 1]
+        correlation_marts(range(1, 9), range(1, 9), [1, 1, -1, -1, -1, -1, 1, 1])
     )
     assert caption == (
         "Pearson correlations of the numeric columns; the strongest pair is"
@@ -98,11 +114,36 @@ def test_the_correlation_caption_does_not_call_unrelated_columns_strong():
     # deviations from the means 24.5 and 48.5 give a cross sum of -1, and
     # squared sums 42 and 4, so r = -1 / sqrt(42 * 4) = -0.077.
     caption = correlation_caption(
-        range(21, 29),
-        [41, 39, 39, 41, 41, 39, 39, 41],
-        [48, 48, 49, 50, 48, 49, 48, 48],
+        correlation_marts(
+            range(21, 29),
+            [41, 39, 39, 41, 41, 39, 39, 41],
+            [48, 48, 49, 50, 48, 49, 48, 48],
+        )
     )
     assert caption == (
         "Pearson correlations of the numeric columns; no pair is related: the"
         " largest, age and spending score, has r = −0.08."
+    )
+
+
+def test_with_both_files_the_matrix_adds_the_clustered_order_line_features():
+    # Spend grows as e to the power of age: related exactly on the log
+    # scale K-Means clusters it on (r = +1), far less in pounds.
+    age = range(21, 29)
+    marts = correlation_marts(
+        age,
+        [41, 39, 39, 41, 41, 39, 39, 41],
+        [48, 48, 49, 50, 48, 49, 48, 48],
+        features="rfm",
+    )
+    marts = replace(
+        marts, customers=marts.customers.assign(monetary=np.expm1(list(age)))
+    )
+    matrix = correlations(marts)
+    assert list(matrix.columns) == ["age", "annual_income_k", "spending_score", *RFM]
+    assert matrix.loc["age", "monetary"] == pytest.approx(1.0)
+    assert marts.customers[["age", "monetary"]].corr().iloc[0, 1] < 0.8
+    assert correlation_caption(marts) == (
+        "Pearson correlations of the numeric columns; the strongest pair is"
+        " age and monetary value (log) (r = +1.00)."
     )
