@@ -452,10 +452,10 @@
     {%- set customers_path = var("raw_customers_path") -%}
     {%- set order_lines_path = var("raw_transactions_path") -%}
     {%- if customers_path is not none and order_lines_path is not none
-        and run_query(
+        and _first_value(
             "select segmentation_is_same_file(" ~ sql_literal(customers_path)
             ~ ", " ~ sql_literal(order_lines_path) ~ ")"
-        ).columns[0].values()[0] -%}
+        ) -%}
         {{ _var_error(
             "raw_transactions_path", order_lines_path,
             "null (no order lines) or the path of a CSV, .csv.gz or Parquet"

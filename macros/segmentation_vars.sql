@@ -197,9 +197,9 @@
         {%- for name in given -%}
             {%- do names.append(sql_literal(name | string)) -%}
         {%- endfor -%}
-        {%- set message = run_query(
+        {%- set message = _first_value(
             "select segmentation_unknown_vars([" ~ names | join(", ") ~ "])"
-        ).columns[0].values()[0] -%}
+        ) -%}
         {%- if message -%}
             {{ exceptions.raise_compiler_error(message) }}
         {%- endif -%}

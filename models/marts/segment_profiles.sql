@@ -72,13 +72,12 @@ playbook_ranked as (
         row_number() over (
             partition by segments.segment_id
             order by
-                {%- for column in level_columns %}
-                    (playbook.{{ column }} != 'any')::integer
-                    {{- " +" if not loop.last else " desc," }}
-                {%- endfor %}
-                {%- for column in order_line_level_columns %}
-                    (playbook.{{ column }} != 'any')::integer
-                    {{- " +" if not loop.last else " desc," }}
+                {#- The levels a rule names, then its RFM levels. -#}
+                {%- for columns in [level_columns, order_line_level_columns] %}
+                    {%- for column in columns %}
+                        (playbook.{{ column }} != 'any')::integer
+                        {{- " +" if not loop.last else " desc," }}
+                    {%- endfor %}
                 {%- endfor %}
                 playbook.playbook_rule_id
         ) as match_rank
