@@ -219,17 +219,17 @@ def data_quality(marts: Marts) -> list[dict]:
     visuals = cards(page, 16, card_fields, columns=len(card_fields))
     # One chart per input: their counts differ by thousands, and each
     # input's reasons are numbered in the order its own rules run.
-    by_reason = [(measure(RJ, "Rejected customer rows"), "Rejected customer rows")]
+    by_reason = [measure(RJ, "Rejected customer rows")]
     if with_order_lines:
-        by_reason.append((measure(RT, "Rejected order lines"), "Rejected order lines"))
-    for index, (count, title) in enumerate(by_reason):
+        by_reason.append(measure(RT, "Rejected order lines"))
+    for index, count in enumerate(by_reason):
         visuals.append(
             visual_container(
                 page, f"rejects by reason {count.name}",
                 grid(142, 300, start=index, span=2 // len(by_reason)),
                 len(visuals), "clusteredBarChart",
                 {"Category": [reason], "Y": [count]},
-                f"{title} by reason (in the order the rules run)",
+                f"{count.name} by reason (in the order the rules run)",
                 sort=[(reason, "Ascending")], objects=WITH_LABELS,
             )
         )  # fmt: skip

@@ -94,7 +94,8 @@ def _table_head(marts: Marts) -> str:
 def _accounting(marts: Marts) -> str:
     """Where every input row and order line went."""
     run = marts.run_summary.iloc[0]
-    where = "each with its reason in marts.rejected_customer_rows."
+    rows = f"{int(run['input_rows']):,}"
+    source = escape(str(run["input_source"]))
     # From the run, not from the segmented customers' values: with both
     # files and profile features only, no segmented customer may have RFM.
     read_order_lines = pd.notna(run["transactions_source"])
@@ -102,23 +103,18 @@ def _accounting(marts: Marts) -> str:
         # input_rows also counts the order-lines customers with no row in
         # the file: not the file's own row count.
         text = (
-            f"Customers: {int(run['input_rows']):,}, the rows of"
-            f" {escape(str(run['input_source']))} and the order-lines customers"
-            f" who have none; {int(run['segmented_rows']):,} segmented and"
-            f" {int(run['rejected_rows']):,} rejected, {where}"
+            f"Customers: {rows}, the rows of {source} and the order-lines"
+            " customers who have none;"
         )
     elif marts.has_profiles:
-        text = (
-            f"Input: {escape(str(run['input_source']))}, {int(run['input_rows']):,}"
-            f" rows; {int(run['segmented_rows']):,} segmented and"
-            f" {int(run['rejected_rows']):,} rejected, {where}"
-        )
+        text = f"Input: {source}, {rows} rows;"
     else:
-        text = (
-            f"Customers: {int(run['input_rows']):,} in the order lines;"
-            f" {int(run['segmented_rows']):,} segmented and"
-            f" {int(run['rejected_rows']):,} rejected, {where}"
-        )
+        text = f"Customers: {rows} in the order lines;"
+    text += (
+        f" {int(run['segmented_rows']):,} segmented and"
+        f" {int(run['rejected_rows']):,} rejected, each with its reason in"
+        " marts.rejected_customer_rows."
+    )
     if read_order_lines:
         text += (
             f" Order lines: {escape(str(run['transactions_source']))},"

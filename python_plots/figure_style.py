@@ -191,6 +191,12 @@ def uses_log_axis(marts: Marts, feature: str) -> bool:
     return feature in LOG_AXIS_FEATURES
 
 
+def thousands() -> FuncFormatter:
+    """Tick labels as whole numbers with separators: 1,000 rather than 1000
+    (a new formatter per axis, as matplotlib ties each to its axis)."""
+    return FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
 def set_log_axis(ax: Axes, axis: str) -> None:
     """A log scale that still shows zeros: linear from 0 to 1, logarithmic
     above (the features are counts and amounts of at least 0), with plain
@@ -198,7 +204,7 @@ def set_log_axis(ax: Axes, axis: str) -> None:
     scale = ax.set_xscale if axis == "x" else ax.set_yscale
     scale("symlog", linthresh=1, linscale=0.4)
     ticks = ax.xaxis if axis == "x" else ax.yaxis
-    ticks.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    ticks.set_major_formatter(thousands())
 
 
 def whole_number_log_bins(values: pd.Series, bins: int = 30) -> np.ndarray:
@@ -263,7 +269,3 @@ def value_text(value: float) -> str:
         else Decimal("0.1")
     )
     return f"{exact.quantize(places, rounding=ROUND_HALF_UP):,}"
-
-
-# Tick labels of a count axis: 1,000 rather than 1000.
-THOUSANDS = FuncFormatter(lambda value, _: f"{value:,.0f}")

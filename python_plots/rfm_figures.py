@@ -15,7 +15,6 @@ from figure_style import (
     NEUTRAL_COLOUR,
     PLAIN_NAMES,
     RFM_FEATURES,
-    THOUSANDS,
     area_heights,
     log_bin_edges,
     model_subtitle,
@@ -26,6 +25,7 @@ from figure_style import (
     segments_in_order,
     set_log_axis,
     share_text,
+    thousands,
     value_text,
     whole_number_log_bins,
 )
@@ -33,7 +33,6 @@ from mart_data import Marts
 from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter
 from segment_figures import (
     centre_legend_handle,
     plot_segment_profiles,
@@ -43,6 +42,15 @@ from segment_figures import (
 SCORES = [1, 2, 3, 4, 5]
 # The RFM features that are whole numbers: their bins hold whole values.
 WHOLE_NUMBER_FEATURES = {"recency_days", "frequency"}
+# A month the file covers only in part: an open marker, on the line and in
+# the legend.
+PARTIAL_MONTH_MARKER = {
+    "linestyle": "none",
+    "marker": "o",
+    "markersize": 8,
+    "markerfacecolor": "white",
+    "markeredgewidth": 2,
+}
 
 
 def plot_rfm_distributions(marts: Marts) -> Figure:
@@ -175,7 +183,7 @@ def plot_rfm_grid(marts: Marts) -> Figure:
     )
     segment_ax.set_xlim(0, per_segment.max() * 1.3)
     segment_ax.set_xlabel("Customers")
-    segment_ax.xaxis.set_major_formatter(THOUSANDS)
+    segment_ax.xaxis.set_major_formatter(thousands())
     segment_ax.set_title("Customers per RFM segment")
     segment_ax.grid(axis="y", visible=False)
     return figure
@@ -268,18 +276,14 @@ def plot_monthly_sales(marts: Marts) -> Figure:
             ax.plot(
                 partial["month_start"],
                 partial[column].astype("float64"),
-                linestyle="none",
-                marker="o",
-                markersize=8,
-                markerfacecolor="white",
-                markeredgewidth=2,
+                **PARTIAL_MONTH_MARKER,
                 color=style["color"],
                 # A month at 0 sits on the axis: drawn whole.
                 clip_on=False,
                 gid=f"partial-month-{panel}-{segment.segment_id}",
             )
     revenue_ax.set_ylabel("Revenue (sale lines)")
-    revenue_ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    revenue_ax.yaxis.set_major_formatter(thousands())
     revenue_ax.set_title("Revenue per month")
     customers_ax.set_ylabel("Customers with a sale")
     customers_ax.set_title("Active customers per month")
@@ -290,18 +294,7 @@ def plot_monthly_sales(marts: Marts) -> Figure:
     handles, labels = revenue_ax.get_legend_handles_labels()
     partial_text = partial_months_text(sales)
     if partial_text:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=8,
-                markerfacecolor="white",
-                markeredgewidth=2,
-                color=NEUTRAL_COLOUR,
-            )
-        )
+        handles.append(Line2D([], [], **PARTIAL_MONTH_MARKER, color=NEUTRAL_COLOUR))
         labels.append("Month the file covers\nonly in part:\n" + partial_text)
     body.legend(handles, labels, loc="outside right upper", title="Segment")
     return figure

@@ -19,7 +19,6 @@ from figure_style import (
     NUMERIC_COLUMNS,
     PLAIN_NAMES,
     PROFILE_AVERAGES,
-    THOUSANDS,
     UNITS,
     bin_edges,
     model_subtitle,
@@ -31,6 +30,7 @@ from figure_style import (
     set_log_axis,
     share_text,
     signed,
+    thousands,
     uses_log_axis,
 )
 from mart_data import Marts
@@ -260,7 +260,7 @@ def plot_segment_sizes_and_gender(marts: Marts) -> Figure:
     )
     size_ax.set_xlim(0, segments["customer_count"].max() * 1.25)
     size_ax.set_xlabel("Customers")
-    size_ax.xaxis.set_major_formatter(THOUSANDS)
+    size_ax.xaxis.set_major_formatter(thousands())
     size_ax.set_title("Segment size")
     size_ax.set_yticks(
         positions,

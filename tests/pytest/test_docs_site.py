@@ -38,6 +38,16 @@ def manifest(docs_target) -> dict:
     return json.loads((docs_target / "manifest.json").read_text())
 
 
+def undescribed_columns(unique_id: str, node: dict, columns: list[str]) -> list[str]:
+    """Each of ``columns`` (as the database has them) that the node's YAML
+    does not describe, as "<unique_id>.<column>"."""
+    declared = {
+        name.lower(): column["description"].strip()
+        for name, column in node["columns"].items()
+    }
+    return [f"{unique_id}.{name}" for name in columns if not declared.get(name.lower())]
+
+
 def test_every_model_seed_and_column_is_described(docs_target, manifest):
     catalog = json.loads((docs_target / "catalog.json").read_text())
     nodes = {
@@ -53,15 +63,9 @@ def test_every_model_seed_and_column_is_described(docs_target, manifest):
     ]
     # Columns as the database has them (catalog) and as the YAML declares them.
     for unique_id, entry in catalog["nodes"].items():
-        declared = {
-            name.lower(): column["description"].strip()
-            for name, column in manifest["nodes"][unique_id]["columns"].items()
-        }
-        undescribed += [
-            f"{unique_id}.{name}"
-            for name in entry["columns"]
-            if not declared.get(name.lower())
-        ]
+        undescribed += undescribed_columns(
+            unique_id, manifest["nodes"][unique_id], list(entry["columns"])
+        )
     for unique_id, node in nodes.items():
         undescribed += [
             f"{unique_id}.{name}"
@@ -104,13 +108,7 @@ def test_every_column_an_order_lines_build_writes_is_described(
         if node["resource_type"] not in ("model", "seed") or columns is None:
             continue
         described_tables += 1
-        declared = {
-            name.lower(): column["description"].strip()
-            for name, column in node["columns"].items()
-        }
-        undescribed += [
-            f"{unique_id}.{name}" for name in columns if not declared.get(name.lower())
-        ]
+        undescribed += undescribed_columns(unique_id, node, columns)
     # The 25 models and 2 seeds of a run on order lines alone.
     assert described_tables == 27
     assert undescribed == []
