@@ -124,6 +124,14 @@ ORDER_LINES_SELECTION = (
     "--indirect-selection",
     "cautious",
 )
+# The load of the order lines and their staging view, with their tests:
+# enough to check how lines are read and numbered.
+ORDER_LINES_LOAD_SELECTION = (
+    "--select",
+    "base_order_lines stg_order_lines",
+    "--indirect-selection",
+    "cautious",
+)
 
 
 def _order_lines_excerpt(

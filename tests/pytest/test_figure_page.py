@@ -39,15 +39,19 @@ def test_with_both_files_the_count_is_not_called_the_files_rows():
     assert "Input: profiles.csv" not in page
 
 
+def page_without_rfm_values(**run_summary) -> str:
+    """The page of hand-made marts whose customers have profiles and no RFM
+    values, the run summary's columns set as given."""
+    marts = hand_made_marts(with_profiles=True)
+    rfm_free = marts.customers.assign(**{column: pd.NA for column in RFM})
+    summary = marts.run_summary.assign(**run_summary)
+    return render_index(replace(marts, customers=rfm_free, run_summary=summary), [])
+
+
 def test_both_files_are_told_apart_by_the_run_not_by_the_customers():
     # Profile features only, and no id in both files: no segmented customer
     # has RFM values, yet the run read order lines.
-    marts = hand_made_marts(with_profiles=True)
-    rfm_free = marts.customers.assign(
-        **{column: pd.NA for column in ["recency_days", "frequency", "monetary"]}
-    )
-    summary = marts.run_summary.assign(input_source="profiles.csv")
-    page = render_index(replace(marts, customers=rfm_free, run_summary=summary), [])
+    page = page_without_rfm_values(input_source="profiles.csv")
     assert (
         "Customers: 11, the rows of profiles.csv and the order-lines customers"
         " who have none;"
@@ -56,14 +60,9 @@ def test_both_files_are_told_apart_by_the_run_not_by_the_customers():
 
 
 def test_a_customer_file_alone_counts_its_rows():
-    marts = hand_made_marts(with_profiles=True)
-    rfm_free = marts.customers.assign(
-        **{column: pd.NA for column in ["recency_days", "frequency", "monetary"]}
-    )
-    summary = marts.run_summary.assign(
+    page = page_without_rfm_values(
         input_source="profiles.csv", transactions_source=None
     )
-    page = render_index(replace(marts, customers=rfm_free, run_summary=summary), [])
     assert (
         "Input: profiles.csv, 11 rows; 10 segmented and 1 rejected, each with"
         " its reason in marts.rejected_customer_rows."

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from conftest import (
     ORDER_LINES,
+    ORDER_LINES_LOAD_SELECTION,
     ORDER_LINES_SELECTION,
     started_with_session,
 )
@@ -86,10 +87,7 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
         "long file": start_dbt(
             long_file / "warehouse.duckdb",
             *DATA_BUILD,
-            "--select",
-            "base_order_lines stg_order_lines",
-            "--indirect-selection",
-            "cautious",
+            *ORDER_LINES_LOAD_SELECTION,
             vars={
                 "raw_transactions_path": str(
                     write_long_file(long_file / "order_lines.csv")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ORDER_LINES, started_with_session
+from conftest import ORDER_LINES, ORDER_LINES_LOAD_SELECTION, started_with_session
 from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt
 from refusals import (
     assert_failed_with_line,
@@ -190,10 +190,7 @@ def day_first_build(folders, shared) -> Future[DbtResult]:
     return start_dbt(
         folder / "warehouse.duckdb",
         *DATA_BUILD,
-        "--select",
-        "base_order_lines stg_order_lines",
-        "--indirect-selection",
-        "cautious",
+        *ORDER_LINES_LOAD_SELECTION,
         vars={
             "raw_transactions_path": "order_lines.csv",
             "slash_date_order": "day_first",
