@@ -595,8 +595,9 @@
         comes from the order lines and they hold not a single sale line,
         there is nothing to segment, and the later refusal ("only 0 usable
         customer rows") would not say why. Says how the lines fell out,
-        with the commonest reason and its first line (counted as in an
-        editor, the header being line 1); reads the lines only then. -#}
+        with the commonest reason (the first in rule order on a tie) and its
+        first line (counted as in an editor, the header being line 1); reads
+        the lines only then. -#}
     {%- set done = "select 1 as order_lines_sales_checked" -%}
     {%- set order_line_features = feature_names("order_lines") -%}
     {%- if not execute
@@ -619,7 +620,8 @@
         ~ " arg_min(reject_detail, source_line_number)"
         ~ " from " ~ ref("int_order_lines_validated")
         ~ " where reject_reason is not null"
-        ~ " group by reject_reason order by line_count desc, reject_reason"
+        ~ " group by reject_reason order by line_count desc, "
+        ~ reject_reason_order("order_lines")
         ~ " limit 1"
     ).rows -%}
     {%- set why = _count_text(counts[1], "return line") ~ ", "

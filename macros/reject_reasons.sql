@@ -175,6 +175,16 @@
     {{ return(reject_reasons(input_name) | map(attribute="reason") | list) }}
 {%- endmacro %}
 
+{% macro reject_reason_order(input_name, reason_column="reject_reason") -%}
+    {#- A reason's place in its input's rules (1 = checked first): the
+        tie-break wherever the commonest reason is named. -#}
+    case {{ reason_column }}
+    {%- for reason in reject_reason_names(input_name) %}
+        when '{{ reason }}' then {{ loop.index }}
+    {%- endfor %}
+    end
+{%- endmacro %}
+
 {% macro _rules_checked(input_name, joined) -%}
     {#- The rules one model checks: the joined customer rules, or all the
         others. -#}

@@ -70,11 +70,7 @@ reason_counts as (
 
     select
         reject_reason,
-        case reject_reason
-            {%- for reason in reject_reason_names("customers") %}
-                when '{{ reason }}' then {{ loop.index }}
-            {%- endfor %}
-        end as rule_order,
+        {{ reject_reason_order("customers") }} as rule_order,
         count(*) as rows_with_reason
 
     from short_of_customers
