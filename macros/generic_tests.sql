@@ -26,6 +26,20 @@
     where (select count(*) from {{ model }}) != ({{ expression }})
 {% endtest %}
 
+{% test total_equals(model, expression, expected) %}
+    {#- The model's sum of the SQL expression (0 over no rows) equals the
+        scalar SQL expression expected: unlike a check on each row, it
+        fails when the model has lost every row. -#}
+    select *
+    from (
+        select
+            (select coalesce(sum({{ expression }}), 0) from {{ model }})
+                as actual_total,
+            ({{ expected }}) as expected_total
+    ) as totals
+    where actual_total is distinct from expected_total
+{% endtest %}
+
 {% test reject_reason_counts_add_up(model, input_name) %}
     {#- The run summary's total of rejected rows (customers) or lines (order
         lines) is the sum of its per-reason columns, one for each reason in

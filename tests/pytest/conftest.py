@@ -329,16 +329,6 @@ def small_orders_benchmark(shared_runs) -> tuple[OrdersBenchmarkResult, Path]:
     return shared_runs["small_orders_benchmark"].result()
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(
-            "../shared/data is absent (as in a user's own clone); the dirty"
-            " Mall file is read from there in place"
-        )
-    return SHARED_DATA
-
-
 @pytest.fixture(scope="session")
 def good_marts(bundled_build) -> dict[str, list[tuple]]:
     """Every mart of the bundled build: what a refused build must leave."""

@@ -170,8 +170,6 @@ def test_small_benchmark_writes_and_measures_every_run(small_benchmark):
         result.notebook
     ]:
         assert measured.returncode == 0
-        assert measured.wall_seconds > 0
-        assert measured.peak_rss_bytes > 0
     for run in dbt_runs(result).values():
         assert {"model stg_customers", "model int_k_evaluation"} <= {
             name for name, _ in run.stages

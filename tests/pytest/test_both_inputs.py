@@ -7,6 +7,7 @@ import re
 from concurrent.futures import Future
 from decimal import Decimal
 
+import pytest
 from conftest import MARTS, ORDER_LINES, started_with_session
 from dbt_runs import (
     DATA_BUILD,
@@ -141,10 +142,23 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
         "select segment_id, avg_r_score, avg_f_score, avg_m_score"
         " from marts.segment_profiles order by segment_id"
     ) == [(1, 3.0, 3.0, 3.0), (2, 1.0, 1.0, 1.0)]
-    assert result.query(
-        "select feature, transformation from marts.segment_centroids"
-        " where segment_id = 1 order by feature_position"
-    ) == [("age", "none"), ("monetary", "log1p")]
+    # Each centroid is its customers' mean on the scale K-Means saw: age
+    # as it is, spend on log(1 + spend), so segment 1's spend centre is
+    # the geometric mean of 55.08, 162.32 and 51.55, less 1.
+    centroids = result.query(
+        "select segment_id, feature, transformation, centroid_value"
+        " from marts.segment_centroids order by segment_id, feature_position"
+    )
+    assert [row[:3] for row in centroids] == [
+        (1, "age", "none"),
+        (1, "monetary", "log1p"),
+        (2, "age", "none"),
+        (2, "monetary", "log1p"),
+    ]
+    assert [row[3] for row in centroids] == pytest.approx(
+        [(29 + 35 + 23) / 3, (55.08 * 162.32 * 51.55) ** (1 / 3) - 1, 41, 20.25],
+        rel=1e-12,
+    )
     # Four customers: k runs from 2 to 3 (usable rows - 1), not to the
     # var k_max (8 by default with order lines).
     assert result.query(

@@ -145,7 +145,6 @@ def test_small_run_rfm_equals_the_notebook(small_orders_benchmark):
 def test_small_run_is_a_first_run(small_orders_benchmark):
     result, _ = small_orders_benchmark
     assert result.build.returncode == 0
-    assert result.build.peak_rss_bytes > 0
     assert "Starting full parse" in result.build.log_path.read_text()
     stages = dict(result.stages)
     assert "model base_order_lines" in stages
