@@ -113,9 +113,12 @@ SLIDE_STYLE = {
 
 
 def signed(value: float, decimals: int) -> str:
-    """+0.25 / −0.25, with a typographic minus as on the axes."""
-    # Rounding first turns -0.04 into +0.0 rather than −0.0.
-    return f"{round(value, decimals) + 0.0:+.{decimals}f}".replace("-", "\u2212")
+    """+0.25 / −0.25, with a typographic minus as on the axes; a value that
+    rounds to zero has no sign (−0.03 is 0.0, neither +0.0 nor −0.0)."""
+    rounded = round(value, decimals) + 0.0
+    if rounded == 0:
+        return f"{0:.{decimals}f}"
+    return f"{rounded:+.{decimals}f}".replace("-", "\u2212")
 
 
 def segment_colour(segment_id: int) -> str:

@@ -181,11 +181,15 @@ def plot_segment_profiles(
         decimals = AVERAGE_DECIMALS.get(feature, 0)
         averages = segments[PROFILE_AVERAGES[feature]].astype("float64")
         bars = ax.barh(positions, averages.fillna(0), color=colours, height=0.7)
+        # On a white ground above the dashed average line, which would
+        # otherwise cross a label that ends past it (55 against 61).
         ax.bar_label(
             bars,
             labels=["n/a" if np.isnan(v) else f"{v:,.{decimals}f}" for v in averages],
             padding=4,
             fontsize=12,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
+            zorder=4,
         )
         overall = marts.customers[feature].astype("float64").mean()
         if not np.isnan(overall):

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 import render_figures
 from conftest import PROJECT_DIR, THREE_FEATURES
-from figure_style import percent_text, segment_colour, share_text, value_text
+from figure_style import percent_text, segment_colour, share_text, signed, value_text
 from mart_data import database_path, load_marts
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgb
@@ -279,4 +279,11 @@ def test_labels_round_as_readers_do():
         "62.5",
         "51",
         "663",
+    ]
+    # Segment 3's spending centroid on the bundled data is z = -0.026.
+    assert [signed(0.25, 2), signed(-0.25, 2), signed(-0.026, 1), signed(0.04, 1)] == [
+        "+0.25",
+        "\u22120.25",
+        "0.0",
+        "0.0",
     ]
