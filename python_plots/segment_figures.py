@@ -342,7 +342,22 @@ def plot_centroid_heatmap(marts: Marts) -> Figure:
     image = ax.imshow(
         z.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto"
     )
-    ax.set_xticks(range(len(features)), labels=[AXIS_LABELS[f] for f in features])
+    # A log1p feature's centre is on the log scale, below the segment's
+    # plain average (segment_profiles): said on the figure, not only in its
+    # caption.
+    transforms = marts.centroids.get("transformation")
+    log_features = (
+        set(marts.centroids.loc[transforms == "log1p", "feature"])
+        if transforms is not None
+        else set()
+    )
+    ax.set_xticks(
+        range(len(features)),
+        labels=[
+            AXIS_LABELS[f] + ("\ncentre on the log scale" if f in log_features else "")
+            for f in features
+        ],
+    )
     ax.xaxis.tick_top()
     ax.set_yticks(
         range(k),

@@ -38,6 +38,7 @@ from rfm_hand_made_marts import (
     hand_made_marts,
     rgb,
 )
+from segment_figures import plot_centroid_heatmap
 
 SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"
 RFM_GALLERY = [
@@ -306,6 +307,18 @@ def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
     centroids.loc[centroids["feature"] == "monetary", "transformation"] = "none"
     ax = plot_segments_recency_monetary(marts).axes[0]
     assert (ax.get_xscale(), ax.get_yscale()) == ("symlog", "linear")
+
+
+def test_the_centroid_heatmap_says_which_centres_are_on_the_log_scale():
+    marts = hand_made_marts()
+    centroids = marts.centroids
+    centroids.loc[centroids["feature"] == "monetary", "transformation"] = "none"
+    ax = plot_centroid_heatmap(marts).axes[0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == [
+        "Recency (days since the last purchase)\ncentre on the log scale",
+        "Frequency (invoices)\ncentre on the log scale",
+        "Monetary value (total spend)",
+    ]
 
 
 # -- The real file ------------------------------------------------------------
