@@ -56,3 +56,14 @@ def test_segment_centroids_accepts_every_feature_and_no_other(catalogue):
         "models/marts/_marts__models.yml: segment_centroids.feature's check"
         f" constraint must list the catalogue's features in order: {catalogue}"
     )
+
+
+@pytest.mark.parametrize("block", ["feature", "feature_position"])
+def test_the_feature_docs_list_the_catalogue(catalogue, block):
+    docs = (PROJECT_DIR / "models" / "_docs.md").read_text()
+    text = re.search(r"{% docs " + block + r" %}(.*?){% enddocs %}", docs, re.S)
+    listed = [name for name in re.findall(r"\w+", text.group(1)) if name in catalogue]
+    assert listed == catalogue, (
+        f"models/_docs.md: the docs block {block} must name the catalogue's"
+        f" features in order: {catalogue}"
+    )
