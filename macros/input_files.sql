@@ -556,7 +556,9 @@
         (invalid_invoice_date); a file whose days are all 12 or less cannot
         tell, and is read as the var says. YYYY/MM/DD dates are not in
         question. One pass over the dates: about 0.3 s for 10M lines. Lines
-        are counted as in an editor, the header being line 1. -#}
+        are counted as in an editor, the header being line 1. Until the
+        load commits, DuckDB numbers its rows from a large constant, in
+        file order: a line's place is its rowid less the first row's. -#}
     {%- set month_first = slash_date_order() == "month_first" -%}
     {%- set month_part = 1 if month_first else 2 -%}
     {%- set day_part = 2 if month_first else 1 -%}
@@ -565,7 +567,8 @@
         ~ " count(*) filter (where day_number > 12), count(*),"
         ~ " arg_min(line_number, line_number) filter (where month_number > 12),"
         ~ " arg_min(invoice_date, line_number) filter (where month_number > 12)"
-        ~ " from (select rowid + 2 as line_number,"
+        ~ " from (select rowid - (select min(rowid) from " ~ this ~ ") + 2"
+        ~ " as line_number,"
         ~ " trim(invoice_date_raw) as invoice_date,"
         ~ " split_part(invoice_date, '/', 1) as first_part,"
         ~ " try_cast(split_part(invoice_date, '/', " ~ month_part ~ ")"

@@ -18,7 +18,14 @@ from conftest import (
     ORDER_LINES_SELECTION,
     started_with_session,
 )
-from dbt_runs import DATA_BUILD, DbtResult, passed, start_dbt, start_on_copy
+from dbt_runs import (
+    DATA_BUILD,
+    DbtResult,
+    passed,
+    start_dbt,
+    start_in_background,
+    start_on_copy,
+)
 
 
 def start_order_lines(folders, name, **vars) -> Future[DbtResult]:
@@ -70,7 +77,7 @@ def write_long_file(path: Path) -> Path:
     return path
 
 
-@started_with_session()
+@started_with_session("order_lines_excerpt_build")
 def builds(folders, shared) -> dict[str, Future[DbtResult]]:
     """The hand-made build and the long file's load, started with the
     session (the excerpt is the session's, conftest; the variants of its
@@ -96,14 +103,17 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
         ),
         # Rare cases, "Online Retail II" header, as_of_date set.
         "hand made": hand_made,
-        # The order-lines unit tests, run with a user's settings instead of
-        # the defaults, on the hand-made build's tables (their columns).
+        # Every unit test of a build on order lines, run with a user's
+        # settings instead of the defaults, on the excerpt build's tables
+        # (their columns).
         "unit tests, user's settings": start_on_copy(
-            hand_made,
+            start_in_background(
+                lambda: shared["order_lines_excerpt_build"].result()[0]
+            ),
             folders.mktemp("users_settings"),
             "test",
             "--select",
-            "test_type:unit,+int_customers_joined",
+            "test_type:unit",
             vars=USERS_SETTINGS,
         ),
     }
@@ -114,6 +124,7 @@ USERS_SETTINGS = {
     "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
     "as_of_date": "2010-12-05",
     "non_product_stock_codes": ["POST", "CRUK"],
+    "slash_date_order": "day_first",
     "segmentation_features": ["recency_days", "monetary", "tenure_days"],
     "log_transformed_features": ["monetary"],
     "k_min": 3,
@@ -147,6 +158,11 @@ def test_unit_tests_pin_the_settings_they_depend_on(builds):
         "int_order_lines_validated_amounts_are_exact",
         "int_order_lines_validated_applies_the_rules_in_order",
         "int_order_lines_validated_details_and_as_of_date",
+        "int_segments_named_bands_and_deduplicates_names",
+        "int_segments_named_words_age",
+        "int_segments_named_words_rfm",
+        "k_evaluation_says_when_no_k_was_actionable",
+        "segment_monthly_sales_counts_the_days_each_month_covers",
         "stg_order_lines_parses_each_value",
     ]
 

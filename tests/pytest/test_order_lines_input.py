@@ -340,6 +340,15 @@ def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
     assert_refused(
         run, expected_line, good_marts, before_any_node=not found_reading_it_all
     )
+    # The warehouse held no order lines. A file refused before or as it
+    # loads leaves none (its load is rolled back); refused later, once its
+    # lines are cleaned (no sale line, one customer), the loaded lines stay
+    # until the next good build, while the marts stay as they were.
+    refused_after_load = case in ("one customer", "no sale line")
+    assert run.result().query(
+        "select count(*) from duckdb_tables()"
+        " where schema_name = 'staging' and table_name = 'base_order_lines'"
+    ) == [(1 if refused_after_load else 0,)]
 
 
 @pytest.mark.parametrize("case", [case[0] for case in BAD_VARS])
