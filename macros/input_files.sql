@@ -485,7 +485,8 @@
         `~/customers.csv` as /home/me/customers.csv, a pattern as the one
         file it matched. -#}
     {%- set bad_lines = run_query(
-        "select errors.line, errors.error_message, scans.file_path"
+        "select errors.line, errors.error_message, scans.file_path,"
+        ~ " errors.line_byte_position"
         ~ " from reject_errors as errors"
         ~ " inner join reject_scans as scans"
         ~ " on errors.scan_id = scans.scan_id and errors.file_id = scans.file_id"
@@ -513,8 +514,17 @@
         {%- set fix = "save the file as UTF-8"
             if "not utf-8 encoded" in bad_lines.rows[0][1] | lower
             else "fix or remove that line" -%}
+        {#- The reader counts CSV rows; a cell with a line break in quotes
+            is one row of two lines. The line as an editor numbers it comes
+            from where the row starts in the file. -#}
+        {%- set line = _first_value(
+            "select coalesce(segmentation_line_number_at("
+            ~ sql_literal(bad_lines.rows[0][2]) ~ ", "
+            ~ (bad_lines.rows[0][3] if bad_lines.rows[0][3] is not none
+                else "null") ~ "), " ~ bad_lines.rows[0][0] ~ ")"
+        ) -%}
         {{ _refuse_input(input_name,
-            "line " ~ bad_lines.rows[0][0] ~ " is not valid CSV ("
+            "line " ~ line ~ " is not valid CSV ("
             ~ bad_lines.rows[0][1] ~ "); " ~ fix
         ) }}
     {%- endif -%}

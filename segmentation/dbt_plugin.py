@@ -52,6 +52,7 @@ from segmentation.input_checks import (
     is_file_named_like_a_pattern,
     is_folder,
     is_same_file,
+    line_number_at,
     not_csv_reason,
     reader_problem,
 )
@@ -210,6 +211,13 @@ class Plugin(BasePlugin):
             first_line_not_utf8,
             ["VARCHAR"],
             "VARCHAR",
+            null_handling="special",
+        )
+        conn.create_function(
+            "segmentation_line_number_at",
+            line_number_at,
+            ["VARCHAR", "BIGINT"],
+            "BIGINT",
             null_handling="special",
         )
         conn.create_function(

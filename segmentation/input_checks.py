@@ -154,6 +154,31 @@ def gzip_problem(path: str) -> str | None:
     return None
 
 
+def line_number_at(path: str, byte_position: int) -> int | None:
+    """The line, as an editor numbers it (the header is line 1), that
+    starts at ``byte_position`` of the file's text (after gzip, for a gzip
+    file): one more than the line breaks before it. DuckDB's reject log
+    counts CSV rows instead, so a cell with a line break in quotes earlier
+    in the file would send the user one line too early. None when the file
+    cannot be read."""
+    if path is None or byte_position is None:
+        return None
+    try:
+        with open(path, "rb") as raw:
+            is_gzip = raw.read(2) == GZIP_MAGIC
+        with (gzip.open if is_gzip else open)(path, "rb") as file:
+            breaks, left = 0, byte_position
+            while left > 0:
+                chunk = file.read(min(left, 1 << 20))
+                if not chunk:
+                    break
+                breaks += chunk.count(b"\n")
+                left -= len(chunk)
+    except (OSError, EOFError, zlib.error):
+        return None
+    return breaks + 1
+
+
 # Joins header cells for Jinja, which splits them again: a character no
 # header has.
 HEADER_CELL_SEPARATOR = "\x1f"

@@ -17,6 +17,7 @@ from segmentation.input_checks import (
     is_file_named_like_a_pattern,
     is_folder,
     is_same_file,
+    line_number_at,
     not_csv_reason,
     reader_problem,
 )
@@ -192,3 +193,21 @@ def test_the_first_line_ends_at_any_line_break_and_counts_characters(tmp_path):
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x89PNG\x00\x00\xff\n")
     assert first_line_not_utf8(str(binary)) is None
+
+
+# Line 1 the header, lines 2 and 3 one row (a line break in quotes, CRLF
+# ends), line 4 the row after it, starting at byte 25.
+QUOTED_BREAK = b'a,b,c\r\n1,"two\r\nlines",3\r\n4,5,6\r\n'
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip"])
+def test_a_line_is_numbered_as_an_editor_shows_it(tmp_path, packed):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(gzip.compress(QUOTED_BREAK) if packed else QUOTED_BREAK)
+    assert QUOTED_BREAK[25:] == b"4,5,6\r\n"
+    assert [line_number_at(str(path), at) for at in (0, 7, 15, 25)] == [1, 2, 3, 4]
+
+
+def test_a_line_number_needs_a_readable_file(tmp_path):
+    assert line_number_at(str(tmp_path / "absent.csv"), 10) is None
+    assert line_number_at(None, 10) is None

@@ -59,10 +59,20 @@ UNUSABLE = [
         " InvoiceNo,StockCode,Description,Quantity,InvoiceDate,CustomerID,Country)",
     ),
     (
+        # A line break in a quoted cell makes its row two lines: DuckDB's
+        # reader counts the bad row as line 4, an editor shows it on line 5.
         "malformed line in a gzip file",
         "order_lines.csv.gz",
-        f"{UCI_HEADER}\n{LINE}\n{LINE},extra\n",
-        "line 3 is not valid CSV (Expected Number of Columns: 8 Found: 9);"
+        "\n".join(
+            [
+                UCI_HEADER,
+                LINE.replace("HEART", '"HEART\nHOLDER"'),
+                LINE,
+                f"{LINE},extra",
+                "",
+            ]
+        ),
+        "line 5 is not valid CSV (Expected Number of Columns: 8 Found: 9);"
         " fix or remove that line",
     ),
     (
