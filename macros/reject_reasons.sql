@@ -38,8 +38,10 @@
          "description": "The customer id is missing."},
         {"reason": "invalid_customer_id",
          "when": "customer_id is null",
-         "detail": "CustomerID '{customer_id_raw}' is not a positive whole number",
-         "description": "The customer id is not a positive whole number."},
+         "detail": "CustomerID '{customer_id_raw}' is not a whole number from"
+            ~ " 1 to 9223372036854775807",
+         "description": "The customer id is not a whole number from 1 to"
+            ~ " 2^63 - 1."},
         {"reason": "conflicting_duplicate",
          "when": "version_count > 1",
          "detail": "CustomerID {customer_id} appears in {rows_with_id} rows"
@@ -109,10 +111,10 @@
          "description": "The customer id is missing."},
         {"reason": "invalid_customer_id",
          "when": "customer_id is null",
-         "detail": "CustomerID '{customer_id_raw}' is not a positive whole"
-            ~ " number",
-         "description": "The customer id is not a positive whole number"
-            ~ " (17850.0 counts as 17850)."},
+         "detail": "CustomerID '{customer_id_raw}' is not a whole number from"
+            ~ " 1 to 9223372036854775807",
+         "description": "The customer id is not a whole number from 1 to"
+            ~ " 2^63 - 1 (17850.0 counts as 17850)."},
         {"reason": "missing_invoice",
          "when": "invoice_no is null",
          "detail": "InvoiceNo is missing",

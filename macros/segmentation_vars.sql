@@ -135,18 +135,31 @@
         "k_min", 2, k_max_limit,
         "an integer from 2 to " ~ k_max_limit
     ) -%}
-    {%- set default_k_max = 8 if with_order_lines else 10 -%}
-    {%- set k_max = [default_k_max, k_min] | max if var("k_max", none) is none
-        else _checked_int(
-            "k_max", k_min, k_max_limit,
-            "an integer from k_min (" ~ k_min ~ ") to " ~ k_max_limit
-        ) -%}
     {%- set min_segments = (3 if with_order_lines else 2)
         if var("min_segments", none) is none else _checked_int(
             "min_segments", 2, k_max_limit,
             "null (3 with order lines, else 2) or an integer from 2 to "
             ~ k_max_limit
         ) -%}
+    {#- The default k_max reaches the k_min and min_segments given; a k_max
+        given below min_segments would leave the rule no k to choose. -#}
+    {%- set default_k_max = 8 if with_order_lines else 10 -%}
+    {%- if var("k_max", none) is none -%}
+        {%- set k_max = [default_k_max, k_min, min_segments] | max -%}
+    {%- else -%}
+        {%- set k_max = _checked_int(
+            "k_max", k_min, k_max_limit,
+            "an integer from k_min (" ~ k_min ~ ") to " ~ k_max_limit
+        ) -%}
+        {%- if var("min_segments", none) is not none
+            and min_segments > k_max -%}
+            {{ _var_error(
+                "min_segments", min_segments,
+                "null (3 with order lines, else 2) or an integer from 2 to"
+                ~ " k_max (" ~ k_max ~ ")"
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- set min_segment_share = var("min_segment_share") -%}
     {%- if min_segment_share is not number or min_segment_share is boolean
         or min_segment_share < 0 or min_segment_share >= 0.5 -%}

@@ -158,6 +158,8 @@ summary as (
         {{ sql_literal(customers_label) }} as input_source,
         array_to_string(settings.segmentation_features, ', ')
             as segmentation_features,
+        array_to_string(settings.log_transformed_features, ', ')
+            as log_transformed_features,
         selected_k.selection_reason,
         {{ sql_literal(order_lines_path) if order_lines_path is not none
             else "null" }}::varchar as transactions_source,
@@ -166,6 +168,8 @@ summary as (
         selected_k.selected_k,
         scored_k_range.k_min,
         scored_k_range.k_max,
+        settings.min_segments,
+        settings.min_segment_share,
         settings.n_clusters,
         settings.random_seed,
         line_counts.*

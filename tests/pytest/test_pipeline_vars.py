@@ -18,6 +18,10 @@ from sklearn.preprocessing import StandardScaler
 SEED_CSV = PROJECT_DIR / "seeds" / "mall_customers.csv"
 SEED_COLUMNS = ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
 K_RANGE_VARS = {"k_min": 3, "k_max": 4, "segmentation_features": "spending_score,age"}
+K_RANGE_SQL = (
+    "select '{{ segmentation_settings().k_min }} to"
+    " {{ segmentation_settings().k_max }}' as k_range"
+)
 
 
 # (vars, the message that refuses them)
@@ -35,6 +39,12 @@ INVALID_VARS = [
     (
         {"k_min": 6, "k_max": 4},
         "Invalid var 'k_max': 4. Allowed values: an integer from k_min (6) to 20.",
+    ),
+    (
+        # The rule could choose no k of at least 5 segments among 2 to 4.
+        {"k_max": 4, "min_segments": 5},
+        "Invalid var 'min_segments': 5. Allowed values: null (3 with order"
+        " lines, else 2) or an integer from 2 to k_max (4).",
     ),
     (
         {"k_min": 1},
@@ -128,6 +138,11 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
 
     return {
         "k range": start(K_RANGE_VARS, DATA_BUILD),
+        # The settings as the models read them, without building any.
+        "min_segments above the default k_max": start(
+            {"min_segments": 12},
+            ("compile", "--inline", K_RANGE_SQL),
+        ),
         **{json.dumps(vars): start(vars, REFUSED_BUILD) for vars, _ in INVALID_VARS},
     }
 
@@ -178,6 +193,13 @@ def test_k_range_and_comma_separated_features(runs):
     assert result.query(
         "select distinct feature from marts.segment_centroids order by feature"
     ) == [("age",), ("spending_score",)]
+
+
+def test_the_default_k_max_reaches_min_segments(runs):
+    # Without k_max, k runs up to min_segments when it is above the
+    # default 10, so that the rule has a k to choose.
+    result = passed(runs["min_segments above the default k_max"])
+    assert "'2 to 12' as k_range" in result.output
 
 
 @pytest.mark.parametrize(("vars", "message"), INVALID_VARS)
