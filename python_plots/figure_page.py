@@ -97,16 +97,19 @@ def _accounting(marts: Marts) -> str:
     rows = f"{int(run['input_rows']):,}"
     source = escape(str(run["input_source"]))
     # From the run, not from the segmented customers' values: with both
-    # files and profile features only, no segmented customer may have RFM.
+    # files, no segmented customer may have RFM (profile features only) or
+    # a profile (no id in both files). With order lines alone, the
+    # customers' source is the order-lines file.
     read_order_lines = pd.notna(run["transactions_source"])
-    if marts.has_profiles and read_order_lines:
+    read_customer_file = run["input_source"] != run["transactions_source"]
+    if read_order_lines and read_customer_file:
         # input_rows also counts the order-lines customers with no row in
         # the file: not the file's own row count.
         text = (
             f"Customers: {rows}, the rows of {source} and the order-lines"
             " customers who have none;"
         )
-    elif marts.has_profiles:
+    elif not read_order_lines:
         text = f"Input: {source}, {rows} rows;"
     else:
         text = f"Customers: {rows} in the order lines;"

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 from mart_data import Marts
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 # The numeric input columns, in the pipeline's canonical feature order.
 NUMERIC_COLUMNS = ["age", "annual_income_k", "spending_score"]
@@ -192,6 +193,13 @@ def uses_log_axis(marts: Marts, feature: str) -> bool:
     if "transformation" in transforms.columns and feature in transforms.index:
         return transforms.at[feature, "transformation"] == "log1p"
     return feature in LOG_AXIS_FEATURES
+
+
+def count_ticks(axis: Axis) -> None:
+    """Ticks at whole counts (a few customers would otherwise get 0, 0.5,
+    1, ... read as 0, 0, 1), with separators."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(thousands())
 
 
 def thousands() -> FuncFormatter:

@@ -16,6 +16,7 @@ from figure_style import (
     PLAIN_NAMES,
     RFM_FEATURES,
     area_heights,
+    count_ticks,
     log_bin_edges,
     model_subtitle,
     new_figure,
@@ -169,7 +170,8 @@ def plot_rfm_grid(marts: Marts) -> Figure:
             color="white" if count > 0.6 * top else "black",
             gid=f"rfm-cell-{r}-{f}",
         )
-    body.colorbar(image, ax=grid_ax, label="Customers", shrink=0.85)
+    colorbar = body.colorbar(image, ax=grid_ax, label="Customers", shrink=0.85)
+    count_ticks(colorbar.ax.yaxis)
 
     per_segment = customers["rfm_segment"].value_counts().sort_values()
     bars = segment_ax.barh(
@@ -183,7 +185,7 @@ def plot_rfm_grid(marts: Marts) -> Figure:
     )
     segment_ax.set_xlim(0, per_segment.max() * 1.3)
     segment_ax.set_xlabel("Customers")
-    segment_ax.xaxis.set_major_formatter(thousands())
+    count_ticks(segment_ax.xaxis)
     segment_ax.set_title("Customers per RFM segment")
     segment_ax.grid(axis="y", visible=False)
     return figure

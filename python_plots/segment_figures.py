@@ -21,6 +21,7 @@ from figure_style import (
     PROFILE_AVERAGES,
     UNITS,
     bin_edges,
+    count_ticks,
     model_subtitle,
     new_figure,
     percent_text,
@@ -80,7 +81,7 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
             edgecolors="white" if point_size >= 42 else "none",
             linewidths=0.5,
             label=f"{segment_label(segment.segment_id, segment.segment_name)}"
-            f" ({segment.customer_count})",
+            f" ({segment.customer_count:,})",
             gid=f"segment-points-{segment.segment_id}",
         )
     centres, kind = plane_centres(marts, x, y)
@@ -206,6 +207,8 @@ def plot_segment_profiles(
             )
         upper = np.nanmax([averages.max(), overall, 1])
         ax.set_xlim(0, 100 if feature == "spending_score" else upper * 1.18)
+        if upper >= 1000:
+            ax.xaxis.set_major_formatter(thousands())
         ax.set_xlabel(AXIS_LABELS[feature])
         used = "" if feature in marts.features else "\n(not a clustering feature)"
         ax.set_title(f"Average {PLAIN_NAMES[feature]}{used}")
@@ -264,7 +267,7 @@ def plot_segment_sizes_and_gender(marts: Marts) -> Figure:
     )
     size_ax.set_xlim(0, segments["customer_count"].max() * 1.25)
     size_ax.set_xlabel("Customers")
-    size_ax.xaxis.set_major_formatter(thousands())
+    count_ticks(size_ax.xaxis)
     size_ax.set_title("Segment size")
     size_ax.set_yticks(
         positions,
@@ -377,7 +380,7 @@ def plot_centroid_heatmap(marts: Marts) -> Figure:
         ax.text(
             column,
             row,
-            f"{values.iat[row, column]:.0f} {UNITS[features[column]]}\n"
+            f"{values.iat[row, column]:,.0f} {UNITS[features[column]]}\n"
             f"z {signed(z_value, 1)}",
             ha="center",
             va="center",
@@ -394,15 +397,21 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
     """Segments in the space K-Means actually saw, for any set of features."""
     features = marts.features
     pairs = list(combinations(features, 2))
+    # At most three panels a row: six features give 15 pairs, which in one
+    # row were each a sliver of the page.
+    columns = min(max(len(pairs), 1), 3)
+    rows = -(-max(len(pairs), 1) // columns)
     figure, body = new_figure(
-        max(10, 6.2 * max(len(pairs), 1) + 3),
-        6.8,
+        max(10, 6.2 * columns + 3),
+        1.6 + 5.2 * rows,
         "Segments on the clustering features",
         model_subtitle(marts),
     )
-    axes = np.atleast_1d(body.subplots(1, max(len(pairs), 1)))
+    axes = np.atleast_1d(body.subplots(rows, columns)).ravel()
+    for spare in axes[max(len(pairs), 1) :]:
+        spare.set_visible(False)
     if pairs:
-        for ax, (x, y) in zip(axes, pairs, strict=True):
+        for ax, (x, y) in zip(axes, pairs, strict=False):
             kind = scatter_segments(ax, marts, x, y)
     else:
         # One feature: stacked histogram, one colour per segment.
@@ -422,7 +431,7 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
             color=[segment_colour(segment_id) for segment_id in segments["segment_id"]],
             label=[
                 f"{segment_label(row.segment_id, row.segment_name)}"
-                f" ({row.customer_count})"
+                f" ({row.customer_count:,})"
                 for row in segments.itertuples()
             ],
         )
@@ -433,5 +442,13 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
     if kind:
         handle = centre_legend_handle(kind)
         handles, labels = [*handles, handle], [*labels, handle.get_label()]
-    body.legend(handles, labels, loc="outside right upper", title="Segment (customers)")
+    # Beside one row of panels; under a grid, where the long names of many
+    # features would otherwise take a third of its width.
+    body.legend(
+        handles,
+        labels,
+        loc="outside right upper" if rows == 1 else "outside lower center",
+        ncols=1 if rows == 1 else 2,
+        title="Segment (customers)",
+    )
     return figure

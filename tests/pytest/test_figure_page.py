@@ -59,6 +59,19 @@ def test_both_files_are_told_apart_by_the_run_not_by_the_customers():
     assert ORDER_LINES in page
 
 
+def test_both_files_without_a_shared_id_name_the_customer_file():
+    # RFM features, and no id of the file in the order lines: every
+    # segmented customer comes from the order lines and has no profile,
+    # yet the run read the customer file (its rows all rejected).
+    marts = hand_made_marts()
+    summary = marts.run_summary.assign(input_source="profiles.csv")
+    page = render_index(replace(marts, run_summary=summary), [])
+    assert (
+        "Customers: 11, the rows of profiles.csv and the order-lines customers"
+        " who have none;"
+    ) in page
+
+
 def test_a_customer_file_alone_counts_its_rows():
     page = page_without_rfm_values(
         input_source="profiles.csv", transactions_source=None
