@@ -31,7 +31,7 @@ from figure_style import (
     whole_number_log_bins,
 )
 from mart_data import Marts
-from matplotlib.dates import AutoDateLocator, DateFormatter
+from matplotlib.dates import AutoDateLocator, DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from segment_figures import (
@@ -271,6 +271,10 @@ def plot_monthly_sales(marts: Marts) -> Figure:
             **style,
         )
         partial = months.loc[months["is_partial_month"].astype(bool)]
+        if partial.empty:
+            # No marker line at all: an empty one, drawn unclipped on a date
+            # axis, collapsed the layout of a one-month file's figure.
+            continue
         for ax, panel, column in (
             (revenue_ax, "revenue", "revenue"),
             (customers_ax, "customers", "active_customers"),
@@ -288,8 +292,20 @@ def plot_monthly_sales(marts: Marts) -> Figure:
     revenue_ax.yaxis.set_major_formatter(thousands())
     revenue_ax.set_title("Revenue per month")
     customers_ax.set_ylabel("Customers with a sale")
+    count_ticks(customers_ax.yaxis)
     customers_ax.set_title("Active customers per month")
-    customers_ax.xaxis.set_major_locator(AutoDateLocator(maxticks=14))
+    # Half a month either side of the months drawn: a file of one month
+    # would otherwise get Matplotlib's two years either side of it.
+    if not sales.empty:
+        starts = pd.to_datetime(sales["month_start"])
+        half_month = pd.Timedelta(days=16)
+        customers_ax.set_xlim(starts.min() - half_month, starts.max() + half_month)
+    # A tick a month for a short file (the automatic ticks fell between
+    # months and repeated one's name); fewer, evenly, for a longer one.
+    months_drawn = sales["month_start"].nunique() if not sales.empty else 0
+    customers_ax.xaxis.set_major_locator(
+        MonthLocator() if months_drawn <= 14 else AutoDateLocator(maxticks=14)
+    )
     customers_ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
     for ax in (revenue_ax, customers_ax):
         ax.set_ylim(bottom=0)

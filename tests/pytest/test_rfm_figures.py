@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from dataclasses import replace
 from itertools import pairwise
 
@@ -319,6 +320,23 @@ def test_the_centroid_heatmap_says_which_centres_are_on_the_log_scale():
         "Frequency (invoices)\ncentre on the log scale",
         "Monetary value (total spend)",
     ]
+
+
+def test_a_file_of_one_month_keeps_its_layout():
+    # One month, covered whole: no partial-month marker, and the date axis
+    # spans half a month either side instead of Matplotlib's four years.
+    marts = hand_made_marts()
+    sales = marts.monthly_sales
+    first = sales.loc[sales["month_start"] == sales["month_start"].min()]
+    figure = plot_monthly_sales(
+        replace(marts, monthly_sales=first.assign(is_partial_month=False))
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure.canvas.draw()
+    low, high = figure.axes[1].get_xlim()
+    assert high - low == 32
+    assert by_gid(figure, "partial-month-") == {}
 
 
 # -- The real file ------------------------------------------------------------
