@@ -149,8 +149,13 @@ def _plane_caption(marts: Marts) -> str:
     _, kind = plane_centres(marts, "annual_income_k", "spending_score")
     return (
         f"All {len(marts.customers):,} customers on the income × spending plane,"
-        f" one colour per segment, each segment's {kind} marked ×."
+        f" one colour per segment, {kind}s marked ×."
     )
+
+
+def _counted(value: float, noun: str) -> str:
+    """1 invoice, 1.5 invoices, 2 invoices."""
+    return f"{value:,.10g} {noun}" + ("" if value == 1 else "s")
 
 
 def _rfm_distributions_caption(marts: Marts) -> str:
@@ -158,8 +163,9 @@ def _rfm_distributions_caption(marts: Marts) -> str:
     return (
         f"Recency, frequency and monetary value of the {len(marts.customers):,}"
         " segmented customers, on log axes; medians"
-        f" {medians['recency_days']:,.0f} days, {medians['frequency']:g}"
-        f" invoices and {medians['monetary']:,.0f} spent."
+        f" {_counted(round(medians['recency_days']), 'day')},"
+        f" {_counted(medians['frequency'], 'invoice')} and"
+        f" {medians['monetary']:,.0f} spent."
     )
 
 
@@ -170,7 +176,7 @@ def _rfm_grid_caption(marts: Marts) -> str:
     return (
         "Customers per recency score × frequency score (quintiles, 5 best),"
         " each cell named after its most common RFM segment; the fullest cell"
-        f" is r = {r}, f = {f} ({counts.at[f, r]:,} customers), the largest"
+        f" is r = {r}, f = {f} ({_counted(counts.at[f, r], 'customer')}), the largest"
         f" RFM segment {per_segment.index[0]} ({per_segment.iloc[0]:,})."
     )
 
@@ -179,8 +185,7 @@ def _recency_monetary_caption(marts: Marts) -> str:
     _, kind = plane_centres(marts, "recency_days", "monetary")
     return (
         f"All {len(marts.customers):,} customers on recency × monetary value"
-        " (log axes), one colour per segment,"
-        f" each segment's {kind} marked ×."
+        f" (log axes), one colour per segment, {kind}s marked ×."
     )
 
 
@@ -334,6 +339,9 @@ def figure_specs(marts: Marts) -> list[FigureSpec]:
                 lambda m: (
                     f"Customers on every pair of {feature_list_text(m.features)},"
                     " the features K-Means used, one colour per segment."
+                    if len(m.features) > 1
+                    else f"Customers by {feature_list_text(m.features)}, the one"
+                    " feature K-Means used, stacked by segment."
                 ),
             )
         )

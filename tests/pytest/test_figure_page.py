@@ -159,3 +159,20 @@ def test_with_both_files_the_matrix_adds_the_clustered_order_line_features():
         "Pearson correlations of the numeric columns; the strongest pair is"
         " age and monetary value (log) (r = +1.00)."
     )
+
+
+def test_captions_count_one_as_one():
+    # A run whose median customer bought once, from one invoice.
+    marts = hand_made_marts()
+    customers = marts.customers.assign(frequency=1)
+    specs = {
+        spec.filename: spec
+        for spec in figure_specs(replace(marts, customers=customers))
+    }
+    caption = specs["01_eda_rfm_distributions.png"].caption(
+        replace(marts, customers=customers)
+    )
+    assert " 1 invoice and " in caption
+    assert "centroids marked ×." in specs["05_segments_recency_monetary.png"].caption(
+        marts
+    )
