@@ -8,6 +8,7 @@ segment_profiles, features from segment_centroids.
 from __future__ import annotations
 
 from itertools import combinations
+from textwrap import fill
 
 import numpy as np
 import pandas as pd
@@ -356,8 +357,11 @@ def plot_centroid_heatmap(marts: Marts) -> Figure:
     )
     ax.set_xticks(
         range(len(features)),
+        # Past three features, wrapped to the cell's width: six features'
+        # headers ran together.
         labels=[
-            AXIS_LABELS[f] + ("\ncentre on the log scale" if f in log_features else "")
+            (fill(AXIS_LABELS[f], 26) if len(features) > 3 else AXIS_LABELS[f])
+            + ("\ncentre on the log scale" if f in log_features else "")
             for f in features
         ],
     )
