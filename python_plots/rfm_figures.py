@@ -204,12 +204,13 @@ def plot_segments_recency_monetary(marts: Marts) -> Figure:
     ax = body.subplots()
     kind = scatter_segments(ax, marts, "recency_days", "monetary")
     handles, labels = ax.get_legend_handles_labels()
+    markerscale = 1.3 if len(marts.customers) <= 1000 else 2.0
     body.legend(
-        [*handles, centre_legend_handle(kind)],
+        [*handles, centre_legend_handle(kind, markerscale)],
         [*labels, f"{kind}, numbered by segment"],
         loc="outside right upper",
         title="Segment (customers)",
-        markerscale=1.3 if len(marts.customers) <= 1000 else 2.0,
+        markerscale=markerscale,
     )
     return figure
 

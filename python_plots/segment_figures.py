@@ -124,13 +124,15 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
     return kind
 
 
-def centre_legend_handle(kind: str) -> Line2D:
+def centre_legend_handle(kind: str, markerscale: float = 1.0) -> Line2D:
+    """The legend's centre marker, as large as on the plot whatever the
+    legend's markerscale (which enlarges the small scatter dots)."""
     return Line2D(
         [],
         [],
         marker="X",
         linestyle="none",
-        markersize=14,
+        markersize=14 / markerscale,
         markerfacecolor="white",
         markeredgecolor="black",
         label=f"{kind}, numbered by segment",
@@ -152,7 +154,7 @@ def plot_segments_income_spending(marts: Marts) -> Figure:
     ax.set_ylim(0, 105)
     handles, labels = ax.get_legend_handles_labels()
     body.legend(
-        [*handles, centre_legend_handle(kind)],
+        [*handles, centre_legend_handle(kind, markerscale=1.3)],
         [*labels, f"{kind}, numbered by segment"],
         loc="outside right upper",
         title="Segment (customers)",

@@ -310,6 +310,14 @@ def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
     assert (ax.get_xscale(), ax.get_yscale()) == ("symlog", "linear")
 
 
+def test_the_legend_centre_marker_is_drawn_at_its_plot_size():
+    # The legend enlarges the scatter dots (markerscale); the centroid ×
+    # keeps the 14 points it has on the plot instead of spilling out.
+    figure = plot_segments_recency_monetary(hand_made_marts())
+    (legend,) = [legend for body in figure.subfigs for legend in body.legends]
+    assert legend.legend_handles[-1].get_markersize() == pytest.approx(14)
+
+
 def test_the_centroid_heatmap_says_which_centres_are_on_the_log_scale():
     marts = hand_made_marts()
     centroids = marts.centroids
