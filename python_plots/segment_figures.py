@@ -350,20 +350,13 @@ def plot_centroid_heatmap(marts: Marts) -> Figure:
     )
     # A log1p feature's centre is on the log scale, below the segment's
     # plain average (segment_profiles): said on the figure, not only in its
-    # caption.
-    transforms = marts.centroids.get("transformation")
-    log_features = (
-        set(marts.centroids.loc[transforms == "log1p", "feature"])
-        if transforms is not None
-        else set()
-    )
+    # caption. Past three features, the headers wrap to the cell's width:
+    # six features' headers ran together.
     ax.set_xticks(
         range(len(features)),
-        # Past three features, wrapped to the cell's width: six features'
-        # headers ran together.
         labels=[
             (fill(AXIS_LABELS[f], 26) if len(features) > 3 else AXIS_LABELS[f])
-            + ("\ncentre on the log scale" if f in log_features else "")
+            + ("\ncentre on the log scale" if uses_log_axis(marts, f) else "")
             for f in features
         ],
     )
