@@ -35,9 +35,9 @@ from matplotlib.dates import AutoDateLocator, DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from segment_figures import (
-    centre_legend_handle,
     plot_segment_profiles,
     scatter_segments,
+    segment_legend,
 )
 
 SCORES = [1, 2, 3, 4, 5]
@@ -203,14 +203,12 @@ def plot_segments_recency_monetary(marts: Marts) -> Figure:
     )
     ax = body.subplots()
     kind = scatter_segments(ax, marts, "recency_days", "monetary")
-    handles, labels = ax.get_legend_handles_labels()
-    markerscale = 1.3 if len(marts.customers) <= 1000 else 2.0
-    body.legend(
-        [*handles, centre_legend_handle(kind, markerscale)],
-        [*labels, f"{kind}, numbered by segment"],
+    segment_legend(
+        body,
+        ax,
+        kind,
+        markerscale=1.3 if len(marts.customers) <= 1000 else 2.0,
         loc="outside right upper",
-        title="Segment (customers)",
-        markerscale=markerscale,
     )
     return figure
 

@@ -37,7 +37,7 @@ from figure_style import (
 )
 from mart_data import Marts
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
@@ -124,18 +124,37 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
     return kind
 
 
-def centre_legend_handle(kind: str, markerscale: float = 1.0) -> Line2D:
-    """The legend's centre marker, as large as on the plot whatever the
-    legend's markerscale (which enlarges the small scatter dots)."""
-    return Line2D(
-        [],
-        [],
-        marker="X",
-        linestyle="none",
-        markersize=14 / markerscale,
-        markerfacecolor="white",
-        markeredgecolor="black",
-        label=f"{kind}, numbered by segment",
+def segment_legend(
+    body: SubFigure,
+    ax: Axes,
+    kind: str | None,
+    markerscale: float = 1.0,
+    **placement,
+) -> None:
+    """The legend of the segments scattered on ``ax``, with the centre
+    marker when ``kind`` names one (scatter_segments). markerscale enlarges
+    the small scatter dots; the centre marker stays as large as on the
+    plot."""
+    handles, labels = ax.get_legend_handles_labels()
+    if kind:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="X",
+                linestyle="none",
+                markersize=14 / markerscale,
+                markerfacecolor="white",
+                markeredgecolor="black",
+            )
+        )
+        labels.append(f"{kind}, numbered by segment")
+    body.legend(
+        handles,
+        labels,
+        title="Segment (customers)",
+        markerscale=markerscale,
+        **placement,
     )
 
 
@@ -152,14 +171,7 @@ def plot_segments_income_spending(marts: Marts) -> Figure:
     ax = body.subplots()
     kind = scatter_segments(ax, marts, "annual_income_k", "spending_score")
     ax.set_ylim(0, 105)
-    handles, labels = ax.get_legend_handles_labels()
-    body.legend(
-        [*handles, centre_legend_handle(kind, markerscale=1.3)],
-        [*labels, f"{kind}, numbered by segment"],
-        loc="outside right upper",
-        title="Segment (customers)",
-        markerscale=1.3,
-    )
+    segment_legend(body, ax, kind, markerscale=1.3, loc="outside right upper")
     return figure
 
 
@@ -437,17 +449,13 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
         ax.set_xlabel(AXIS_LABELS[feature])
         ax.set_ylabel("Customers")
         kind = None
-    handles, labels = axes[0].get_legend_handles_labels()
-    if kind:
-        handle = centre_legend_handle(kind)
-        handles, labels = [*handles, handle], [*labels, handle.get_label()]
     # Beside one row of panels; under a grid, where the long names of many
     # features would otherwise take a third of its width.
-    body.legend(
-        handles,
-        labels,
+    segment_legend(
+        body,
+        axes[0],
+        kind,
         loc="outside right upper" if rows == 1 else "outside lower center",
         ncols=1 if rows == 1 else 2,
-        title="Segment (customers)",
     )
     return figure
