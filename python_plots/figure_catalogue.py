@@ -53,10 +53,12 @@ from rfm_figures import (
     rfm_grid_counts,
 )
 from segment_figures import (
-    plane_centres,
     plot_centroid_heatmap,
     plot_segment_profiles,
     plot_segment_sizes_and_gender,
+)
+from segment_planes import (
+    plane_centres,
     plot_segments_feature_pairs,
     plot_segments_income_spending,
 )

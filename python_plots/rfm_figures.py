@@ -34,11 +34,8 @@ from mart_data import Marts
 from matplotlib.dates import AutoDateLocator, DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from segment_figures import (
-    plot_segment_profiles,
-    scatter_segments,
-    segment_legend,
-)
+from segment_figures import plot_segment_profiles
+from segment_planes import scatter_segments, segment_legend
 
 SCORES = [1, 2, 3, 4, 5]
 # The RFM features that are whole numbers: their bins hold whole values.

@@ -18,11 +18,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 from matplotlib.patches import Rectangle
-from segment_figures import (
-    plot_segment_profiles,
-    plot_segments_feature_pairs,
-    plot_segments_income_spending,
-)
+from segment_figures import plot_segment_profiles
+from segment_planes import plot_segments_feature_pairs, plot_segments_income_spending
 
 SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"
 COMMON_FIGURES = [

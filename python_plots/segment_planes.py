@@ -1,0 +1,220 @@
+"""Customers on planes of two features, one colour per segment: the
+income × spending plane, every pair of the clustering features, and the
+scatter and legend the RFM plane draws with too.
+
+Nothing assumes a k or a set of features: segments come from
+segment_profiles, features from segment_centroids.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from figure_style import (
+    AXIS_LABELS,
+    PROFILE_AVERAGES,
+    bin_edges,
+    model_subtitle,
+    new_figure,
+    segment_colour,
+    segment_label,
+    segments_in_order,
+    set_log_axis,
+    uses_log_axis,
+)
+from mart_data import Marts
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.lines import Line2D
+
+
+def plane_centres(marts: Marts, x: str, y: str) -> tuple[pd.DataFrame, str]:
+    """Where to mark each segment on the x/y plane, and what the mark is.
+
+    The K-Means centroid when both are clustering features; otherwise the
+    segment's average, since a centroid has no coordinate on a feature the
+    model never saw.
+    """
+    if {x, y} <= set(marts.features):
+        wide = marts.centroids.pivot(
+            index="segment_id", columns="feature", values="centroid_value"
+        )
+        return wide[[x, y]].reset_index(), "centroid"
+    averages = segments_in_order(marts).set_index("segment_id")
+    centres = pd.DataFrame(
+        {x: averages[PROFILE_AVERAGES[x]], y: averages[PROFILE_AVERAGES[y]]}
+    )
+    return centres.reset_index(), "segment average"
+
+
+def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
+    """Customers coloured by segment, each segment's centre marked with an X.
+
+    Returns what the X marks. Artists carry gids (segment-points-<id>,
+    segment-centre-<id>) so tests can find them. Skewed features (see
+    uses_log_axis) get log axes; thousands of customers get smaller dots.
+    """
+    point_size = 42 if len(marts.customers) <= 1000 else 12
+    for segment in segments_in_order(marts).itertuples():
+        members = marts.customers.loc[
+            marts.customers["segment_id"] == segment.segment_id
+        ]
+        ax.scatter(
+            members[x],
+            members[y],
+            s=point_size,
+            color=segment_colour(segment.segment_id),
+            alpha=0.85 if point_size >= 42 else 0.6,
+            edgecolors="white" if point_size >= 42 else "none",
+            linewidths=0.5,
+            label=f"{segment_label(segment.segment_id, segment.segment_name)}"
+            f" ({segment.customer_count:,})",
+            gid=f"segment-points-{segment.segment_id}",
+        )
+    centres, kind = plane_centres(marts, x, y)
+    for centre in centres.itertuples(index=False):
+        segment_id, cx, cy = centre
+        ax.scatter(
+            [cx],
+            [cy],
+            marker="X",
+            s=330,
+            color=segment_colour(segment_id),
+            edgecolors="black",
+            linewidths=1.6,
+            zorder=4,
+            gid=f"segment-centre-{segment_id}",
+        )
+        ax.annotate(
+            str(segment_id),
+            (cx, cy),
+            xytext=(11, 9),
+            textcoords="offset points",
+            fontsize=13,
+            fontweight="bold",
+            zorder=5,
+            bbox={
+                "boxstyle": "round,pad=0.2",
+                "fc": "white",
+                "ec": "none",
+                "alpha": 0.8,
+            },
+        )
+    ax.set_xlabel(AXIS_LABELS[x])
+    ax.set_ylabel(AXIS_LABELS[y])
+    for axis, feature in (("x", x), ("y", y)):
+        if uses_log_axis(marts, feature):
+            set_log_axis(ax, axis)
+            label = ax.set_xlabel if axis == "x" else ax.set_ylabel
+            label(AXIS_LABELS[feature] + ", log scale")
+    return kind
+
+
+def segment_legend(
+    body: SubFigure,
+    ax: Axes,
+    kind: str | None,
+    markerscale: float = 1.0,
+    **placement,
+) -> None:
+    """The legend of the segments scattered on ``ax``, with the centre
+    marker when ``kind`` names one (scatter_segments). markerscale enlarges
+    the small scatter dots; the centre marker stays as large as on the
+    plot."""
+    handles, labels = ax.get_legend_handles_labels()
+    if kind:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="X",
+                linestyle="none",
+                markersize=14 / markerscale,
+                markerfacecolor="white",
+                markeredgecolor="black",
+            )
+        )
+        labels.append(f"{kind}, numbered by segment")
+    body.legend(
+        handles,
+        labels,
+        title="Segment (customers)",
+        markerscale=markerscale,
+        **placement,
+    )
+
+
+def plot_segments_income_spending(marts: Marts) -> Figure:
+    subtitle = model_subtitle(marts)
+    if set(marts.features) != {"annual_income_k", "spending_score"}:
+        subtitle += "; this plane shows two of them, so segments may overlap"
+    figure, body = new_figure(
+        14,
+        7.8,
+        "Customer segments by annual income and spending score",
+        subtitle,
+    )
+    ax = body.subplots()
+    kind = scatter_segments(ax, marts, "annual_income_k", "spending_score")
+    ax.set_ylim(0, 105)
+    segment_legend(body, ax, kind, markerscale=1.3, loc="outside right upper")
+    return figure
+
+
+def plot_segments_feature_pairs(marts: Marts) -> Figure:
+    """Segments in the space K-Means actually saw, for any set of features."""
+    features = marts.features
+    pairs = list(combinations(features, 2))
+    # At most three panels a row: six features give 15 pairs, which in one
+    # row were each a sliver of the page.
+    columns = min(max(len(pairs), 1), 3)
+    rows = -(-max(len(pairs), 1) // columns)
+    figure, body = new_figure(
+        max(10, 6.2 * columns + 3),
+        1.6 + 5.2 * rows,
+        "Segments on the clustering features",
+        model_subtitle(marts),
+    )
+    axes = np.atleast_1d(body.subplots(rows, columns)).ravel()
+    for spare in axes[max(len(pairs), 1) :]:
+        spare.set_visible(False)
+    if pairs:
+        for ax, (x, y) in zip(axes, pairs, strict=False):
+            kind = scatter_segments(ax, marts, x, y)
+    else:
+        # One feature: stacked histogram, one colour per segment.
+        [feature] = features
+        ax = axes[0]
+        segments = segments_in_order(marts)
+        values = marts.customers[feature].dropna()
+        ax.hist(
+            [
+                marts.customers.loc[
+                    marts.customers["segment_id"] == segment_id, feature
+                ].dropna()
+                for segment_id in segments["segment_id"]
+            ],
+            bins=bin_edges(values),
+            stacked=True,
+            color=[segment_colour(segment_id) for segment_id in segments["segment_id"]],
+            label=[
+                f"{segment_label(row.segment_id, row.segment_name)}"
+                f" ({row.customer_count:,})"
+                for row in segments.itertuples()
+            ],
+        )
+        ax.set_xlabel(AXIS_LABELS[feature])
+        ax.set_ylabel("Customers")
+        kind = None
+    # Beside one row of panels; under a grid, where the long names of many
+    # features would otherwise take a third of its width.
+    segment_legend(
+        body,
+        axes[0],
+        kind,
+        loc="outside right upper" if rows == 1 else "outside lower center",
+        ncols=1 if rows == 1 else 2,
+    )
+    return figure
