@@ -97,6 +97,14 @@ def not_csv_reason(path: str) -> str | None:
 FIRST_LINE_BYTES = 1 << 16
 
 
+def _open_as_read(path: str):
+    """The file's text as DuckDB's CSV reader takes it: decompressed when
+    its name ends in .gz (the reader goes by the name, and a file whose
+    content and name disagree is refused before it is read)."""
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    return opener(os.path.expanduser(path), "rb")
+
+
 def first_line_not_utf8(path: str) -> str | None:
     """Where the first line of a CSV file (plain or .gz) is not UTF-8
     text, as "byte 0xe9 at character 62"; None when it is, when it holds
@@ -104,9 +112,8 @@ def first_line_not_utf8(path: str) -> str | None:
     cannot be opened (DuckDB's reader then says why). DuckDB's reader
     skips such a line when asked to ignore errors, so the next line would
     pass for the header."""
-    opener = gzip.open if path.lower().endswith(".gz") else open
     try:
-        with opener(os.path.expanduser(path), "rb") as file:
+        with _open_as_read(path) as file:
             start = file.read(FIRST_LINE_BYTES)
     except (OSError, EOFError, zlib.error):
         return None
@@ -156,7 +163,7 @@ def gzip_problem(path: str) -> str | None:
 
 def line_number_at(path: str, byte_position: int) -> int | None:
     """The line, as an editor numbers it (the header is line 1), that
-    starts at ``byte_position`` of the file's text (after gzip, for a gzip
+    starts at ``byte_position`` of the file's text (after gzip, for a .gz
     file): one more than the line breaks before it. DuckDB's reject log
     counts CSV rows instead, so a cell with a line break in quotes earlier
     in the file would send the user one line too early. None when the file
@@ -164,9 +171,7 @@ def line_number_at(path: str, byte_position: int) -> int | None:
     if path is None or byte_position is None:
         return None
     try:
-        with open(path, "rb") as raw:
-            is_gzip = raw.read(2) == GZIP_MAGIC
-        with (gzip.open if is_gzip else open)(path, "rb") as file:
+        with _open_as_read(path) as file:
             breaks, left = 0, byte_position
             while left > 0:
                 chunk = file.read(min(left, 1 << 20))

@@ -202,7 +202,7 @@ QUOTED_BREAK = b'a,b,c\r\n1,"two\r\nlines",3\r\n4,5,6\r\n'
 
 @pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip"])
 def test_a_line_is_numbered_as_an_editor_shows_it(tmp_path, packed):
-    path = tmp_path / "lines.csv"
+    path = tmp_path / ("lines.csv.gz" if packed else "lines.csv")
     path.write_bytes(gzip.compress(QUOTED_BREAK) if packed else QUOTED_BREAK)
     assert QUOTED_BREAK[25:] == b"4,5,6\r\n"
     assert [line_number_at(str(path), at) for at in (0, 7, 15, 25)] == [1, 2, 3, 4]
