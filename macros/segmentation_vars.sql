@@ -135,11 +135,11 @@
         "k_min", 2, k_max_limit,
         "an integer from 2 to " ~ k_max_limit
     ) -%}
+    {%- set min_segments_allowed = "null (3 with order lines, else 2) or an"
+        ~ " integer from 2 to " -%}
     {%- set min_segments = (3 if with_order_lines else 2)
         if var("min_segments", none) is none else _checked_int(
-            "min_segments", 2, k_max_limit,
-            "null (3 with order lines, else 2) or an integer from 2 to "
-            ~ k_max_limit
+            "min_segments", 2, k_max_limit, min_segments_allowed ~ k_max_limit
         ) -%}
     {#- The default k_max reaches the k_min and min_segments given; a k_max
         given below min_segments would leave the rule no k to choose. -#}
@@ -155,8 +155,7 @@
             and min_segments > k_max -%}
             {{ _var_error(
                 "min_segments", min_segments,
-                "null (3 with order lines, else 2) or an integer from 2 to"
-                ~ " k_max (" ~ k_max ~ ")"
+                min_segments_allowed ~ "k_max (" ~ k_max ~ ")"
             ) }}
         {%- endif -%}
     {%- endif -%}
