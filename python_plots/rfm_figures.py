@@ -291,16 +291,15 @@ def plot_monthly_sales(marts: Marts) -> Figure:
     count_ticks(customers_ax.yaxis)
     customers_ax.set_title("Active customers per month")
     # Half a month either side of the months drawn: a file of one month
-    # would otherwise get Matplotlib's two years either side of it.
-    if not sales.empty:
-        starts = pd.to_datetime(sales["month_start"])
+    # would otherwise get Matplotlib's two years either side of it. A tick a
+    # month for a short file (the automatic ticks fell between months and
+    # repeated one's name); fewer, evenly, for a longer one.
+    starts = pd.to_datetime(sales["month_start"])
+    if not starts.empty:
         half_month = pd.Timedelta(days=16)
         customers_ax.set_xlim(starts.min() - half_month, starts.max() + half_month)
-    # A tick a month for a short file (the automatic ticks fell between
-    # months and repeated one's name); fewer, evenly, for a longer one.
-    months_drawn = sales["month_start"].nunique() if not sales.empty else 0
     customers_ax.xaxis.set_major_locator(
-        MonthLocator() if months_drawn <= 14 else AutoDateLocator(maxticks=14)
+        MonthLocator() if starts.nunique() <= 14 else AutoDateLocator(maxticks=14)
     )
     customers_ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
     for ax in (revenue_ax, customers_ax):
