@@ -35,7 +35,7 @@ from matplotlib.dates import AutoDateLocator, DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from segment_figures import plot_segment_profiles
-from segment_planes import scatter_segments, segment_legend
+from segment_planes import plane_figure
 
 SCORES = [1, 2, 3, 4, 5]
 # The RFM features that are whole numbers: their bins hold whole values.
@@ -189,23 +189,13 @@ def plot_rfm_grid(marts: Marts) -> Figure:
 
 
 def plot_segments_recency_monetary(marts: Marts) -> Figure:
-    subtitle = model_subtitle(marts)
-    if set(marts.features) != {"recency_days", "monetary"}:
-        subtitle += "; this plane shows two of them, so segments may overlap"
-    figure, body = new_figure(
-        14,
-        7.8,
+    figure, _ = plane_figure(
+        marts,
+        "recency_days",
+        "monetary",
         "Customer segments by recency and monetary value",
-        subtitle,
-    )
-    ax = body.subplots()
-    kind = scatter_segments(ax, marts, "recency_days", "monetary")
-    segment_legend(
-        body,
-        ax,
-        kind,
+        # Thousands of customers are drawn as smaller dots.
         markerscale=1.3 if len(marts.customers) <= 1000 else 2.0,
-        loc="outside right upper",
     )
     return figure
 

@@ -146,20 +146,29 @@ def segment_legend(
     )
 
 
-def plot_segments_income_spending(marts: Marts) -> Figure:
+def plane_figure(
+    marts: Marts, x: str, y: str, title: str, markerscale: float = 1.3
+) -> tuple[Figure, Axes]:
+    """Every customer on the plane of ``x`` and ``y``, one colour per
+    segment, with their centres and the legend beside."""
     subtitle = model_subtitle(marts)
-    if set(marts.features) != {"annual_income_k", "spending_score"}:
+    if set(marts.features) != {x, y}:
         subtitle += "; this plane shows two of them, so segments may overlap"
-    figure, body = new_figure(
-        14,
-        7.8,
-        "Customer segments by annual income and spending score",
-        subtitle,
-    )
+    figure, body = new_figure(14, 7.8, title, subtitle)
     ax = body.subplots()
-    kind = scatter_segments(ax, marts, "annual_income_k", "spending_score")
+    kind = scatter_segments(ax, marts, x, y)
+    segment_legend(body, ax, kind, markerscale=markerscale, loc="outside right upper")
+    return figure, ax
+
+
+def plot_segments_income_spending(marts: Marts) -> Figure:
+    figure, ax = plane_figure(
+        marts,
+        "annual_income_k",
+        "spending_score",
+        "Customer segments by annual income and spending score",
+    )
     ax.set_ylim(0, 105)
-    segment_legend(body, ax, kind, markerscale=1.3, loc="outside right upper")
     return figure
 
 
