@@ -7,6 +7,7 @@ Segment n has the same colour in every figure, whatever k is.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from textwrap import wrap
 
 import matplotlib as mpl
 import numpy as np
@@ -126,8 +127,30 @@ def segment_colour(segment_id: int) -> str:
     return SEGMENT_PALETTE[(int(segment_id) - 1) % len(SEGMENT_PALETTE)]
 
 
-def segment_label(segment_id: int, segment_name: str) -> str:
-    return f"{int(segment_id)}: {segment_name}"
+# Where a segment's label sits beside a plot (tick labels, legends) it
+# breaks after a " · " past this many characters: a name from six features
+# (about 75) took half the width of the profile panels beside it; three
+# levels, as RFM names have, stay on one line.
+LABEL_WIDTH = 44
+LEVEL_SEPARATOR = " · "
+
+
+def segment_label(segment_id: int, segment_name: str, width: int | None = None) -> str:
+    """'3: Recent · Frequent · High spend'. Given ``width``, a new line
+    starts after each " · " that would carry a line past it; one level
+    longer than ``width`` keeps its own line whole."""
+    label = f"{int(segment_id)}: {segment_name}"
+    if width is None:
+        return label
+    first, *rest = label.split(LEVEL_SEPARATOR)
+    lines = [first]
+    for level in rest:
+        if len(lines[-1]) + len(LEVEL_SEPARATOR) + len(level) <= width:
+            lines[-1] += LEVEL_SEPARATOR + level
+        else:
+            lines[-1] += LEVEL_SEPARATOR.rstrip()
+            lines.append(level)
+    return "\n".join(lines)
 
 
 def feature_list_text(features: list[str]) -> str:
@@ -138,7 +161,11 @@ def feature_list_text(features: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-HEADER_HEIGHT = 1.0  # inches for the title and subtitle
+HEADER_HEIGHT = 1.0  # inches for the title and a one-line subtitle
+# A 13 pt subtitle takes about a tenth of an inch a character; each line
+# past the first adds this much to the band.
+SUBTITLE_CHARACTERS_PER_INCH = 10
+SUBTITLE_LINE_HEIGHT = 0.25
 
 
 def new_figure(
@@ -147,16 +174,34 @@ def new_figure(
     """A figure with a title band on top; plots go into the returned body.
 
     The band is its own subfigure, so legends placed outside the plots can
-    never run into the title, whatever the title's length.
+    never run into the title, whatever the title's length. A subtitle wider
+    than the figure wraps, and the band grows by its extra lines, so the
+    plots keep ``height`` less the one-line band.
     """
-    figure = Figure(figsize=(width, height), layout="constrained")
+    lines = wrap(subtitle, int(width * SUBTITLE_CHARACTERS_PER_INCH) - 4)
+    extra = SUBTITLE_LINE_HEIGHT * (len(lines) - 1)
+    band = HEADER_HEIGHT + extra
+    figure = Figure(figsize=(width, height + extra), layout="constrained")
     FigureCanvasAgg(figure)
-    header, body = figure.subfigures(
-        2, 1, height_ratios=[HEADER_HEIGHT, height - HEADER_HEIGHT]
-    )
-    header.text(0.01, 0.95, title, ha="left", va="top", fontsize=19, fontweight="bold")
+    header, body = figure.subfigures(2, 1, height_ratios=[band, height - HEADER_HEIGHT])
+    # The title 0.05 in below the top, the subtitle 0.12 in above the foot.
     header.text(
-        0.01, 0.12, subtitle, ha="left", va="bottom", fontsize=13, color="#555555"
+        0.01,
+        1 - 0.05 / band,
+        title,
+        ha="left",
+        va="top",
+        fontsize=19,
+        fontweight="bold",
+    )
+    header.text(
+        0.01,
+        0.12 / band,
+        "\n".join(lines),
+        ha="left",
+        va="bottom",
+        fontsize=13,
+        color="#555555",
     )
     return figure, body
 

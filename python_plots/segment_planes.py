@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from figure_style import (
     AXIS_LABELS,
+    LABEL_WIDTH,
     PROFILE_AVERAGES,
     bin_edges,
     model_subtitle,
@@ -69,8 +70,8 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
             alpha=0.85 if point_size >= 42 else 0.6,
             edgecolors="white" if point_size >= 42 else "none",
             linewidths=0.5,
-            label=f"{segment_label(segment.segment_id, segment.segment_name)}"
-            f" ({segment.customer_count:,})",
+            label=segment_label(segment.segment_id, segment.segment_name, LABEL_WIDTH)
+            + f" ({segment.customer_count:,})",
             gid=f"segment-points-{segment.segment_id}",
         )
     centres, kind = plane_centres(marts, x, y)
@@ -209,7 +210,7 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
             stacked=True,
             color=[segment_colour(segment_id) for segment_id in segments["segment_id"]],
             label=[
-                f"{segment_label(row.segment_id, row.segment_name)}"
+                f"{segment_label(row.segment_id, row.segment_name, LABEL_WIDTH)}"
                 f" ({row.customer_count:,})"
                 for row in segments.itertuples()
             ],

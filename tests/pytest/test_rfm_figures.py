@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from conftest import PROJECT_DIR
 from figure_catalogue import figure_specs
-from figure_style import segment_colour
+from figure_style import LABEL_WIDTH, new_figure, segment_colour, segment_label
 from mart_data import Marts, load_marts
 from matplotlib.image import imread
 from matplotlib.legend import Legend
@@ -27,6 +27,7 @@ from rfm_figures import (
     plot_monthly_sales,
     plot_rfm_distributions,
     plot_rfm_grid,
+    plot_segment_rfm_profiles,
     plot_segments_recency_monetary,
     rfm_grid_counts,
 )
@@ -345,6 +346,63 @@ def test_a_file_of_one_month_keeps_its_layout():
     low, high = figure.axes[1].get_xlim()
     assert high - low == 32
     assert by_gid(figure, "partial-month-") == {}
+
+
+SIX_LEVELS = (
+    "Middle-aged · Average income · High spending · Lapsing · Infrequent"
+    " · Average spend"
+)
+
+
+def test_a_long_segment_name_breaks_after_a_level():
+    assert segment_label(1, SIX_LEVELS, LABEL_WIDTH) == (
+        "1: Middle-aged · Average income ·\n"
+        "High spending · Lapsing · Infrequent ·\n"
+        "Average spend"
+    )
+    assert segment_label(12, SIX_LEVELS) == "12: " + SIX_LEVELS
+    # Three levels, as RFM names have, keep one line.
+    assert segment_label(10, NAMES[2], LABEL_WIDTH) == "10: " + NAMES[2]
+
+
+def test_long_names_leave_the_profile_panels_their_width():
+    # Six levels on one line took the first panel down to a sixth of the
+    # figure's width; broken after a level they leave it a quarter.
+    marts = hand_made_marts()
+    figure = plot_segment_rfm_profiles(
+        replace(marts, profiles=marts.profiles.assign(segment_name=SIX_LEVELS))
+    )
+    figure.canvas.draw()
+    first_panel = figure.axes[0]
+    assert [tick.get_text().count("\n") for tick in first_panel.get_yticklabels()] == [
+        2,
+        2,
+        2,
+    ]
+    assert first_panel.get_position().width > 0.25
+
+
+def test_a_subtitle_wider_than_the_figure_wraps_inside_it():
+    subtitle = "k = 3 segments, clustered on " + ", ".join(
+        ["one of many features with long names"] * 9
+    )
+    one_line, _ = new_figure(14, 7.8, "Segments", "k = 3 segments")
+    wrapped, body = new_figure(14, 7.8, "Segments", subtitle)
+    body.subplots()
+    wrapped.canvas.draw()
+    [title, sub] = wrapped.subfigs[0].texts
+    lines = sub.get_text().split("\n")
+    assert len(lines) == 3
+    assert " ".join(lines) == subtitle
+    # The band grows by the two extra lines; the plots keep their height.
+    assert tuple(one_line.get_size_inches()) == (14, 7.8)
+    assert tuple(wrapped.get_size_inches()) == (14, 8.3)
+    figure_box = wrapped.bbox
+    for text in (title, sub):
+        box = text.get_window_extent()
+        assert figure_box.x0 <= box.x0
+        assert box.x1 <= figure_box.x1
+    assert title.get_window_extent().y0 > sub.get_window_extent().y1
 
 
 # -- The real file ------------------------------------------------------------
