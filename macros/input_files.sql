@@ -14,8 +14,9 @@
       the file's metadata, its first line and, when the CSV sniffer fails,
       look for the first bad line.
     - check_input_rows_read(), a post-hook of the one model that reads the
-      whole file: steps 6-7, no malformed CSV line (DuckDB logged them while
-      reading, `store_rejects`) and at least one data row.
+      whole file: steps 6-8, no malformed CSV line (DuckDB logged them while
+      reading, `store_rejects`), at least one data row and, for order lines,
+      slash dates in the order the var slash_date_order says.
 -#}
 
 {% macro customer_input_columns() -%}

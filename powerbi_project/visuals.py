@@ -25,10 +25,6 @@ class Field:
     # BI's own, such as "Sum of annual_income_k".
     display_name: str | None = None
 
-    @property
-    def is_measure(self) -> bool:
-        return self.kind == "measure"
-
     def expression(self) -> dict:
         source = {
             "Expression": {"SourceRef": {"Entity": self.table}},

@@ -64,6 +64,9 @@ times_accounted as (
 ),
 
 -- The file's rows are 1..N, each once: none lost or repeated on the way.
+-- Its one row of failure has miscounted's columns, with no row number or
+-- id: times_expected holds how many rows are numbered, times_accounted the
+-- largest number (equal when nothing is lost).
 file_row_gaps as (
 
     select

@@ -1,7 +1,7 @@
 {#- Mean and population standard deviation of each clustering feature over
     the segmented customers: the z-score that K-Means sees, and what a SQL
     user needs to place a new customer. A feature in the var
-    log_transformed_features is scaled as ln(1 + value) (`transform`
+    log_transformed_features is scaled as ln(1 + value) (`transformation`
     log1p). A constant feature gets scale 1, as scikit-learn's
     StandardScaler does. -#}
 

@@ -1,8 +1,8 @@
 {#- The marketing playbook as the store edits it, one row per rule. A table,
-    unlike the other staging model: DuckDB enforces the contract's
-    constraints (levels, required text, unique rules) only on tables, and it
-    does so while the table is built, so a bad edit stops the build at once
-    instead of queueing a dozen test queries ahead of the customer data. -#}
+    not a view: DuckDB enforces the contract's constraints (levels, required
+    text, unique rules) only on tables, and it does so while the table is
+    built, so a bad edit stops the build at once instead of queueing a dozen
+    test queries ahead of the customer data. -#}
 {{ config(materialized="table") }}
 
 with

@@ -83,6 +83,18 @@ def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
             [(10, 11, None, 1), (11, 11, 1, None)],
             id="one-row-counted-for-another",
         ),
+        pytest.param(
+            [
+                # A view: row 12 renumbered in a view over the original.
+                "alter view intermediate.int_customers_joined rename to joined",
+                "create view intermediate.int_customers_joined as select *"
+                " replace (if(source_row_number = 12, 300, source_row_number)"
+                " as source_row_number) from intermediate.joined",
+            ],
+            # Row 12 lost on the way, and 300 rows where 200 were numbered.
+            [(300, 12, 1, None), (12, 12, None, 1), (None, None, 200, 300)],
+            id="file-row-numbers-with-a-gap",
+        ),
     ],
 )
 def test_every_input_row_check_lists_what_is_wrong(

@@ -208,7 +208,9 @@ def test_static_docs_site_in_headless_chromium(docs_target, manifest):
             page.on("console", record_console_error)
             page.on("request", record_outside_request)
             page.goto(site.as_uri())
-            page.get_by_role("heading", name="Mall customer segmentation").wait_for()
+            page.get_by_role(
+                "heading", name="Customer segmentation", exact=True
+            ).wait_for()
 
             # The project tree: open mall_segmentation > models > marts.
             menu = page.locator(".app-menu")
