@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, SymmetricalLogLocator
 
 # The numeric input columns, in the pipeline's canonical feature order.
 NUMERIC_COLUMNS = ["age", "annual_income_k", "spending_score"]
@@ -253,6 +253,24 @@ def thousands() -> FuncFormatter:
     return FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
+class LogTicks(SymmetricalLogLocator):
+    """The log axis' ticks at 0, 1, 10, 100 …, and at 2 and 5 times each
+    too when fewer than three of those fall in view: customers spending 204
+    to 802 gave an axis with no tick at all."""
+
+    def __init__(self) -> None:
+        super().__init__(linthresh=1, base=10)
+
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        self.set_params(subs=[1.0])
+        ticks = np.asarray(super().tick_values(vmin, vmax))
+        low, high = sorted((vmin, vmax))
+        if np.count_nonzero((ticks >= low) & (ticks <= high)) < 3:
+            self.set_params(subs=[1.0, 2.0, 5.0])
+            ticks = np.asarray(super().tick_values(vmin, vmax))
+        return ticks
+
+
 def set_log_axis(ax: Axes, axis: str) -> None:
     """A log scale that still shows zeros: linear from 0 to 1, logarithmic
     above (the features are counts and amounts of at least 0), with plain
@@ -260,6 +278,7 @@ def set_log_axis(ax: Axes, axis: str) -> None:
     scale = ax.set_xscale if axis == "x" else ax.set_yscale
     scale("symlog", linthresh=1, linscale=0.4)
     ticks = ax.xaxis if axis == "x" else ax.yaxis
+    ticks.set_major_locator(LogTicks())
     ticks.set_major_formatter(thousands())
 
 

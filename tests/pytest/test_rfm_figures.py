@@ -303,6 +303,37 @@ def test_recency_monetary_scatter_on_log_axes_in_segment_colours():
         assert rgb(collection.get_facecolors()[0]) == rgb(segment_colour(segment))
 
 
+def test_a_log_axis_within_one_decade_still_has_ticks():
+    # Four customers spending 204 to 802 (a 60-line file) had no tick on
+    # the monetary axis: no power of ten falls in view. Two and five times
+    # each are added when fewer than three powers do; a wide axis keeps
+    # only the powers.
+    marts = hand_made_marts()
+    spend = [204.0, 366.63, 334.0, 801.86] * 2 + [250.0, 700.0]
+    centroids = marts.centroids.copy()
+    centroids.loc[centroids["feature"] == "monetary", "centroid_value"] = [
+        700.0,
+        400.0,
+        250.0,
+    ]
+    narrow = replace(
+        marts, customers=marts.customers.assign(monetary=spend), centroids=centroids
+    )
+    for figure, expected in (
+        (plot_segments_recency_monetary(narrow), ["200", "500"]),
+        (plot_segments_recency_monetary(marts), ["100", "1,000", "10,000"]),
+    ):
+        figure.canvas.draw()
+        ax = figure.axes[0]
+        low, high = ax.get_ylim()
+        shown = [
+            tick.get_text()
+            for tick, value in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)
+            if low <= value <= high
+        ]
+        assert shown == expected
+
+
 def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
     marts = hand_made_marts()
     centroids = marts.centroids
