@@ -50,6 +50,38 @@ def plane_centres(marts: Marts, x: str, y: str) -> tuple[pd.DataFrame, str]:
     return centres.reset_index(), "segment average"
 
 
+# Where a centre's number sits, in points from its X: up and right, or,
+# when the X nearly covers an earlier centre's, the first corner free.
+NUMBER_OFFSETS = [(11, 9), (11, -22), (-24, 9), (-24, -22)]
+# Nearly covers: within this share of the plotted range on both axes.
+NEAR = 0.04
+
+
+def number_offsets(
+    centres: pd.DataFrame, customers: pd.DataFrame, log_axes: tuple[bool, bool]
+) -> list[tuple[int, int]]:
+    """One offset from NUMBER_OFFSETS per centre (rows of x, y after the
+    segment id), so that the numbers of centres that nearly coincide do
+    not print over each other."""
+    spots = []
+    for column, on_log in zip(centres.columns[1:], log_axes, strict=True):
+        values = pd.concat([customers[column], centres[column]]).astype("float64")
+        scaled = np.log1p(values.clip(lower=0)) if on_log else values
+        span = (scaled.max() - scaled.min()) or 1.0
+        spots.append((scaled.iloc[len(customers) :] - scaled.min()).to_numpy() / span)
+    position = np.column_stack(spots)
+    taken: list[int] = []
+    for here in position:
+        near = [
+            taken[earlier]
+            for earlier in range(len(taken))
+            if (np.abs(position[earlier] - here) < NEAR).all()
+        ]
+        free = [n for n in range(len(NUMBER_OFFSETS)) if n not in near]
+        taken.append(free[0] if free else len(taken) % len(NUMBER_OFFSETS))
+    return [NUMBER_OFFSETS[n] for n in taken]
+
+
 def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
     """Customers coloured by segment, each segment's centre marked with an X.
 
@@ -75,7 +107,12 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
             gid=f"segment-points-{segment.segment_id}",
         )
     centres, kind = plane_centres(marts, x, y)
-    for centre in centres.itertuples(index=False):
+    offsets = number_offsets(
+        centres,
+        marts.customers[[x, y]].dropna(),
+        (uses_log_axis(marts, x), uses_log_axis(marts, y)),
+    )
+    for centre, offset in zip(centres.itertuples(index=False), offsets, strict=True):
         segment_id, cx, cy = centre
         ax.scatter(
             [cx],
@@ -91,8 +128,9 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
         ax.annotate(
             str(segment_id),
             (cx, cy),
-            xytext=(11, 9),
+            xytext=offset,
             textcoords="offset points",
+            gid=f"segment-number-{segment_id}",
             fontsize=13,
             fontweight="bold",
             zorder=5,

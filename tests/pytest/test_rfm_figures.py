@@ -334,6 +334,27 @@ def test_a_log_axis_within_one_decade_still_has_ticks():
         assert shown == expected
 
 
+def test_the_numbers_of_centres_that_nearly_coincide_do_not_overlap():
+    # Segment 2's centroid moved to within 1 % of segment 1's: its number
+    # goes below its X instead of printing over 1's; 3, far off, keeps its
+    # place.
+    marts = hand_made_marts()
+    centroids = marts.centroids.copy()
+    segment_2 = centroids["segment_id"] == 2
+    for feature in ("recency_days", "monetary"):
+        of_1 = (centroids["segment_id"] == 1) & (centroids["feature"] == feature)
+        centroids.loc[
+            segment_2 & (centroids["feature"] == feature), "centroid_value"
+        ] = centroids.loc[of_1, "centroid_value"].iloc[0] * 1.01
+    for together, expected in (
+        (marts, [(11, 9)] * 3),
+        (replace(marts, centroids=centroids), [(11, 9), (11, -22), (11, 9)]),
+    ):
+        figure = plot_segments_recency_monetary(together)
+        numbers = by_gid(figure, "segment-number-")
+        assert [numbers[f"segment-number-{n}"].xyann for n in (1, 2, 3)] == expected
+
+
 def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
     marts = hand_made_marts()
     centroids = marts.centroids
