@@ -51,6 +51,7 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
 REFUSED_WHILE_BUILDING = {
     "malformed line",
     "malformed line in a file named from the home folder",
+    "malformed line in a file whose name has braces",
     "a gzip file damaged in the middle, named by a pattern",
     "a gzip file damaged in the middle",
     "header but no data rows",

@@ -267,6 +267,16 @@ CASES = [
         " fix or remove that line",
     ),
     (
+        # Read as that file, not as customers.csv: dbt-duckdb fills braces
+        # in a source's location in with the source's own values.
+        "malformed line in a file whose name has braces",
+        "{name}.csv",
+        "malformed_line.csv",
+        {},
+        "line 3 is not valid CSV (Expected Number of Columns: 5 Found: 6);"
+        " fix or remove that line",
+    ),
+    (
         "unterminated quote",
         "customers.csv",
         "unterminated_quote.csv",

@@ -1,0 +1,64 @@
+"""The plugin's wait at exit for queries still running on dbt's other threads
+(segmentation/exit_wait.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from conftest import PROJECT_DIR
+
+# As `dbt compile` ends on a refused input: another thread is inside a query
+# through dbt-duckdb's cursor (here one calling a slow Python function, as
+# the input checks do), and the connection is closed at exit.
+EXIT_DURING_A_QUERY = textwrap.dedent(
+    """
+    import atexit, sys, threading, time
+    import duckdb
+    from dbt.adapters.duckdb.environments.local import DuckDBCursorWrapper
+    from segmentation.exit_wait import threads_in_duckdb, wait_for_queries_at_exit
+
+    conn = duckdb.connect()
+    conn.create_function("slow", lambda x: time.sleep(0.5) or x, ["BIGINT"], "BIGINT")
+    atexit.register(conn.close)
+    if sys.argv[1] == "wait":
+        wait_for_queries_at_exit()
+    started = threading.Event()
+
+    def query():
+        started.set()
+        DuckDBCursorWrapper(conn.cursor()).execute("select slow(1)")
+
+    threading.Thread(target=query, daemon=True).start()
+    started.wait()
+    time.sleep(0.1)
+    print(len(threads_in_duckdb()))
+    """
+)
+
+
+def exit_during_a_query(mode: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", EXIT_DURING_A_QUERY, mode],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "closed_cleanly"), [("wait", True), ("no wait", False)]
+)
+def test_exit_waits_for_a_query_on_another_thread(mode, closed_cleanly):
+    ended = exit_during_a_query(mode)
+    # The query was running when the main thread reached its end.
+    assert ended.stdout == "1\n"
+    assert ended.returncode == 0
+    if closed_cleanly:
+        assert ended.stderr == ""
+    else:
+        # Without the wait, closing the connection meets the running query.
+        assert "connection is busy with another call" in ended.stderr
