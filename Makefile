@@ -88,11 +88,13 @@ $(CHROMIUM):
 INPUT ?=
 ORDERS ?=
 # Only the files given become vars: a var left out keeps its default (null).
+# $(value …): a $ in a path stays a $ (make would read $H in $HOME as a
+# variable of its own).
 comma := ,
 NIGHTLY_VARS := $(strip \
-	$(if $(strip $(INPUT)),"raw_customers_path": "$(strip $(INPUT))") \
+	$(if $(strip $(INPUT)),"raw_customers_path": "$(strip $(value INPUT))") \
 	$(if $(and $(strip $(INPUT)),$(strip $(ORDERS))),$(comma)) \
-	$(if $(strip $(ORDERS)),"raw_transactions_path": "$(strip $(ORDERS))"))
+	$(if $(strip $(ORDERS)),"raw_transactions_path": "$(strip $(value ORDERS))"))
 nightly: $(INSTALLED)
 	$(BIN)/dbt build --exclude-resource-type unit_test \
 		--vars '{$(NIGHTLY_VARS)}'

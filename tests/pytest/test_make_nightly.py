@@ -43,8 +43,15 @@ def nightly_vars(*make_args: str) -> dict:
                 "raw_transactions_path": "/data/lines.csv",
             },
         ),
+        (
+            ("INPUT=/data/$HOME/customers.csv", "ORDERS=/data/$(x)/lines.csv"),
+            {
+                "raw_customers_path": "/data/$HOME/customers.csv",
+                "raw_transactions_path": "/data/$(x)/lines.csv",
+            },
+        ),
     ],
-    ids=["neither", "customers", "order lines", "both"],
+    ids=["neither", "customers", "order lines", "both", "a dollar sign in a path"],
 )
 def test_only_the_files_given_become_vars(make_args, vars):
     assert nightly_vars(*make_args) == vars
