@@ -220,10 +220,26 @@
 
 {% macro validate_segmentation_vars() -%}
     {%- if execute -%}
+        {%- do refuse_empty_flag() -%}
         {%- do check_var_names() -%}
         {%- do check_input_path_vars() -%}
         {%- do segmentation_settings() -%}
     {%- endif -%}
     {#- A hook must render to SQL; this one has nothing to run. -#}
     select 1 as vars_checked
+{%- endmacro %}
+
+{% macro refuse_empty_flag() -%}
+    {#- dbt's --empty reads every ref and source as no rows. Here that would
+        replace the intermediate tables with empty ones, beside marts of an
+        earlier run, and then stop where the clustering finds no customers;
+        a small file checks the SQL instead. -#}
+    {%- if flags.EMPTY -%}
+        {{ exceptions.raise_compiler_error(
+            "--empty is not supported: K-Means needs customers, and an empty"
+            " build would empty the intermediate tables; to try the SQL on a"
+            " few rows, build on a small file (--vars '{raw_customers_path:"
+            " <file>}')"
+        ) }}
+    {%- endif -%}
 {%- endmacro %}

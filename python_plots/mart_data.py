@@ -120,6 +120,13 @@ def load_marts(path: Path) -> Marts:
         raise MartsUnavailable(
             f"{path}: marts.customer_segments is empty; run `make build` first"
         )
+    mixed = runs_apart(frames)
+    if mixed:
+        raise MartsUnavailable(
+            f"{path}: the marts come from different runs ({mixed}); a build that"
+            " failed or built only some marts leaves them so: run `dbt build`"
+            " again"
+        )
     return Marts(
         customers=frames["customer_segments"],
         profiles=frames["segment_profiles"],
@@ -128,3 +135,39 @@ def load_marts(path: Path) -> Marts:
         run_summary=frames["segmentation_run_summary"],
         monthly_sales=frames["segment_monthly_sales"],
     )
+
+
+def runs_apart(frames: Mapping[str, pd.DataFrame]) -> str:
+    """How the marts show that they were not all built by one run, or "".
+
+    A failed `dbt build` or one of some marts leaves the others as they
+    were, and figures drawn from them would put one run's customers under
+    another's segments.
+    """
+    customers = frames["customer_segments"]
+    segmented = int(frames["segmentation_run_summary"]["segmented_rows"].sum())
+    if len(customers) != segmented:
+        return (
+            f"customer_segments has {len(customers):,} customers,"
+            f" segmentation_run_summary counts {segmented:,}"
+        )
+    profiles = frames["segment_profiles"]
+    counted = {
+        int(segment): int(count)
+        for segment, count in zip(
+            profiles["segment_id"], profiles["customer_count"], strict=True
+        )
+    }
+    found = {
+        int(segment): int(count)
+        for segment, count in customers["segment_id"].value_counts().items()
+    }
+    if found != counted:
+        return (
+            f"customer_segments has customers in {len(found)} segments,"
+            f" segment_profiles describes {len(counted)}"
+            if len(found) != len(counted)
+            else "customer_segments and segment_profiles count the segments'"
+            " customers differently"
+        )
+    return ""

@@ -11,6 +11,7 @@ python_plots/figures/ or DIR.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,22 @@ from figure_page import write_index
 from mart_data import PROJECT_DIR, MartsUnavailable, database_path, load_marts
 
 DEFAULT_OUT = PROJECT_DIR / "python_plots" / "figures"
+# The names of the gallery's files (figure_catalogue.figure_specs): in a
+# folder drawn into again, those of an earlier run that this one did not
+# draw are removed, so that the folder never mixes two runs' figures.
+GALLERY_FILE = re.compile(r"\d\d_(eda|model|segment|segments)_\w+\.png")
+
+
+def remove_other_runs_figures(out_dir: Path, drawn: set[str]) -> list[str]:
+    """Delete the gallery's PNGs in out_dir not in ``drawn``; their names."""
+    stale = sorted(
+        path.name
+        for path in out_dir.glob("*.png")
+        if GALLERY_FILE.fullmatch(path.name) and path.name not in drawn
+    )
+    for name in stale:
+        (out_dir / name).unlink()
+    return stale
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.wait_for_go:
         print("marts loaded", flush=True)
     rendered = render_all(marts, args.out)
+    remove_other_runs_figures(args.out, {figure.filename for figure in rendered})
     page = write_index(marts, rendered, args.out)
     print(f"Wrote {len(rendered)} figures and {page}")
     return 0

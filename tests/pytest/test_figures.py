@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,14 @@ def bundled_render(bundled_build, tmp_path_factory):
     the file open read-only, as Power BI or a SQL client would; a writer
     could not open it now, a reader can. Read by the two tests below."""
     out_dir = tmp_path_factory.mktemp("bundled_figures")
+    # Drawn into a folder an order-lines run drew into before, beside a
+    # file of the user's own.
+    for name in (
+        "10_segment_monthly_sales.png",
+        "09_segments_clustering_features.png",
+        "notes.png",
+    ):
+        (out_dir / name).write_bytes(b"earlier")
     with duckdb.connect(str(bundled_build.database), read_only=True):
         done = render(bundled_build.database, out_dir)
     return done, out_dir
@@ -90,9 +99,11 @@ def test_bundled_data_gives_every_figure_and_the_page(bundled_render):
     done, out_dir = bundled_render
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Wrote 8 figures and {out_dir / 'index.html'}"
+    # The earlier run's figures are gone, the user's file stays.
     assert sorted(path.name for path in out_dir.iterdir()) == [
         *COMMON_FIGURES,
         "index.html",
+        "notes.png",
     ]
     assert_valid_pngs(out_dir, COMMON_FIGURES)
 
@@ -214,6 +225,46 @@ def test_database_without_marts_says_to_run_make_build(tmp_path, monkeypatch, ca
         f"render_figures: {database}: table marts.customer_segments not found;"
         " run `make build` first to create the marts\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("damage", "mixed"),
+    [
+        (
+            "delete from marts.customer_segments where customer_id <= 10",
+            "customer_segments has 190 customers, segmentation_run_summary counts 200",
+        ),
+        (
+            "update marts.customer_segments set segment_id = 1 where segment_id = 2",
+            "customer_segments has customers in 4 segments, segment_profiles"
+            " describes 5",
+        ),
+        (
+            "update marts.customer_segments set segment_id = 1 where customer_id"
+            " = (select min(customer_id) from marts.customer_segments"
+            " where segment_id = 3)",
+            "customer_segments and segment_profiles count the segments'"
+            " customers differently",
+        ),
+    ],
+    ids=["customers", "segments", "segment sizes"],
+)
+def test_marts_of_different_runs_are_not_drawn(
+    bundled_build, tmp_path, monkeypatch, capsys, damage, mixed
+):
+    # As a build that failed or built some marts leaves them.
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copy(bundled_build.database, database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(damage)
+    done = run_script(monkeypatch, capsys, database, tmp_path / "out")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"render_figures: {database}: the marts come from different runs"
+        f" ({mixed}); a build that failed or built only some marts leaves them"
+        " so: run `dbt build` again\n"
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_told_to_stop_it_draws_nothing(tmp_path, monkeypatch, capsys):

@@ -8,7 +8,7 @@ from concurrent.futures import Future
 
 import pytest
 from conftest import FIXTURES, started_with_session
-from dbt_runs import start_dbt
+from dbt_runs import REFUSED_BUILD, start_dbt, start_on_copy
 from refusals import (
     assert_failed_with_line,
     assert_refused,
@@ -121,3 +121,25 @@ def test_a_command_without_hooks_still_checks_the_input(compiled_on_bad_input, c
     checks itself as it compiles, with the same line."""
     run, expected_line = compiled_on_bad_input[case]
     assert_failed_with_line(run.result(), expected_line)
+
+
+@started_with_session("bundled_build")
+def empty_flag_build(folders, shared) -> Future:
+    return start_on_copy(
+        shared["bundled_build"], folders.mktemp("empty_flag"), *REFUSED_BUILD, "--empty"
+    )
+
+
+def test_an_empty_build_is_refused_before_it_empties_a_table(
+    empty_flag_build, good_marts
+):
+    # dbt's --empty would rebuild the intermediate tables with no rows, then
+    # stop at the clustering; refused on-run-start, it touches nothing.
+    assert_refused(
+        empty_flag_build,
+        "--empty is not supported: K-Means needs customers, and an empty build"
+        " would empty the intermediate tables; to try the SQL on a few rows,"
+        " build on a small file (--vars '{raw_customers_path: <file>}')",
+        good_marts,
+        before_any_node=True,
+    )
