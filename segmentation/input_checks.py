@@ -107,11 +107,12 @@ def _open_as_read(path: str):
 
 def first_line_not_utf8(path: str) -> str | None:
     """Where the first line of a CSV file (plain or .gz) is not UTF-8
-    text, as "byte 0xe9 at character 62"; None when it is, when it holds
-    a NUL byte (binary: the first-line check says so), or when the file
-    cannot be opened (DuckDB's reader then says why). DuckDB's reader
-    skips such a line when asked to ignore errors, so the next line would
-    pass for the header."""
+    text, as "byte 0xe9 at character 62", or where it holds a NUL byte,
+    which no text file's header has; None when it is text, or when the
+    file cannot be opened (DuckDB's reader then says why). DuckDB's reader
+    skips a line that is not UTF-8 when asked to ignore errors, so the next
+    line would pass for the header; and a line with NUL bytes, as UTF-16
+    text without a byte order mark has, printed them into the message."""
     try:
         with _open_as_read(path) as file:
             start = file.read(FIRST_LINE_BYTES)
@@ -120,15 +121,21 @@ def first_line_not_utf8(path: str) -> str | None:
     # A line ends at LF, CRLF or a lone CR (old Mac files).
     line = start.split(b"\n", 1)[0].split(b"\r", 1)[0]
     whole = len(line) < len(start)
-    if b"\x00" in line:
-        return None
+    nul = line.find(b"\x00")
+    text = line if nul < 0 else line[:nul]
     try:
-        line.decode("utf-8")
+        text.decode("utf-8")
     except UnicodeDecodeError as error:
         # A character cut by the length limit is not an error.
-        if whole or error.start < len(line) - 3:
+        if nul >= 0 or whole or error.start < len(line) - 3:
             character = len(line[: error.start].decode("utf-8")) + 1
             return f"byte 0x{line[error.start]:02x} at character {character}"
+    if nul >= 0:
+        character = len(text.decode("utf-8")) + 1
+        return (
+            f"a NUL byte at character {character}: binary data, or UTF-16"
+            " text without a byte order mark"
+        )
     return None
 
 

@@ -189,10 +189,17 @@ def test_the_first_line_ends_at_any_line_break_and_counts_characters(tmp_path):
     accented = tmp_path / "accented.csv"
     accented.write_bytes("Catégorie,".encode() + b"R\xe9gion\n")
     assert first_line_not_utf8(str(accented)) == "byte 0xe9 at character 12"
-    # Binary: left to the check that finds no readable text.
+    # Binary: its first byte that is not text, before or at a NUL.
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\x89PNG\x00\x00\xff\n")
-    assert first_line_not_utf8(str(binary)) is None
+    assert first_line_not_utf8(str(binary)) == "byte 0x89 at character 1"
+    # UTF-16 without a byte order mark: "C" then a NUL.
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes("CustomerID,Genre\n".encode("utf-16-le"))
+    assert first_line_not_utf8(str(utf16)) == (
+        "a NUL byte at character 2: binary data, or UTF-16 text without a byte"
+        " order mark"
+    )
 
 
 # Line 1 the header, lines 2 and 3 one row (a line break in quotes, CRLF

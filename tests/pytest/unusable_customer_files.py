@@ -46,6 +46,17 @@ def gzip_named_csv(path):
         file.write((FIXTURES / "format_variants.csv").read_bytes())
 
 
+def binary_gzip(path):
+    with gzip.open(path, "wb") as file:
+        file.write(bytes(range(256)) * 2 + b"\n" + bytes(range(137)))
+
+
+def utf16_without_bom(path):
+    """As some tools write UTF-16: little-endian, no byte order mark."""
+    text = (FIXTURES / "format_variants.csv").read_text(encoding="utf-8-sig")
+    path.write_bytes(text.encode("utf-16-le"))
+
+
 def utf16(path):
     """As Excel saves "Unicode text": UTF-16 with a byte order mark."""
     text = (FIXTURES / "format_variants.csv").read_text(encoding="utf-8-sig")
@@ -180,7 +191,27 @@ CASES = [
         "customers.csv",
         binary,
         {},
-        "no header row (no readable text on the first line; is it a UTF-8 CSV file?)",
+        "no header row (the first line is not UTF-8 text: byte 0x89 at character"
+        " 1); save the file as UTF-8 CSV",
+    ),
+    (
+        # Once decompressed, not nothing: 650 bytes starting with a NUL.
+        "a gzip file of binary data",
+        "customers.csv.gz",
+        binary_gzip,
+        {},
+        "no header row (the first line is not UTF-8 text: a NUL byte at"
+        " character 1: binary data, or UTF-16 text without a byte order mark);"
+        " save the file as UTF-8 CSV",
+    ),
+    (
+        "UTF-16 text without a byte order mark",
+        "customers.csv",
+        utf16_without_bom,
+        {},
+        "no header row (the first line is not UTF-8 text: a NUL byte at"
+        " character 2: binary data, or UTF-16 text without a byte order mark);"
+        " save the file as UTF-8 CSV",
     ),
     (
         "a gzip file without a .gz name",
