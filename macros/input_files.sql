@@ -152,8 +152,17 @@
 {%- endmacro %}
 
 {% macro _refuse_input(input_name, problem) -%}
+    {%- set label = input_label(input_name) -%}
+    {#- A path with a line break or a tab (pasted with its line end) is
+        shown quoted, with the break escaped: the message stays one line,
+        and the stray character shows. -#}
+    {%- set escaped = label | replace("\n", "\\n") | replace("\r", "\\r")
+        | replace("\t", "\\t") -%}
+    {%- if escaped != label -%}
+        {%- set label = '"' ~ escaped ~ '"' -%}
+    {%- endif -%}
     {{ exceptions.raise_compiler_error(
-        "Unusable input " ~ input_label(input_name) ~ ": " ~ problem
+        "Unusable input " ~ label ~ ": " ~ problem
     ) }}
 {%- endmacro %}
 

@@ -79,7 +79,9 @@ RAISED_BY_DUCKDB = ("usable customer rows", "too large to standardise")
 def unusable_input_line(name: str, problem: str) -> str:
     """The line that refuses the input file ``name`` for ``problem``; DuckDB
     prefixes its error type to the problems it raises."""
-    line = f"Unusable input {name}: {problem}"
+    escaped = name.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    shown = f'"{escaped}"' if escaped != name else name
+    line = f"Unusable input {shown}: {problem}"
     if any(marker in problem for marker in RAISED_BY_DUCKDB):
         return f"Invalid Input Error: {line}"
     return line

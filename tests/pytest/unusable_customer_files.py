@@ -136,6 +136,8 @@ def two_folders(pattern):
 #  the first of them saved (dbt_runs.run_dbt), as a user's second run does.
 CASES = [
     ("missing file", "customers.csv", nothing, {}, "file not found"),
+    # Pasted with its line end: quoted, so that the message stays one line.
+    ("a path ending in a line break", "customers.csv\n", nothing, {}, "file not found"),
     (
         "a folder",
         "customers.csv",
