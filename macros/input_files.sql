@@ -303,7 +303,15 @@
         (its source) reads; refuses it at the first that fails. -#}
     {%- set path = input_file_path(input_name) -%}
 
-    {#- 1. The path names one file. DuckDB would read every file a pattern
+    {#- 1. The path names one local file. The checks read it with Python
+        too, and DuckDB would try to download an extension for a URL. -#}
+    {%- if modules.re.match("[A-Za-z][A-Za-z0-9+.-]*://", path) -%}
+        {{ _refuse_input(input_name,
+            "it is a URL; give the path of a local file (download it first,"
+            ~ " or drop the file:// in front of a local path)"
+        ) }}
+    {%- endif -%}
+    {#- DuckDB would read every file a pattern
         matches as one input, but a row is traced back to its line in one
         file; and it reads a file whose name has a wildcard as a pattern,
         which can match another file. -#}

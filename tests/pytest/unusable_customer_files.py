@@ -378,6 +378,16 @@ CASES = [
         " (var log_transformed_features)",
     ),
     (
+        # Refused before DuckDB tries to download its httpfs extension.
+        "a URL",
+        None,
+        None,
+        {"raw_customers_path": "https://example.com/customers.csv"},
+        "Unusable input https://example.com/customers.csv: it is a URL; give the"
+        " path of a local file (download it first, or drop the file:// in front"
+        " of a local path)",
+    ),
+    (
         "n_clusters out of range",
         None,
         None,
