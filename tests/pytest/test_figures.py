@@ -13,6 +13,9 @@ import duckdb
 import pytest
 import render_figures
 from conftest import PROJECT_DIR, THREE_FEATURES
+from dbt.config.profile import read_profile
+from dbt.config.renderer import ProfileRenderer
+from dbt_common.context import set_invocation_context
 from figure_style import percent_text, segment_colour, share_text, signed, value_text
 from mart_data import database_path, load_marts
 from matplotlib.collections import PathCollection
@@ -308,6 +311,37 @@ def test_database_path_follows_dbt_duckdb_path():
         PROJECT_DIR / "data" / "x.duckdb"
     )
     assert database_path({"DBT_DUCKDB_PATH": "/srv/w.duckdb"}) == Path("/srv/w.duckdb")
+
+
+def profile_paths(monkeypatch, environ: dict[str, str]) -> tuple[str, list[str]]:
+    """profiles.yml's database path and module paths as dbt renders them
+    with ``environ`` (the variables the profile reads, unset when absent)."""
+    for name in ("DBT_DUCKDB_PATH", "DBT_PROJECT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    set_invocation_context(os.environ)
+    dev = read_profile(str(PROJECT_DIR))["mall_segmentation"]["outputs"]["dev"]
+    rendered = ProfileRenderer({}).render_data(dev)
+    return rendered["path"], rendered["module_paths"]
+
+
+def test_dbt_and_the_figures_find_the_same_database(monkeypatch):
+    # Run from another folder with DBT_PROJECT_DIR (as an orchestrator
+    # does), dbt put the database there, and the figures and the exports
+    # went by the project folder.
+    project = str(PROJECT_DIR)
+    assert profile_paths(monkeypatch, {"DBT_PROJECT_DIR": project}) == (
+        f"{project}/mall_segmentation.duckdb",
+        [project],
+    )
+    assert database_path({}) == PROJECT_DIR / "mall_segmentation.duckdb"
+    # Without it, the folder dbt runs in, which make and the figures take
+    # to be the project folder.
+    assert profile_paths(monkeypatch, {}) == ("./mall_segmentation.duckdb", ["."])
+    assert profile_paths(monkeypatch, {"DBT_DUCKDB_PATH": "/srv/w.duckdb"})[0] == (
+        "/srv/w.duckdb"
+    )
 
 
 def test_labels_round_as_readers_do():
