@@ -43,7 +43,7 @@ from dbt.flags import get_flags
 from dbt_common.exceptions import DbtRuntimeError
 
 from segmentation.database_lock import LOCK_ERROR, locked_message, waited_seconds
-from segmentation.exit_wait import wait_for_queries_at_exit
+from segmentation.exit_wait import close_after_running_query, wait_for_queries_at_exit
 from segmentation.exports import export_folder, publish_exports, staging_path
 from segmentation.gc_tuning import collect_less_often, freeze_at_exit
 from segmentation.input_checks import (
@@ -147,6 +147,7 @@ class Plugin(BasePlugin):
         explain_failed_opens()
         collect_less_often()
         freeze_at_exit()
+        close_after_running_query()
         wait_for_queries_at_exit()
 
     def update_connection_config(self, creds, config: dict[str, Any]) -> None:

@@ -1,14 +1,23 @@
-"""At exit, wait for dbt's worker threads to leave DuckDB.
+"""Let a query that dbt's other thread is running end before dbt closes its
+connection, or the process exits.
 
 `dbt compile` and `dbt docs generate` stop at the first node that fails to
 compile; here that is a refused input file, which the staging model checks as
-it compiles. dbt then exits while its other thread may still be inside a
-DuckDB query, often one calling this project's Python functions. On
-Python 3.11 such a daemon thread is ended as it next takes the interpreter
-lock, by an unwind that DuckDB's C++ code does not survive: after the
-refusal's own message the process aborted ("FATAL: exception not rethrown",
-exit 134) or segfaulted in 5 of 17 runs. Waiting for the query to return
-first costs nothing when no thread is in one, the usual case.
+it compiles. dbt then closes every connection while its other thread may
+still be inside a DuckDB query, often one calling this project's Python
+functions, and exits. In 17 runs of `dbt compile` on a missing file, 5 ended
+after the refusal's own message in an abort ("FATAL: exception not
+rethrown", exit 134), a segfault, or DuckDB's "connection is busy with
+another call" in place of the refusal. So:
+
+- closing a dbt-duckdb connection waits for a query running on it and its
+  result's fetch (each thread has its own connection, so a close never
+  waits for another thread's work);
+- at exit, the process waits for any query still running.
+
+Both cost nothing when no query is running, the usual case. Hand-made
+because dbt-duckdb closes a connection without looking, and neither dbt nor
+DuckDB offers a hook for it.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ from types import FrameType
 # connection manager's, and its cursor wrapper's inside).
 DBT_DUCKDB_EXECUTE = ("/dbt/adapters/duckdb/", "execute")
 # A query a failed compile left running is one of the checks' small ones;
-# past this, exit anyway.
+# past this, close or exit anyway.
 LONGEST_WAIT_SECONDS = 10.0
 
 
@@ -63,3 +72,42 @@ def _calls(frame: FrameType | None, execute: tuple[str, str]) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+# One lock per dbt connection (by its id: dbt's Connection is not
+# hashable), held while a query runs on it and its result is fetched. A run
+# opens a few connections, so the locks are simply kept.
+_RUNNING: dict[int, threading.RLock] = {}
+_RUNNING_GUARD = threading.Lock()
+
+
+def _running(connection: object) -> threading.RLock:
+    with _RUNNING_GUARD:
+        return _RUNNING.setdefault(id(connection), threading.RLock())
+
+
+@functools.cache
+def close_after_running_query() -> None:
+    """Make dbt-duckdb's connection close wait, at most
+    LONGEST_WAIT_SECONDS, for a query running on that connection; once
+    per process."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    execute = DuckDBConnectionManager.execute
+    close = DuckDBConnectionManager.close.__func__
+
+    def execute_holding_the_connection(self, sql, *args, **kwargs):
+        with _running(self.get_thread_connection()):
+            return execute(self, sql, *args, **kwargs)
+
+    def close_once_idle(cls, connection):
+        lock = _running(connection)
+        waited = lock.acquire(timeout=LONGEST_WAIT_SECONDS)
+        try:
+            return close(cls, connection)
+        finally:
+            if waited:
+                lock.release()
+
+    DuckDBConnectionManager.execute = execute_holding_the_connection
+    DuckDBConnectionManager.close = classmethod(close_once_idle)

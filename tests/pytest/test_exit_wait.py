@@ -6,9 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 from conftest import PROJECT_DIR
+
+from segmentation.exit_wait import _running, close_after_running_query
 
 # As `dbt compile` ends on a refused input: another thread is inside a query
 # through dbt-duckdb's cursor (here one calling a slow Python function, as
@@ -62,3 +66,31 @@ def test_exit_waits_for_a_query_on_another_thread(mode, closed_cleanly):
     else:
         # Without the wait, closing the connection meets the running query.
         assert "connection is busy with another call" in ended.stderr
+
+
+def test_closing_a_connection_waits_for_its_running_query():
+    # As dbt's cleanup closes a connection its other thread is still
+    # querying: the close comes after the query, not in the middle of it.
+    from dbt.adapters.contracts.connection import Connection, ConnectionState
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    close_after_running_query()
+    connection = Connection(
+        type="duckdb", name="node", state=ConnectionState.CLOSED, credentials=None
+    )
+    events = []
+    querying = threading.Event()
+
+    def query():
+        with _running(connection):
+            querying.set()
+            time.sleep(0.3)
+            events.append("query done")
+
+    worker = threading.Thread(target=query)
+    worker.start()
+    querying.wait()
+    DuckDBConnectionManager.close(connection)
+    events.append("closed")
+    worker.join()
+    assert events == ["query done", "closed"]
