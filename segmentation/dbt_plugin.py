@@ -1,6 +1,6 @@
 """dbt-duckdb plugin (listed under ``plugins`` in profiles.yml).
 
-Four jobs, all hooked into dbt-duckdb's connection set-up so that plain
+Five jobs, all hooked into dbt-duckdb's connection set-up so that plain
 ``dbt build`` gets them, not only ``make build``:
 
 - Lock conflicts. dbt-duckdb waits for another program's lock as
@@ -20,6 +20,10 @@ Four jobs, all hooked into dbt-duckdb's connection set-up so that plain
   models before it (DuckDB releases the GIL while it runs a query). Other
   commands (dbt test, compile, docs generate, sqlfluff's dbt templater) run
   no Python model: the import would only hold the GIL against their work.
+- Running queries. A connection is closed, and the process exits, only
+  once no query is running on it (segmentation/running_queries.py): a
+  `dbt compile` stopped by a refused file closed them under its other
+  thread's query.
 - Garbage collection. When the command opens its database, after the parse,
   the collector's young-generation threshold goes up, and Python's repeated
   collections at exit are cut to one (segmentation/gc_tuning.py): about 1 s
@@ -43,7 +47,6 @@ from dbt.flags import get_flags
 from dbt_common.exceptions import DbtRuntimeError
 
 from segmentation.database_lock import LOCK_ERROR, locked_message, waited_seconds
-from segmentation.exit_wait import close_after_running_query, wait_for_queries_at_exit
 from segmentation.exports import export_folder, publish_exports, staging_path
 from segmentation.gc_tuning import collect_less_often, freeze_at_exit
 from segmentation.input_checks import (
@@ -56,6 +59,10 @@ from segmentation.input_checks import (
     line_number_at,
     not_csv_reason,
     reader_problem,
+)
+from segmentation.running_queries import (
+    close_after_running_query,
+    wait_for_queries_at_exit,
 )
 from segmentation.var_names import declared_var_names, unknown_vars_message
 

@@ -11,11 +11,11 @@ rethrown", exit 134), a segfault, or DuckDB's "connection is busy with
 another call" in place of the refusal. So:
 
 - closing a dbt-duckdb connection waits for a query running on it and its
-  result's fetch (each thread has its own connection, so a close never
-  waits for another thread's work);
+  result's fetch (in a run that goes on, each thread closes its own
+  connection after its own queries, so no close waits);
 - at exit, the process waits for any query still running.
 
-Both cost nothing when no query is running, the usual case. Hand-made
+Both cost a lock per query otherwise. Hand-made
 because dbt-duckdb closes a connection without looking, and neither dbt nor
 DuckDB offers a hook for it.
 """

@@ -1,5 +1,5 @@
 """The plugin's wait at exit for queries still running on dbt's other threads
-(segmentation/exit_wait.py)."""
+(segmentation/running_queries.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 import pytest
 from conftest import PROJECT_DIR
 
-from segmentation.exit_wait import _running, close_after_running_query
+from segmentation.running_queries import _running, close_after_running_query
 
 # As `dbt compile` ends on a refused input: another thread is inside a query
 # through dbt-duckdb's cursor (here one calling a slow Python function, as
@@ -22,7 +22,7 @@ EXIT_DURING_A_QUERY = textwrap.dedent(
     import atexit, sys, threading, time
     import duckdb
     from dbt.adapters.duckdb.environments.local import DuckDBCursorWrapper
-    from segmentation.exit_wait import threads_in_duckdb, wait_for_queries_at_exit
+    from segmentation.running_queries import threads_in_duckdb, wait_for_queries_at_exit
 
     conn = duckdb.connect()
     conn.create_function("slow", lambda x: time.sleep(0.5) or x, ["BIGINT"], "BIGINT")
