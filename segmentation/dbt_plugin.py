@@ -58,6 +58,8 @@ from segmentation.input_checks import (
     is_same_file,
     line_number_at,
     not_csv_reason,
+    parquet_columns,
+    parquet_nested_columns,
     reader_problem,
 )
 from segmentation.running_queries import (
@@ -228,6 +230,20 @@ class Plugin(BasePlugin):
             line_number_at,
             ["VARCHAR", "BIGINT"],
             "BIGINT",
+            null_handling="special",
+        )
+        conn.create_function(
+            "segmentation_parquet_columns",
+            parquet_columns,
+            ["VARCHAR"],
+            "VARCHAR[]",
+            null_handling="special",
+        )
+        conn.create_function(
+            "segmentation_parquet_nested_columns",
+            parquet_nested_columns,
+            ["VARCHAR"],
+            "VARCHAR[]",
             null_handling="special",
         )
         conn.create_function(

@@ -17,6 +17,8 @@ import os
 import zlib
 
 import duckdb
+import pyarrow
+import pyarrow.parquet
 
 
 def reader_problem(relation_sql: str) -> str | None:
@@ -203,3 +205,32 @@ def header_cells(first_line: str) -> str:
     cells = next(csv.reader([first_line]), [])
     # A quote after a space is text to the csv module: ` "Age"`.
     return HEADER_CELL_SEPARATOR.join(cell.strip().strip('"').strip() for cell in cells)
+
+
+def _parquet_schema(path: str):
+    """The schema of the file at ``path``, or of the one file it matches as
+    a pattern, as DuckDB's reader takes it."""
+    expanded = os.path.expanduser(path)
+    matches = glob.glob(expanded) if glob.has_magic(expanded) else [expanded]
+    return pyarrow.parquet.read_schema(matches[0] if len(matches) == 1 else expanded)
+
+
+def parquet_columns(path: str) -> list[str] | None:
+    """A Parquet file's columns by their stored names, in order; None when
+    it cannot be read (DuckDB's reader says why). DuckDB's own schema
+    listing names the fields inside a struct or list column as columns too,
+    and its reader renames a second "price" beside "Price" as price_1."""
+    try:
+        return _parquet_schema(path).names
+    except (OSError, pyarrow.ArrowException):
+        return None
+
+
+def parquet_nested_columns(path: str) -> list[str] | None:
+    """The columns of a Parquet file that hold a struct, list or map per row
+    instead of one value; None when it cannot be read."""
+    try:
+        schema = _parquet_schema(path)
+    except (OSError, pyarrow.ArrowException):
+        return None
+    return [field.name for field in schema if pyarrow.types.is_nested(field.type)]

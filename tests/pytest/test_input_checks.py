@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 
+import pyarrow
+import pyarrow.parquet
 import pytest
 from conftest import FIXTURES
 from refusals import DAMAGED_GZIP_CRC, write_damaged_gzip
@@ -19,6 +21,8 @@ from segmentation.input_checks import (
     is_same_file,
     line_number_at,
     not_csv_reason,
+    parquet_columns,
+    parquet_nested_columns,
     reader_problem,
 )
 
@@ -218,3 +222,33 @@ def test_a_line_is_numbered_as_an_editor_shows_it(tmp_path, packed):
 def test_a_line_number_needs_a_readable_file(tmp_path):
     assert line_number_at(str(tmp_path / "absent.csv"), 10) is None
     assert line_number_at(None, 10) is None
+
+
+def test_parquet_columns_are_the_stored_top_level_ones(tmp_path):
+    # DuckDB's schema listing names a struct's and a list's fields (v,
+    # element) as columns; its reader renames a second "price" as price_1.
+    path = tmp_path / "lines.parquet"
+    pyarrow.parquet.write_table(
+        pyarrow.table(
+            {
+                "Price": [1.5],
+                "price": [2.5],
+                "income": [{"v": 15}],
+                "tags": [["a", "b"]],
+            }
+        ),
+        path,
+    )
+    assert parquet_columns(str(path)) == ["Price", "price", "income", "tags"]
+    assert parquet_nested_columns(str(path)) == ["income", "tags"]
+    # A pattern that matches the one file, as DuckDB reads it.
+    assert parquet_columns(str(tmp_path / "line?.parquet")) == [
+        "Price",
+        "price",
+        "income",
+        "tags",
+    ]
+    not_parquet = tmp_path / "lines.csv"
+    not_parquet.write_text("Price\n1.5\n")
+    assert parquet_columns(str(not_parquet)) is None
+    assert parquet_nested_columns(str(tmp_path / "missing.parquet")) is None

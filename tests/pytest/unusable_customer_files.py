@@ -7,6 +7,8 @@ import gzip
 import shutil
 from pathlib import Path
 
+import pyarrow
+import pyarrow.parquet
 from conftest import FIXTURES
 from refusals import DAMAGED_GZIP_CRC, write_damaged_gzip
 
@@ -55,6 +57,20 @@ def utf16_without_bom(path):
     """As some tools write UTF-16: little-endian, no byte order mark."""
     text = (FIXTURES / "format_variants.csv").read_text(encoding="utf-8-sig")
     path.write_bytes(text.encode("utf-16-le"))
+
+
+def income_in_a_struct(path):
+    """A Parquet file whose income column holds a struct per row."""
+    table = pyarrow.table(
+        {
+            "CustomerID": [1, 2, 3],
+            "Genre": ["Male", "Female", "Female"],
+            "Age": [19, 21, 35],
+            "Annual Income (k$)": [{"v": 15}, {"v": 16}, {"v": 70}],
+            "Spending Score (1-100)": [39, 81, 50],
+        }
+    )
+    pyarrow.parquet.write_table(table, path)
 
 
 def utf16(path):
@@ -266,6 +282,16 @@ CASES = [
         damaged_gzip_it_matches,
         {},
         f"its gzip data is damaged ({DAMAGED_GZIP_CRC}); get a fresh copy of the file",
+    ),
+    (
+        # Before, "required column ... is missing", with the struct's field
+        # listed as a column.
+        "a Parquet column holding a struct",
+        "customers.parquet",
+        income_in_a_struct,
+        {},
+        "column 'Annual Income (k$)' holds a struct, list or map in each row,"
+        " not one value; store it as a plain column",
     ),
     (
         "a .parquet name on a file that is not Parquet",
