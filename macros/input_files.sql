@@ -310,7 +310,8 @@
 
     {#- 1. The path names one local file. The checks read it with Python
         too, and DuckDB would try to download an extension for a URL. -#}
-    {%- if modules.re.match("[A-Za-z][A-Za-z0-9+.-]*://", path) -%}
+    {#- Two letters at least: C://data is a Windows drive. -#}
+    {%- if modules.re.match("[A-Za-z][A-Za-z0-9+.-]+://", path) -%}
         {{ _refuse_input(input_name,
             "it is a URL; give the path of a local file (download it first,"
             ~ " or drop the file:// in front of a local path)"

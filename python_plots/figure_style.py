@@ -254,20 +254,28 @@ def thousands() -> FuncFormatter:
 
 
 class LogTicks(SymmetricalLogLocator):
-    """The log axis' ticks at 0, 1, 10, 100 …, and at 2 and 5 times each
-    too when fewer than three of those fall in view: customers spending 204
-    to 802 gave an axis with no tick at all."""
+    """The log axis' ticks at 0, 1, 10, 100 …; at 2 and 5 times each too
+    when fewer than three of those fall in view, and at every multiple when
+    that still gives fewer than two: customers spending 204 to 802 gave an
+    axis with no tick at all, and 12 to 40 one. An axis of zeros only has
+    one tick, 0."""
+
+    # Each set of multiples of the powers of ten, with the ticks in view it
+    # must give to be kept.
+    STEPS = (([1.0], 3), ([1.0, 2.0, 5.0], 2), ([float(n) for n in range(1, 10)], 0))
 
     def __init__(self) -> None:
         super().__init__(linthresh=1, base=10)
 
     def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
-        self.set_params(subs=[1.0])
-        ticks = np.asarray(super().tick_values(vmin, vmax))
         low, high = sorted((vmin, vmax))
-        if np.count_nonzero((ticks >= low) & (ticks <= high)) < 3:
-            self.set_params(subs=[1.0, 2.0, 5.0])
+        if high < 1:
+            return np.array([0.0])
+        for subs, enough in self.STEPS:
+            self.set_params(subs=subs)
             ticks = np.asarray(super().tick_values(vmin, vmax))
+            if np.count_nonzero((ticks >= low) & (ticks <= high)) >= enough:
+                return ticks
         return ticks
 
 

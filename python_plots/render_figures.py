@@ -20,21 +20,22 @@ from figure_page import write_index
 from mart_data import PROJECT_DIR, MartsUnavailable, database_path, load_marts
 
 DEFAULT_OUT = PROJECT_DIR / "python_plots" / "figures"
-# The names of the gallery's files (figure_catalogue.figure_specs): in a
-# folder drawn into again, those of an earlier run that this one did not
-# draw are removed, so that the folder never mixes two runs' figures.
-GALLERY_FILE = re.compile(r"\d\d_(eda|model|segment|segments)_\w+\.png")
+# The figures an earlier run drew into the folder are those its page shows:
+# the ones this run does not draw are removed, so that the folder never
+# mixes two runs' figures, and no other file is touched.
+SHOWN_FIGURE = re.compile(r'<img src="([^"/\\]+\.png)"')
 
 
 def remove_other_runs_figures(out_dir: Path, drawn: set[str]) -> list[str]:
-    """Delete the gallery's PNGs in out_dir not in ``drawn``; their names."""
-    stale = sorted(
-        path.name
-        for path in out_dir.glob("*.png")
-        if GALLERY_FILE.fullmatch(path.name) and path.name not in drawn
-    )
+    """Delete the PNGs that out_dir's index.html shows and ``drawn`` does
+    not include; their names. Call it before the new page is written."""
+    page = out_dir / "index.html"
+    if not page.is_file():
+        return []
+    shown = set(SHOWN_FIGURE.findall(page.read_text(encoding="utf-8")))
+    stale = sorted(shown - drawn)
     for name in stale:
-        (out_dir / name).unlink()
+        (out_dir / name).unlink(missing_ok=True)
     return stale
 
 

@@ -10,8 +10,8 @@ after the refusal's own message in an abort ("FATAL: exception not
 rethrown", exit 134), a segfault, or DuckDB's "connection is busy with
 another call" in place of the refusal. So:
 
-- closing a dbt-duckdb connection waits for a query running on it and its
-  result's fetch (in a run that goes on, each thread closes its own
+- closing a dbt-duckdb connection waits for a query running on it and for
+  its result's fetch (in a run that goes on, each thread closes its own
   connection after its own queries, so no close waits);
 - at exit, the process waits for any query still running.
 
@@ -74,40 +74,58 @@ def _calls(frame: FrameType | None, execute: tuple[str, str]) -> bool:
     return False
 
 
-# One lock per dbt connection (by its id: dbt's Connection is not
-# hashable), held while a query runs on it and its result is fetched. A run
+# One lock per dbt-duckdb cursor (by its id; each connection has one), held
+# while a query runs on it and while its result is fetched. Not around dbt's
+# own connection lock: dbt's cleanup holds that lock while it closes. A run
 # opens a few connections, so the locks are simply kept.
 _RUNNING: dict[int, threading.RLock] = {}
 _RUNNING_GUARD = threading.Lock()
 
 
-def _running(connection: object) -> threading.RLock:
+def _running(cursor: object) -> threading.RLock:
     with _RUNNING_GUARD:
-        return _RUNNING.setdefault(id(connection), threading.RLock())
+        return _RUNNING.setdefault(id(cursor), threading.RLock())
 
 
 @functools.cache
-def close_after_running_query() -> None:
+def close_after_running_query(manager: type | None = None) -> None:
     """Make dbt-duckdb's connection close wait, at most
-    LONGEST_WAIT_SECONDS, for a query running on that connection; once
-    per process."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    LONGEST_WAIT_SECONDS, for a query running on that connection (its
+    cursor's execute, then its result's fetch); once per process. The
+    tests give a stand-in for ``manager``, dbt-duckdb's connection manager,
+    and its cursor class."""
+    if manager is None:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+        from dbt.adapters.duckdb.environments.local import DuckDBCursorWrapper
 
-    execute = DuckDBConnectionManager.execute
-    close = DuckDBConnectionManager.close.__func__
+        manager, cursor_class = DuckDBConnectionManager, DuckDBCursorWrapper
+    else:
+        cursor_class = manager.cursor_class
 
-    def execute_holding_the_connection(self, sql, *args, **kwargs):
-        with _running(self.get_thread_connection()):
-            return execute(self, sql, *args, **kwargs)
+    execute = cursor_class.execute
+    fetch = manager.get_result_from_cursor.__func__
+    close = manager.close.__func__
+
+    def execute_holding_the_cursor(self, sql, bindings=None):
+        with _running(self):
+            return execute(self, sql, bindings)
+
+    def fetch_holding_the_cursor(cls, cursor, limit):
+        with _running(cursor):
+            return fetch(cls, cursor, limit)
 
     def close_once_idle(cls, connection):
-        lock = _running(connection)
-        waited = lock.acquire(timeout=LONGEST_WAIT_SECONDS)
+        # Only an open connection has a cursor; asking a closed one for its
+        # handle would open it.
+        cursor = connection.handle.cursor() if connection.state == "open" else None
+        lock = _running(cursor) if cursor is not None else None
+        waited = lock is not None and lock.acquire(timeout=LONGEST_WAIT_SECONDS)
         try:
             return close(cls, connection)
         finally:
             if waited:
                 lock.release()
 
-    DuckDBConnectionManager.execute = execute_holding_the_connection
-    DuckDBConnectionManager.close = classmethod(close_once_idle)
+    cursor_class.execute = execute_holding_the_cursor
+    manager.get_result_from_cursor = classmethod(fetch_holding_the_cursor)
+    manager.close = classmethod(close_once_idle)

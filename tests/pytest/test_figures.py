@@ -85,14 +85,14 @@ def bundled_render(bundled_build, tmp_path_factory):
     the file open read-only, as Power BI or a SQL client would; a writer
     could not open it now, a reader can. Read by the two tests below."""
     out_dir = tmp_path_factory.mktemp("bundled_figures")
-    # Drawn into a folder an order-lines run drew into before, beside a
-    # file of the user's own.
-    for name in (
-        "10_segment_monthly_sales.png",
-        "09_segments_clustering_features.png",
-        "notes.png",
-    ):
+    # Drawn into a folder an order-lines run drew into before (its page
+    # shows its figures), beside files of the user's own.
+    earlier = ["10_segment_monthly_sales.png", "09_segments_clustering_features.png"]
+    for name in [*earlier, "notes.png", "99_segment_extra_copy.png"]:
         (out_dir / name).write_bytes(b"earlier")
+    (out_dir / "index.html").write_text(
+        "".join(f'<img src="{name}" alt="">' for name in earlier), encoding="utf-8"
+    )
     with duckdb.connect(str(bundled_build.database), read_only=True):
         done = render(bundled_build.database, out_dir)
     return done, out_dir
@@ -102,9 +102,10 @@ def test_bundled_data_gives_every_figure_and_the_page(bundled_render):
     done, out_dir = bundled_render
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Wrote 8 figures and {out_dir / 'index.html'}"
-    # The earlier run's figures are gone, the user's file stays.
+    # The earlier run's figures are gone, the user's files stay.
     assert sorted(path.name for path in out_dir.iterdir()) == [
         *COMMON_FIGURES,
+        "99_segment_extra_copy.png",
         "index.html",
         "notes.png",
     ]

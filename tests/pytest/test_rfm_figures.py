@@ -17,7 +17,13 @@ import pandas as pd
 import pytest
 from conftest import PROJECT_DIR
 from figure_catalogue import figure_specs
-from figure_style import LABEL_WIDTH, new_figure, segment_colour, segment_label
+from figure_style import (
+    LABEL_WIDTH,
+    LogTicks,
+    new_figure,
+    segment_colour,
+    segment_label,
+)
 from mart_data import Marts, load_marts
 from matplotlib.image import imread
 from matplotlib.legend import Legend
@@ -332,6 +338,19 @@ def test_a_log_axis_within_one_decade_still_has_ticks():
             if low <= value <= high
         ]
         assert shown == expected
+
+
+def test_log_ticks_give_two_at_least_and_zeros_one():
+    def in_view(low, high):
+        ticks = LogTicks().tick_values(low, high)
+        return [float(t) for t in ticks if low <= t <= high]
+
+    assert in_view(0.5, 20_000) == [1.0, 10.0, 100.0, 1_000.0, 10_000.0]
+    assert in_view(190, 850) == [200.0, 500.0]
+    # 12 to 40: 2 and 5 times the powers give 20 alone.
+    assert in_view(11, 42) == [20.0, 30.0, 40.0]
+    # A feature that is 0 for everyone: one tick, not "−0", "0", "0".
+    assert in_view(-0.05, 0.05) == [0.0]
 
 
 def test_the_numbers_of_centres_that_nearly_coincide_do_not_overlap():

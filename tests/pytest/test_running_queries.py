@@ -8,11 +8,12 @@ import sys
 import textwrap
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from conftest import PROJECT_DIR
 
-from segmentation.running_queries import _running, close_after_running_query
+from segmentation.running_queries import close_after_running_query
 
 # As `dbt compile` ends on a refused input: another thread is inside a query
 # through dbt-duckdb's cursor (here one calling a slow Python function, as
@@ -25,7 +26,7 @@ EXIT_DURING_A_QUERY = textwrap.dedent(
     from segmentation.running_queries import threads_in_duckdb, wait_for_queries_at_exit
 
     conn = duckdb.connect()
-    conn.create_function("slow", lambda x: time.sleep(0.5) or x, ["BIGINT"], "BIGINT")
+    conn.create_function("slow", lambda x: time.sleep(2) or x, ["BIGINT"], "BIGINT")
     atexit.register(conn.close)
     if sys.argv[1] == "wait":
         wait_for_queries_at_exit()
@@ -68,29 +69,71 @@ def test_exit_waits_for_a_query_on_another_thread(mode, closed_cleanly):
         assert "connection is busy with another call" in ended.stderr
 
 
-def test_closing_a_connection_waits_for_its_running_query():
+class StandInCursor:
+    """A cursor whose query takes 0.3 s, as dbt-duckdb's runs one."""
+
+    def __init__(self, events: list[str], started: threading.Event):
+        self.events, self.started = events, started
+
+    def execute(self, sql, bindings=None):
+        self.started.set()
+        time.sleep(0.3)
+        self.events.append("query done")
+
+
+class StandInManager:
+    """dbt-duckdb's connection manager, as far as the wait patches it."""
+
+    cursor_class = StandInCursor
+
+    @classmethod
+    def get_result_from_cursor(cls, cursor, limit):
+        cursor.started.set()
+        time.sleep(0.3)
+        cursor.events.append("fetch done")
+
+    @classmethod
+    def close(cls, connection):
+        connection.events.append("closed")
+
+
+@pytest.mark.parametrize("step", ["execute", "fetch"])
+def test_closing_a_connection_waits_for_its_running_query(step):
     # As dbt's cleanup closes a connection its other thread is still
-    # querying: the close comes after the query, not in the middle of it.
-    from dbt.adapters.contracts.connection import Connection, ConnectionState
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    close_after_running_query()
-    connection = Connection(
-        type="duckdb", name="node", state=ConnectionState.CLOSED, credentials=None
+    # querying: the close comes after the query and its fetch, not in the
+    # middle of them.
+    close_after_running_query(StandInManager)
+    events: list[str] = []
+    started = threading.Event()
+    cursor = StandInCursor(events, started)
+    connection = SimpleNamespace(
+        state="open", handle=SimpleNamespace(cursor=lambda: cursor), events=events
     )
-    events = []
-    querying = threading.Event()
-
-    def query():
-        with _running(connection):
-            querying.set()
-            time.sleep(0.3)
-            events.append("query done")
-
-    worker = threading.Thread(target=query)
+    if step == "execute":
+        worker = threading.Thread(target=cursor.execute, args=("select 1",))
+    else:
+        worker = threading.Thread(
+            target=StandInManager.get_result_from_cursor, args=(cursor, None)
+        )
     worker.start()
-    querying.wait()
-    DuckDBConnectionManager.close(connection)
-    events.append("closed")
+    started.wait()
+    StandInManager.close(connection)
     worker.join()
-    assert events == ["query done", "closed"]
+    assert events == [f"{'query' if step == 'execute' else 'fetch'} done", "closed"]
+
+
+def test_closing_a_connection_never_opened_does_not_open_it():
+    close_after_running_query(StandInManager)
+    events: list[str] = []
+
+    class Unopened:
+        state = "init"
+
+        @property
+        def handle(self):
+            raise AssertionError("the close asked for the handle")
+
+    connection = Unopened()
+    connection.events = events
+    StandInManager.close(connection)
+    assert events == ["closed"]

@@ -414,6 +414,14 @@ CASES = [
         " of a local path)",
     ),
     (
+        # A drive letter is not a URL's scheme.
+        "a Windows drive path",
+        None,
+        None,
+        {"raw_customers_path": "C://data/customers.csv"},
+        "Unusable input C://data/customers.csv: file not found",
+    ),
+    (
         "n_clusters out of range",
         None,
         None,
