@@ -13,66 +13,24 @@ another call" in place of the refusal. So:
 - closing a dbt-duckdb connection waits for a query running on it and for
   its result's fetch (in a run that goes on, each thread closes its own
   connection after its own queries, so no close waits);
-- at exit, the process waits for any query still running.
+- at exit, the process waits the same way for any query still running.
 
-Both cost a lock per query otherwise. Hand-made
-because dbt-duckdb closes a connection without looking, and neither dbt nor
-DuckDB offers a hook for it.
+Both go by one lock per cursor, held while its query runs, so neither
+waits when no query is running, the usual case. Hand-made because
+dbt-duckdb closes a connection without looking, and neither dbt nor DuckDB
+offers a hook for it.
 """
 
 from __future__ import annotations
 
 import atexit
 import functools
-import sys
 import threading
 import time
-from types import FrameType
 
-# dbt-duckdb runs every query through an `execute` of its own (the
-# connection manager's, and its cursor wrapper's inside).
-DBT_DUCKDB_EXECUTE = ("/dbt/adapters/duckdb/", "execute")
 # A query a failed compile left running is one of the checks' small ones;
 # past this, close or exit anyway.
 LONGEST_WAIT_SECONDS = 10.0
-
-
-@functools.cache
-def wait_for_queries_at_exit() -> None:
-    """Register the wait once per process. atexit runs the last registered
-    first, so call it after the other exit handlers are registered."""
-    atexit.register(wait_until_no_thread_in_duckdb)
-
-
-def wait_until_no_thread_in_duckdb(
-    timeout: float = LONGEST_WAIT_SECONDS, execute: tuple[str, str] = DBT_DUCKDB_EXECUTE
-) -> None:
-    deadline = time.monotonic() + timeout
-    while threads_in_duckdb(execute) and time.monotonic() < deadline:
-        time.sleep(0.01)
-
-
-def threads_in_duckdb(execute: tuple[str, str] = DBT_DUCKDB_EXECUTE) -> list[int]:
-    """The other threads with ``execute`` (a part of a file's path and a
-    function name) on their stack: a query of theirs has not returned."""
-    here = threading.get_ident()
-    return [
-        ident
-        for ident, frame in sys._current_frames().items()
-        if ident != here and _calls(frame, execute)
-    ]
-
-
-def _calls(frame: FrameType | None, execute: tuple[str, str]) -> bool:
-    file_part, function = execute
-    while frame is not None:
-        code = frame.f_code
-        path = code.co_filename.replace("\\", "/")
-        if code.co_name == function and file_part in path:
-            return True
-        frame = frame.f_back
-    return False
-
 
 # One lock per dbt-duckdb cursor (by its id; each connection has one), held
 # while a query runs on it and while its result is fetched. Not around dbt's
@@ -129,3 +87,21 @@ def close_after_running_query(manager: type | None = None) -> None:
     cursor_class.execute = execute_holding_the_cursor
     manager.get_result_from_cursor = classmethod(fetch_holding_the_cursor)
     manager.close = classmethod(close_once_idle)
+
+
+@functools.cache
+def wait_for_queries_at_exit() -> None:
+    """Register the wait once per process. atexit runs the last registered
+    first, so call it after the other exit handlers are registered."""
+    atexit.register(wait_until_no_query_runs)
+
+
+def wait_until_no_query_runs(timeout: float = LONGEST_WAIT_SECONDS) -> None:
+    """Wait, at most ``timeout`` in all, until no cursor is running a query
+    or fetching its result (the locks close_after_running_query holds)."""
+    deadline = time.monotonic() + timeout
+    with _RUNNING_GUARD:
+        locks = list(_RUNNING.values())
+    for lock in locks:
+        if lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            lock.release()

@@ -23,12 +23,16 @@ EXIT_DURING_A_QUERY = textwrap.dedent(
     import atexit, sys, threading, time
     import duckdb
     from dbt.adapters.duckdb.environments.local import DuckDBCursorWrapper
-    from segmentation.running_queries import threads_in_duckdb, wait_for_queries_at_exit
+    from segmentation.running_queries import (
+        close_after_running_query,
+        wait_for_queries_at_exit,
+    )
 
     conn = duckdb.connect()
     conn.create_function("slow", lambda x: time.sleep(2) or x, ["BIGINT"], "BIGINT")
     atexit.register(conn.close)
     if sys.argv[1] == "wait":
+        close_after_running_query()
         wait_for_queries_at_exit()
     started = threading.Event()
 
@@ -36,10 +40,11 @@ EXIT_DURING_A_QUERY = textwrap.dedent(
         started.set()
         DuckDBCursorWrapper(conn.cursor()).execute("select slow(1)")
 
-    threading.Thread(target=query, daemon=True).start()
+    worker = threading.Thread(target=query, daemon=True)
+    worker.start()
     started.wait()
     time.sleep(0.1)
-    print(len(threads_in_duckdb()))
+    print(worker.is_alive())
     """
 )
 
@@ -60,7 +65,7 @@ def exit_during_a_query(mode: str) -> subprocess.CompletedProcess:
 def test_exit_waits_for_a_query_on_another_thread(mode, closed_cleanly):
     ended = exit_during_a_query(mode)
     # The query was running when the main thread reached its end.
-    assert ended.stdout == "1\n"
+    assert ended.stdout == "True\n"
     assert ended.returncode == 0
     if closed_cleanly:
         assert ended.stderr == ""
