@@ -170,11 +170,6 @@
     {{ return(path.lower().endswith(".parquet")) }}
 {%- endmacro %}
 
-{% macro _values(sql) -%}
-    {#- The first column of every row, in order. -#}
-    {{ return(run_query(sql).columns[0].values() | list) }}
-{%- endmacro %}
-
 {% macro _first_value(sql) -%}
     {{ return(run_query(sql).columns[0].values()[0]) }}
 {%- endmacro %}
@@ -374,23 +369,24 @@
         {%- endif -%}
         {#- The schema's own names: DuckDB reads a second "price" beside
             "Price" as price_1, which would hide that both are a price. -#}
-        {%- set stored = _values(
-            "select unnest(segmentation_parquet_columns(" ~ sql_literal(path)
-            ~ "))"
+        {%- set columns = run_query(
+            "select c.name, c.nested from (select unnest("
+            ~ "segmentation_parquet_columns(" ~ sql_literal(path) ~ ")) as c)"
         ) -%}
+        {%- set stored = columns.columns[0].values() | list -%}
+        {%- set nested = [] -%}
+        {%- for name, is_nested in columns.rows if is_nested -%}
+            {%- do nested.append(name) -%}
+        {%- endfor -%}
         {%- if not stored -%}
             {#- A file Arrow cannot read that DuckDB can: its schema's
                 leaves, which name a struct's fields as columns. -#}
-            {%- set stored = _values(
+            {%- set stored = run_query(
                 "select name from parquet_schema(" ~ sql_literal(path) ~ ")"
                 ~ " where num_children is null"
-            ) -%}
+            ).columns[0].values() | list -%}
         {%- endif -%}
         {%- set mapping = _header_map(input_name, stored, stored | join(", ")) -%}
-        {%- set nested = _values(
-            "select unnest(segmentation_parquet_nested_columns("
-            ~ sql_literal(path) ~ "))"
-        ) -%}
         {%- for column in mapping.values() if column in nested -%}
             {{ _refuse_input(input_name,
                 "column '" ~ column ~ "' holds a struct, list or map in each"

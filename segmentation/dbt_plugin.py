@@ -59,7 +59,6 @@ from segmentation.input_checks import (
     line_number_at,
     not_csv_reason,
     parquet_columns,
-    parquet_nested_columns,
     reader_problem,
 )
 from segmentation.running_queries import (
@@ -236,14 +235,7 @@ class Plugin(BasePlugin):
             "segmentation_parquet_columns",
             parquet_columns,
             ["VARCHAR"],
-            "VARCHAR[]",
-            null_handling="special",
-        )
-        conn.create_function(
-            "segmentation_parquet_nested_columns",
-            parquet_nested_columns,
-            ["VARCHAR"],
-            "VARCHAR[]",
+            "STRUCT(name VARCHAR, nested BOOLEAN)[]",
             null_handling="special",
         )
         conn.create_function(

@@ -215,22 +215,18 @@ def _parquet_schema(path: str):
     return pyarrow.parquet.read_schema(matches[0] if len(matches) == 1 else expanded)
 
 
-def parquet_columns(path: str) -> list[str] | None:
-    """A Parquet file's columns by their stored names, in order; None when
-    it cannot be read (DuckDB's reader says why). DuckDB's own schema
-    listing names the fields inside a struct or list column as columns too,
-    and its reader renames a second "price" beside "Price" as price_1."""
-    try:
-        return _parquet_schema(path).names
-    except (OSError, pyarrow.ArrowException):
-        return None
-
-
-def parquet_nested_columns(path: str) -> list[str] | None:
-    """The columns of a Parquet file that hold a struct, list or map per row
-    instead of one value; None when it cannot be read."""
+def parquet_columns(path: str) -> list[dict] | None:
+    """A Parquet file's columns by their stored names, in order, each with
+    whether it holds a struct, list or map per row instead of one value;
+    None when it cannot be read (DuckDB's reader says why). DuckDB's own
+    schema listing names the fields inside a struct or list column as
+    columns too, and its reader renames a second "price" beside "Price" as
+    price_1."""
     try:
         schema = _parquet_schema(path)
     except (OSError, pyarrow.ArrowException):
         return None
-    return [field.name for field in schema if pyarrow.types.is_nested(field.type)]
+    return [
+        {"name": field.name, "nested": pyarrow.types.is_nested(field.type)}
+        for field in schema
+    ]

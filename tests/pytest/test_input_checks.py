@@ -22,7 +22,6 @@ from segmentation.input_checks import (
     line_number_at,
     not_csv_reason,
     parquet_columns,
-    parquet_nested_columns,
     reader_problem,
 )
 
@@ -239,16 +238,16 @@ def test_parquet_columns_are_the_stored_top_level_ones(tmp_path):
         ),
         path,
     )
-    assert parquet_columns(str(path)) == ["Price", "price", "income", "tags"]
-    assert parquet_nested_columns(str(path)) == ["income", "tags"]
-    # A pattern that matches the one file, as DuckDB reads it.
-    assert parquet_columns(str(tmp_path / "line?.parquet")) == [
-        "Price",
-        "price",
-        "income",
-        "tags",
+    columns = [
+        {"name": "Price", "nested": False},
+        {"name": "price", "nested": False},
+        {"name": "income", "nested": True},
+        {"name": "tags", "nested": True},
     ]
+    assert parquet_columns(str(path)) == columns
+    # A pattern that matches the one file, as DuckDB reads it.
+    assert parquet_columns(str(tmp_path / "line?.parquet")) == columns
     not_parquet = tmp_path / "lines.csv"
     not_parquet.write_text("Price\n1.5\n")
     assert parquet_columns(str(not_parquet)) is None
-    assert parquet_nested_columns(str(tmp_path / "missing.parquet")) is None
+    assert parquet_columns(str(tmp_path / "missing.parquet")) is None
