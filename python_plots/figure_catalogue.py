@@ -141,7 +141,7 @@ def _sizes_caption(marts: Marts) -> str:
     )
     return (
         f"{shown}; the largest is"
-        f" {segment_label(top['segment_id'], top['segment_name'])}"
+        f" {segment_label(top['segment_id'], top['segment_name'], width=None)}"
         f" with {top['customer_count']:,} customers"
         f" ({share_text(top['customer_share'])})."
     )

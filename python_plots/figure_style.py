@@ -135,10 +135,13 @@ LABEL_WIDTH = 44
 LEVEL_SEPARATOR = " · "
 
 
-def segment_label(segment_id: int, segment_name: str, width: int | None = None) -> str:
-    """'3: Recent · Frequent · High spend'. Given ``width``, a new line
-    starts after each " · " that would carry a line past it; one level
-    longer than ``width`` keeps its own line whole."""
+def segment_label(
+    segment_id: int, segment_name: str, width: int | None = LABEL_WIDTH
+) -> str:
+    """'3: Recent · Frequent · High spend', as a figure shows it: a new line
+    starts after each " · " that would carry a line past ``width``; one
+    level longer than that keeps its own line whole. None: one line, as
+    text outside a figure wants it."""
     label = f"{int(segment_id)}: {segment_name}"
     if width is None:
         return label

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 from figure_style import (
     AXIS_LABELS,
-    LABEL_WIDTH,
     NEUTRAL_COLOUR,
     PLAIN_NAMES,
     RFM_FEATURES,
@@ -247,7 +246,7 @@ def plot_monthly_sales(marts: Marts) -> Figure:
         revenue_ax.plot(
             months["month_start"],
             months["revenue"].astype("float64"),
-            label=segment_label(segment.segment_id, segment.segment_name, LABEL_WIDTH),
+            label=segment_label(segment.segment_id, segment.segment_name),
             gid=f"monthly-revenue-{segment.segment_id}",
             **style,
         )

@@ -16,7 +16,6 @@ from figure_style import (
     AXIS_LABELS,
     GENDER_COLOURS,
     HIGHLIGHT_COLOUR,
-    LABEL_WIDTH,
     NUMERIC_COLUMNS,
     PLAIN_NAMES,
     PROFILE_AVERAGES,
@@ -95,7 +94,7 @@ def plot_segment_profiles(
     axes[0].set_yticks(
         positions,
         labels=[
-            segment_label(row.segment_id, row.segment_name, LABEL_WIDTH)
+            segment_label(row.segment_id, row.segment_name)
             for row in segments.itertuples()
         ],
     )
@@ -151,7 +150,7 @@ def plot_segment_sizes_and_gender(marts: Marts) -> Figure:
     size_ax.set_yticks(
         positions,
         labels=[
-            segment_label(row.segment_id, row.segment_name, LABEL_WIDTH)
+            segment_label(row.segment_id, row.segment_name)
             for row in segments.itertuples()
         ],
     )
@@ -240,7 +239,7 @@ def plot_centroid_heatmap(marts: Marts) -> Figure:
     ax.set_yticks(
         range(k),
         labels=[
-            segment_label(row.segment_id, row.segment_name, LABEL_WIDTH)
+            segment_label(row.segment_id, row.segment_name)
             for row in segments.itertuples()
         ],
     )

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 from figure_style import (
     AXIS_LABELS,
-    LABEL_WIDTH,
     PROFILE_AVERAGES,
     bin_edges,
     model_subtitle,
@@ -102,16 +101,13 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
             alpha=0.85 if point_size >= 42 else 0.6,
             edgecolors="white" if point_size >= 42 else "none",
             linewidths=0.5,
-            label=segment_label(segment.segment_id, segment.segment_name, LABEL_WIDTH)
+            label=segment_label(segment.segment_id, segment.segment_name)
             + f" ({segment.customer_count:,})",
             gid=f"segment-points-{segment.segment_id}",
         )
     centres, kind = plane_centres(marts, x, y)
-    offsets = number_offsets(
-        centres,
-        marts.customers[[x, y]].dropna(),
-        (uses_log_axis(marts, x), uses_log_axis(marts, y)),
-    )
+    on_log = (uses_log_axis(marts, x), uses_log_axis(marts, y))
+    offsets = number_offsets(centres, marts.customers[[x, y]].dropna(), on_log)
     for centre, offset in zip(centres.itertuples(index=False), offsets, strict=True):
         segment_id, cx, cy = centre
         ax.scatter(
@@ -143,8 +139,8 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
         )
     ax.set_xlabel(AXIS_LABELS[x])
     ax.set_ylabel(AXIS_LABELS[y])
-    for axis, feature in (("x", x), ("y", y)):
-        if uses_log_axis(marts, feature):
+    for axis, feature, log in zip("xy", (x, y), on_log, strict=True):
+        if log:
             set_log_axis(ax, axis)
             label = ax.set_xlabel if axis == "x" else ax.set_ylabel
             label(AXIS_LABELS[feature] + ", log scale")
@@ -248,7 +244,7 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
             stacked=True,
             color=[segment_colour(segment_id) for segment_id in segments["segment_id"]],
             label=[
-                f"{segment_label(row.segment_id, row.segment_name, LABEL_WIDTH)}"
+                f"{segment_label(row.segment_id, row.segment_name)}"
                 f" ({row.customer_count:,})"
                 for row in segments.itertuples()
             ],

@@ -431,7 +431,7 @@ def test_a_long_segment_name_breaks_after_a_level():
         "High spending · Lapsing · Infrequent ·\n"
         "Average spend"
     )
-    assert segment_label(12, SIX_LEVELS) == "12: " + SIX_LEVELS
+    assert segment_label(12, SIX_LEVELS, width=None) == "12: " + SIX_LEVELS
     # Three levels, as RFM names have, keep one line.
     assert segment_label(10, NAMES[2], LABEL_WIDTH) == "10: " + NAMES[2]
 
