@@ -1,0 +1,190 @@
+"""How the figures keep their layout on unusual runs: log axes with few
+values, long segment names, long subtitles, centres that nearly coincide,
+a file of one month; on the hand-built marts of rfm_hand_made_marts.py."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+
+import pytest
+from figure_style import (
+    LABEL_WIDTH,
+    LogTicks,
+    new_figure,
+    segment_label,
+)
+from rfm_figures import (
+    plot_monthly_sales,
+    plot_segment_rfm_profiles,
+    plot_segments_recency_monetary,
+)
+from rfm_hand_made_marts import NAMES, by_gid, hand_made_marts
+from segment_figures import plot_centroid_heatmap
+
+
+def test_a_log_axis_within_one_decade_still_has_ticks():
+    # Four customers spending 204 to 802 (a 60-line file) had no tick on
+    # the monetary axis: no power of ten falls in view. Two and five times
+    # each are added when fewer than three powers do; a wide axis keeps
+    # only the powers.
+    marts = hand_made_marts()
+    spend = [204.0, 366.63, 334.0, 801.86] * 2 + [250.0, 700.0]
+    centroids = marts.centroids.copy()
+    centroids.loc[centroids["feature"] == "monetary", "centroid_value"] = [
+        700.0,
+        400.0,
+        250.0,
+    ]
+    narrow = replace(
+        marts, customers=marts.customers.assign(monetary=spend), centroids=centroids
+    )
+    for figure, expected in (
+        (plot_segments_recency_monetary(narrow), ["200", "500"]),
+        (plot_segments_recency_monetary(marts), ["100", "1,000", "10,000"]),
+    ):
+        figure.canvas.draw()
+        ax = figure.axes[0]
+        low, high = ax.get_ylim()
+        shown = [
+            tick.get_text()
+            for tick, value in zip(ax.get_yticklabels(), ax.get_yticks(), strict=True)
+            if low <= value <= high
+        ]
+        assert shown == expected
+
+
+def test_log_ticks_give_two_at_least_and_zeros_one():
+    def in_view(low, high):
+        ticks = LogTicks().tick_values(low, high)
+        return [float(t) for t in ticks if low <= t <= high]
+
+    assert in_view(0.5, 20_000) == [1.0, 10.0, 100.0, 1_000.0, 10_000.0]
+    assert in_view(190, 850) == [200.0, 500.0]
+    # 12 to 40: 2 and 5 times the powers give 20 alone.
+    assert in_view(11, 42) == [20.0, 30.0, 40.0]
+    # A feature that is 0 for everyone: one tick, not "−0", "0", "0".
+    assert in_view(-0.05, 0.05) == [0.0]
+
+
+def test_the_numbers_of_centres_that_nearly_coincide_do_not_overlap():
+    # Segment 2's centroid moved to within 1 % of segment 1's: its number
+    # goes below its X instead of printing over 1's; 3, far off, keeps its
+    # place.
+    marts = hand_made_marts()
+    centroids = marts.centroids.copy()
+    segment_2 = centroids["segment_id"] == 2
+    for feature in ("recency_days", "monetary"):
+        of_1 = (centroids["segment_id"] == 1) & (centroids["feature"] == feature)
+        centroids.loc[
+            segment_2 & (centroids["feature"] == feature), "centroid_value"
+        ] = centroids.loc[of_1, "centroid_value"].iloc[0] * 1.01
+    for together, expected in (
+        (marts, [(11, 9)] * 3),
+        (replace(marts, centroids=centroids), [(11, 9), (11, -22), (11, 9)]),
+    ):
+        figure = plot_segments_recency_monetary(together)
+        numbers = by_gid(figure, "segment-number-")
+        assert [numbers[f"segment-number-{n}"].xyann for n in (1, 2, 3)] == expected
+
+
+def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
+    marts = hand_made_marts()
+    centroids = marts.centroids
+    centroids.loc[centroids["feature"] == "monetary", "transformation"] = "none"
+    ax = plot_segments_recency_monetary(marts).axes[0]
+    assert (ax.get_xscale(), ax.get_yscale()) == ("symlog", "linear")
+
+
+def test_the_legend_centre_marker_is_drawn_at_its_plot_size():
+    # The legend enlarges the scatter dots (markerscale); the centroid ×
+    # keeps the 14 points it has on the plot instead of spilling out.
+    figure = plot_segments_recency_monetary(hand_made_marts())
+    (legend,) = [legend for body in figure.subfigs for legend in body.legends]
+    assert legend.legend_handles[-1].get_markersize() == pytest.approx(14)
+
+
+def test_the_centroid_heatmap_says_which_centres_are_on_the_log_scale():
+    marts = hand_made_marts()
+    centroids = marts.centroids
+    centroids.loc[centroids["feature"] == "monetary", "transformation"] = "none"
+    ax = plot_centroid_heatmap(marts).axes[0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == [
+        "Recency (days since the last purchase)\ncentre on the log scale",
+        "Frequency (invoices)\ncentre on the log scale",
+        "Monetary value (total spend)",
+    ]
+
+
+def test_a_file_of_one_month_keeps_its_layout():
+    # One month, covered whole: no partial-month marker, and the date axis
+    # spans half a month either side instead of Matplotlib's four years.
+    marts = hand_made_marts()
+    sales = marts.monthly_sales
+    first = sales.loc[sales["month_start"] == sales["month_start"].min()]
+    figure = plot_monthly_sales(
+        replace(marts, monthly_sales=first.assign(is_partial_month=False))
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure.canvas.draw()
+    low, high = figure.axes[1].get_xlim()
+    assert high - low == 32
+    assert by_gid(figure, "partial-month-") == {}
+
+
+SIX_LEVELS = (
+    "Middle-aged · Average income · High spending · Lapsing · Infrequent"
+    " · Average spend"
+)
+
+
+def test_a_long_segment_name_breaks_after_a_level():
+    assert segment_label(1, SIX_LEVELS, LABEL_WIDTH) == (
+        "1: Middle-aged · Average income ·\n"
+        "High spending · Lapsing · Infrequent ·\n"
+        "Average spend"
+    )
+    assert segment_label(12, SIX_LEVELS, width=None) == "12: " + SIX_LEVELS
+    # Three levels, as RFM names have, keep one line.
+    assert segment_label(10, NAMES[2], LABEL_WIDTH) == "10: " + NAMES[2]
+
+
+def test_long_names_leave_the_profile_panels_their_width():
+    # Six levels on one line took the first panel down to a sixth of the
+    # figure's width; broken after a level they leave it a quarter.
+    marts = hand_made_marts()
+    figure = plot_segment_rfm_profiles(
+        replace(marts, profiles=marts.profiles.assign(segment_name=SIX_LEVELS))
+    )
+    figure.canvas.draw()
+    first_panel = figure.axes[0]
+    assert [tick.get_text().count("\n") for tick in first_panel.get_yticklabels()] == [
+        2,
+        2,
+        2,
+    ]
+    assert first_panel.get_position().width > 0.25
+
+
+def test_a_subtitle_wider_than_the_figure_wraps_inside_it():
+    subtitle = "k = 3 segments, clustered on " + ", ".join(
+        ["one of many features with long names"] * 9
+    )
+    one_line, _ = new_figure(14, 7.8, "Segments", "k = 3 segments")
+    wrapped, body = new_figure(14, 7.8, "Segments", subtitle)
+    body.subplots()
+    wrapped.canvas.draw()
+    [title, sub] = wrapped.subfigs[0].texts
+    lines = sub.get_text().split("\n")
+    assert len(lines) == 3
+    assert " ".join(lines) == subtitle
+    # The band grows by the two extra lines; the plots keep their height.
+    assert tuple(one_line.get_size_inches()) == (14, 7.8)
+    assert tuple(wrapped.get_size_inches()) == (14, 8.3)
+    figure_box = wrapped.bbox
+    for text in (title, sub):
+        box = text.get_window_extent()
+        assert figure_box.x0 <= box.x0
+        assert box.x1 <= figure_box.x1
+    assert title.get_window_extent().y0 > sub.get_window_extent().y1
