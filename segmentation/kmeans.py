@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,8 +40,15 @@ K_EVALUATION_COLUMNS = {
     "calinski_harabasz": "float64",
     "evaluated_rows": "int64",
     "smallest_segment_share": "float64",
-    "is_selected": "bool",
 }
+
+# Why the rule took its k: the mart k_evaluation's selection_reason, whose
+# contract lists these.
+FORCED = "forced by n_clusters"
+BEST_OF_ALL = "best silhouette"
+BEST_ACTIONABLE = "best silhouette among actionable k"
+NONE_ACTIONABLE = "no actionable k: best silhouette with enough segments"
+NONE_WITH_ENOUGH_SEGMENTS = "no k with enough segments: best silhouette"
 
 
 def sample_rows(n_rows: int, max_rows: int, seed: int) -> np.ndarray | None:
@@ -196,7 +203,7 @@ def evaluate_k_range(
     selection_sample_rows: int,
     silhouette_sample_rows: int,
 ) -> pd.DataFrame:
-    """Fit K-Means for each k and score it; one row per k, is_selected unset.
+    """Fit K-Means for each k and score it; one row per k.
 
     Inertia is reported for the rows the model was fitted on
     (``evaluated_rows``), so it is comparable across k within one run.
@@ -236,7 +243,6 @@ def evaluate_k_range(
                 "smallest_segment_share": float(
                     np.bincount(labels, minlength=k).min() / len(fit_x)
                 ),
-                "is_selected": False,
             }
         )
     evaluation = pd.DataFrame(rows, columns=list(K_EVALUATION_COLUMNS)).astype(
@@ -252,15 +258,29 @@ def evaluate_k_range(
     return evaluation
 
 
+class Selection(NamedTuple):
+    k: int
+    reason: str
+
+
+def is_actionable(
+    evaluation: pd.DataFrame, min_segments: int, min_segment_share: float
+) -> pd.Series:
+    """Whether a marketer can act on each k: at least ``min_segments``
+    segments, none smaller than ``min_segment_share`` of the customers."""
+    return (evaluation["k"] >= min_segments) & (
+        evaluation["smallest_segment_share"] >= min_segment_share
+    )
+
+
 def select_k(
     evaluation: pd.DataFrame,
     forced_k: int | None = None,
     min_segments: int = 2,
     min_segment_share: float = 0.0,
-) -> int:
+) -> Selection:
     """The forced k, else the k with the best silhouette (smaller k on ties)
-    among the k a marketer can act on: at least ``min_segments`` segments,
-    none smaller than ``min_segment_share`` of the customers.
+    among the actionable k (see is_actionable); and why.
 
     Silhouette favours the fewest, roundest clusters: on the Online Retail
     RFM features it is highest at k = 2, two segments that say little more
@@ -268,20 +288,45 @@ def select_k(
     share limit is dropped, then the minimum k too.
     """
     if forced_k is not None:
-        return forced_k
+        return Selection(forced_k, FORCED)
     scored = evaluation.dropna(subset=["silhouette"])
     if scored.empty:
         raise ValueError("no candidate k has a silhouette score")
     enough = scored[scored["k"] >= min_segments]
-    actionable = enough[enough["smallest_segment_share"] >= min_segment_share]
-    candidates = next(c for c in (actionable, enough, scored) if not c.empty)
+    actionable = scored[is_actionable(scored, min_segments, min_segment_share)]
+    candidates, reason = next(
+        (candidates, reason)
+        for candidates, reason in (
+            (actionable, BEST_ACTIONABLE),
+            (enough, NONE_ACTIONABLE),
+            (scored, NONE_WITH_ENOUGH_SEGMENTS),
+        )
+        if not candidates.empty
+    )
     best = candidates["silhouette"].max()
-    return int(candidates.loc[candidates["silhouette"] == best, "k"].min())
+    if reason == BEST_ACTIONABLE and best == scored["silhouette"].max():
+        reason = BEST_OF_ALL
+    return Selection(
+        int(candidates.loc[candidates["silhouette"] == best, "k"].min()), reason
+    )
 
 
-def mark_selected(evaluation: pd.DataFrame, k: int) -> pd.DataFrame:
+def mark_selected(
+    evaluation: pd.DataFrame,
+    selection: Selection,
+    min_segments: int,
+    min_segment_share: float,
+) -> pd.DataFrame:
+    """The evaluation with each k's is_actionable, and is_selected and the
+    selection_reason (NULL for the other k) of the selected k."""
     marked = evaluation.copy()
-    marked["is_selected"] = marked["k"] == k
+    marked["is_actionable"] = is_actionable(marked, min_segments, min_segment_share)
+    marked["is_selected"] = marked["k"] == selection.k
+    marked["selection_reason"] = pd.Series(
+        np.where(marked["is_selected"], selection.reason, None),
+        index=marked.index,
+        dtype="object",
+    )
     return marked
 
 

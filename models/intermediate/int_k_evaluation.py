@@ -1,4 +1,5 @@
-"""Score K-Means for every candidate k and mark the one the pipeline uses."""
+"""Score K-Means for every candidate k, and mark which k are actionable, the
+one the pipeline uses, and why."""
 
 from segmentation.dbt_io import feature_matrix, read_settings
 from segmentation.kmeans import (
@@ -25,10 +26,9 @@ def model(dbt, session):
         selection_sample_rows=settings["model_selection_sample_rows"],
         silhouette_sample_rows=settings["silhouette_sample_rows"],
     )
-    selected_k = select_k(
-        evaluation,
-        forced_k,
-        min_segments=settings["min_segments"],
-        min_segment_share=settings["min_segment_share"],
-    )
-    return mark_selected(evaluation, selected_k)
+    limits = {
+        "min_segments": settings["min_segments"],
+        "min_segment_share": settings["min_segment_share"],
+    }
+    selection = select_k(evaluation, forced_k, **limits)
+    return mark_selected(evaluation, selection, **limits)

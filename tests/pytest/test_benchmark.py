@@ -175,9 +175,9 @@ def test_small_benchmark_writes_and_measures_every_run(small_benchmark):
             name for name, _ in run.stages
         }
     # On a file, the first run runs the 5 intermediate unit tests of the
-    # customer path and the 2 of the k_evaluation mart; the 3 on
-    # stg_customers feed the seed fixture rows, so they run only without one.
-    assert "7 unit tests" in dict(result.first_run.stages)
+    # customer path; the 3 on stg_customers feed the seed fixture rows, so
+    # they run only without one.
+    assert "5 unit tests" in dict(result.first_run.stages)
     assert not any("unit tests" in name for name, _ in result.nightly.stages)
 
 

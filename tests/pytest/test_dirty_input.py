@@ -118,12 +118,18 @@ def test_missing_markers(builds):
         14: "missing_annual_income_k",
         15: "missing_spending_score",
     }
+    # The female share counts the customers whose gender is known: segment
+    # 1 holds 1, 2, 3, 5, 6, 7, 8 and 13, three women of six known genders.
+    assert result.query(
+        "select segment_id, customer_count, female_share"
+        " from marts.segment_profiles order by segment_id"
+    ) == [(1, 8, 0.5), (2, 1, 0.0)]
 
 
 def test_gender_spellings(builds):
     result = passed(builds["gender_spellings"])
     genders = {cid: row[1] for cid, row in segmented(result).items()}
-    assert {cid: genders[cid] for cid in range(5, 12)} == {
+    assert {cid: genders[cid] for cid in (*range(5, 12), 14)} == {
         5: "Male",
         6: "Male",
         7: "Male",
@@ -131,6 +137,7 @@ def test_gender_spellings(builds):
         9: "Female",
         10: "Female",
         11: "Female",
+        14: "Male",
     }
     assert rejected(result) == {12: "invalid_gender", 13: "invalid_gender"}
     assert result.query(

@@ -45,12 +45,11 @@ def test_a_run_on_a_file_neither_loads_nor_lists_the_seed(format_variants_build)
     )
     assert tables == []
     # The stg_customers unit tests feed fixture rows to the seed, so they
-    # only run without a file; the 5 intermediate ones and the 2 of the
-    # k_evaluation mart run either way.
+    # only run without a file; the 5 intermediate ones run either way.
     unit_tests = {
         uid for uid in nodes_run(format_variants_build) if uid.startswith("unit_test.")
     }
-    assert len(unit_tests) == 7
+    assert len(unit_tests) == 5
     assert not any(".stg_customers." in uid for uid in unit_tests)
 
 

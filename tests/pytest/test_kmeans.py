@@ -11,6 +11,12 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from segmentation.kmeans import (
+    BEST_ACTIONABLE,
+    BEST_OF_ALL,
+    FORCED,
+    NONE_ACTIONABLE,
+    NONE_WITH_ENOUGH_SEGMENTS,
+    Selection,
     _map_side_by_side,
     candidate_ks,
     evaluate_k_range,
@@ -92,19 +98,19 @@ def evaluation(
 
 
 def test_select_k_takes_the_best_silhouette():
-    assert select_k(evaluation({2: 0.30, 3: 0.55, 4: 0.41})) == 3
+    assert select_k(evaluation({2: 0.30, 3: 0.55, 4: 0.41})) == (3, BEST_OF_ALL)
 
 
 def test_select_k_breaks_ties_towards_fewer_segments():
-    assert select_k(evaluation({2: 0.30, 3: 0.55, 5: 0.55})) == 3
+    assert select_k(evaluation({2: 0.30, 3: 0.55, 5: 0.55})) == (3, BEST_OF_ALL)
 
 
 def test_select_k_ignores_missing_silhouettes():
-    assert select_k(evaluation({2: np.nan, 3: 0.2})) == 3
+    assert select_k(evaluation({2: np.nan, 3: 0.2})) == (3, BEST_OF_ALL)
 
 
 def test_select_k_honours_a_forced_k():
-    assert select_k(evaluation({2: 0.9, 3: 0.1}), forced_k=3) == 3
+    assert select_k(evaluation({2: 0.9, 3: 0.1}), forced_k=3) == (3, FORCED)
 
 
 # The Online Retail RFM pattern: silhouette falls with k, k = 2 is best.
@@ -112,25 +118,62 @@ RFM_LIKE = {2: 0.43, 3: 0.34, 4: 0.336, 5: 0.32}
 
 
 def test_select_k_needs_min_segments():
-    assert select_k(evaluation(RFM_LIKE)) == 2
-    assert select_k(evaluation(RFM_LIKE), min_segments=3) == 3
-    assert select_k(evaluation(RFM_LIKE), min_segments=4) == 4
+    assert select_k(evaluation(RFM_LIKE)) == (2, BEST_OF_ALL)
+    assert select_k(evaluation(RFM_LIKE), min_segments=3) == (3, BEST_ACTIONABLE)
+    assert select_k(evaluation(RFM_LIKE), min_segments=4) == (4, BEST_ACTIONABLE)
 
 
 def test_select_k_skips_a_k_with_a_tiny_segment():
     shares = {2: 0.38, 3: 0.015, 4: 0.16, 5: 0.08}
     rfm = evaluation(RFM_LIKE, shares)
-    assert select_k(rfm, min_segments=3, min_segment_share=0.02) == 4
+    assert select_k(rfm, min_segments=3, min_segment_share=0.02) == (
+        4,
+        BEST_ACTIONABLE,
+    )
     # 1.5% is enough when the limit is 1%.
-    assert select_k(rfm, min_segments=3, min_segment_share=0.01) == 3
+    assert select_k(rfm, min_segments=3, min_segment_share=0.01) == (
+        3,
+        BEST_ACTIONABLE,
+    )
+
+
+def test_select_k_takes_a_smallest_segment_of_exactly_the_limit():
+    shares = {2: 0.38, 3: 0.02, 4: 0.16, 5: 0.08}
+    assert select_k(
+        evaluation(RFM_LIKE, shares), min_segments=3, min_segment_share=0.02
+    ) == (3, BEST_ACTIONABLE)
 
 
 def test_select_k_drops_the_share_limit_when_no_k_meets_it():
     shares = {2: 0.01, 3: 0.01, 4: 0.019, 5: 0.005}
     rfm = evaluation(RFM_LIKE, shares)
-    assert select_k(rfm, min_segments=3, min_segment_share=0.02) == 3
+    assert select_k(rfm, min_segments=3, min_segment_share=0.02) == (
+        3,
+        NONE_ACTIONABLE,
+    )
     # And then the minimum k, when no k reaches it either.
-    assert select_k(rfm, min_segments=6, min_segment_share=0.02) == 2
+    assert select_k(rfm, min_segments=6, min_segment_share=0.02) == (
+        2,
+        NONE_WITH_ENOUGH_SEGMENTS,
+    )
+
+
+def test_select_k_says_it_fell_back_even_to_the_best_of_all_k():
+    # Every k of 3 or more has a segment under the limit; k = 3 is also the
+    # best of all k, but the reason says that no k was actionable.
+    no_actionable_k = evaluation(
+        {2: 0.45, 3: 0.50, 4: 0.40}, {2: 0.40, 3: 0.01, 4: 0.005}
+    )
+    assert select_k(no_actionable_k, min_segments=3, min_segment_share=0.02) == (
+        3,
+        NONE_ACTIONABLE,
+    )
+    # min_segments above every k scored (a small file clips k_max).
+    too_few_k = evaluation({2: 0.30, 3: 0.20})
+    assert select_k(too_few_k, min_segments=4, min_segment_share=0.02) == (
+        2,
+        NONE_WITH_ENOUGH_SEGMENTS,
+    )
 
 
 def test_select_k_refuses_when_nothing_is_scored():
@@ -138,9 +181,16 @@ def test_select_k_refuses_when_nothing_is_scored():
         select_k(evaluation({2: np.nan}))
 
 
-def test_mark_selected_flags_exactly_the_chosen_k():
-    marked = mark_selected(evaluation({2: 0.1, 3: 0.2, 4: 0.3}), 3)
-    assert marked["is_selected"].tolist() == [False, True, False]
+def test_mark_selected_flags_the_chosen_k_and_the_actionable_ones():
+    scores = evaluation(
+        {2: 0.1, 3: 0.2, 4: 0.3, 5: 0.25}, {2: 0.4, 3: 0.3, 4: 0.01, 5: 0.02}
+    )
+    marked = mark_selected(
+        scores, Selection(3, BEST_ACTIONABLE), min_segments=3, min_segment_share=0.02
+    )
+    assert marked["is_actionable"].tolist() == [False, True, False, True]
+    assert marked["is_selected"].tolist() == [False, True, False, False]
+    assert marked["selection_reason"].tolist() == [None, BEST_ACTIONABLE, None, None]
 
 
 def test_order_centroids_is_lexicographic_by_feature():
@@ -203,7 +253,6 @@ def test_evaluate_k_range_matches_plain_scikit_learn():
     )
     assert result["k"].tolist() == [2, 3, 4, 5]
     assert result["evaluated_rows"].tolist() == [300] * 4
-    assert not result["is_selected"].any()
     for row in result.itertuples():
         plain = KMeans(n_clusters=row.k, n_init=10, random_state=42).fit(x)
         assert row.inertia == pytest.approx(plain.inertia_, rel=1e-12)
@@ -212,7 +261,7 @@ def test_evaluate_k_range_matches_plain_scikit_learn():
         )
         sizes = np.bincount(plain.labels_, minlength=row.k)
         assert row.smallest_segment_share == sizes.min() / 300
-    assert select_k(result) == 4
+    assert select_k(result) == (4, BEST_OF_ALL)
 
 
 def test_a_k_above_the_number_of_different_points_is_not_scored():
@@ -226,7 +275,7 @@ def test_a_k_above_the_number_of_different_points_is_not_scored():
     assert np.isnan(result["silhouette"].tolist()[1])
     assert np.isnan(result["davies_bouldin"].tolist()[1])
     assert result["smallest_segment_share"].tolist() == [0.5, 0.0]
-    assert select_k(result) == 2
+    assert select_k(result) == (2, BEST_OF_ALL)
 
 
 def test_evaluate_k_range_samples_large_inputs():
@@ -239,7 +288,7 @@ def test_evaluate_k_range_samples_large_inputs():
         silhouette_sample_rows=300,
     )
     assert result["evaluated_rows"].tolist() == [1_000] * 3
-    assert select_k(result) == 3
+    assert select_k(result) == (3, BEST_OF_ALL)
 
 
 def test_evaluate_k_range_has_stable_column_types():
@@ -253,7 +302,6 @@ def test_evaluate_k_range_has_stable_column_types():
         "calinski_harabasz": "float64",
         "evaluated_rows": "int64",
         "smallest_segment_share": "float64",
-        "is_selected": "bool",
     }
 
 

@@ -161,8 +161,6 @@ def test_unit_tests_pin_the_settings_they_depend_on(builds):
         "int_segments_named_bands_and_deduplicates_names",
         "int_segments_named_words_age",
         "int_segments_named_words_rfm",
-        "k_evaluation_says_when_no_k_had_enough_segments",
-        "k_evaluation_says_when_no_k_was_actionable",
         "segment_monthly_sales_counts_the_days_each_month_covers",
         "stg_order_lines_parses_each_value",
     ]

@@ -233,6 +233,13 @@ def test_monthly_sales_add_up_to_the_sale_lines(real_build):
     assert real_build.query(
         "select sum(returned_value) from marts.segment_monthly_sales"
     ) == [(Decimal("467827.730000"),)]
+    # An invoice falls in one month, so the months' invoices add up to the
+    # segmented customers' sale invoices (their frequency); invoices of
+    # returns only are not counted.
+    assert real_build.query(
+        "select (select sum(invoices) from marts.segment_monthly_sales),"
+        " (select sum(frequency) from marts.customer_segments)"
+    ) == [(18402, 18402)]
 
 
 def test_only_the_last_month_is_partial(real_build):

@@ -149,10 +149,10 @@ def test_small_run_is_a_first_run(small_orders_benchmark):
     stages = dict(result.stages)
     assert "model base_order_lines" in stages
     assert "model int_order_line_copies" in stages
-    # Order lines alone: the 14 unit tests of the order-lines, clustering
+    # Order lines alone: the 12 unit tests of the order-lines, clustering
     # and mart models; the customer-file ones are disabled with their
     # models.
-    assert "14 unit tests" in stages
+    assert "12 unit tests" in stages
 
 
 def test_make_bench_orders_runs_the_orders_benchmark():

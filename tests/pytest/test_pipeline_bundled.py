@@ -60,14 +60,20 @@ def test_selected_k_matches_plain_scikit_learn(bundled_build, plain_sklearn):
     _, best_k, _, silhouettes = plain_sklearn
     assert best_k == 5
     rows = bundled_build.query(
-        "select k, silhouette, is_selected, selection_reason"
+        "select k, silhouette, is_selected, selection_reason, is_actionable"
         " from marts.k_evaluation order by k"
     )
     assert [row[0] for row in rows] == list(range(2, 11))
     assert [row[0] for row in rows if row[2]] == [5]
     assert [row[3] for row in rows if row[2]] == ["best silhouette"]
-    for k, silhouette, _, _ in rows:
+    for k, silhouette, _, _, _ in rows:
         assert silhouette == pytest.approx(silhouettes[k], rel=1e-9)
+    # The default limits: 2 segments and 2% of the customers, which every k
+    # meets here (k = 10's smallest segment holds 3%).
+    assert bundled_build.query(
+        "select min_segments, min_segment_share from marts.segmentation_run_summary"
+    ) == [(2, 0.02)]
+    assert [row[4] for row in rows] == [True] * 9
 
 
 def test_segments_match_plain_scikit_learn(bundled_build, plain_sklearn):

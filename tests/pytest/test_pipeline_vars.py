@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import Future
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import PROJECT_DIR, started_with_session
@@ -17,7 +18,19 @@ from sklearn.preprocessing import StandardScaler
 
 SEED_CSV = PROJECT_DIR / "seeds" / "mall_customers.csv"
 SEED_COLUMNS = ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
-K_RANGE_VARS = {"k_min": 3, "k_max": 4, "segmentation_features": "spending_score,age"}
+K_RANGE_VARS = {
+    "k_min": 3,
+    "k_max": 4,
+    "segmentation_features": "spending_score,age",
+    # k = 3 has the better silhouette but is below min_segments; at k = 4,
+    # seeds 7 and 42 find different segments.
+    "min_segments": 4,
+    "random_seed": 7,
+}
+# Only k = 2 and 3 keep every segment above 15% of the customers; k = 5 has
+# the best silhouette. At k = 6, 7, 9 and 10 seeds 7 and 42 differ.
+SHARE_LIMIT_VARS = {"min_segment_share": 0.15, "random_seed": 7}
+INCOME_AND_SCORE = ["Annual Income (k$)", "Spending Score (1-100)"]
 K_RANGE_SQL = (
     "select '{{ segmentation_settings().k_min }} to"
     " {{ segmentation_settings().k_max }}' as k_range"
@@ -138,6 +151,7 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
 
     return {
         "k range": start(K_RANGE_VARS, DATA_BUILD),
+        "share limit": start(SHARE_LIMIT_VARS, DATA_BUILD),
         # The settings as the models read them, without building any.
         "min_segments above the default k_max": start(
             {"min_segments": 12},
@@ -193,6 +207,46 @@ def test_k_range_and_comma_separated_features(runs):
     assert result.query(
         "select distinct feature from marts.segment_centroids order by feature"
     ) == [("age",), ("spending_score",)]
+    assert result.query(
+        "select k, is_actionable, is_selected, selection_reason"
+        " from marts.k_evaluation order by k"
+    ) == [
+        (3, False, False, None),
+        (4, True, True, "best silhouette among actionable k"),
+    ]
+    # The final fit takes random_seed too: plain scikit-learn from seed 7,
+    # on the features in the pipeline's order (age first, whatever the
+    # var's), centroids sorted as the pipeline sorts them.
+    z = StandardScaler().fit_transform(
+        pd.read_csv(SEED_CSV)[["Age", "Spending Score (1-100)"]]
+    )
+    plain = KMeans(n_clusters=4, n_init=10, random_state=7).fit(z).cluster_centers_
+    plain = plain[np.lexsort(plain.T[::-1])]
+    ours = result.query(
+        "select centroid_z from marts.segment_centroids"
+        " order by segment_id, feature_position"
+    )
+    assert np.allclose(np.array(ours).reshape(4, 2), plain, rtol=1e-9, atol=1e-12)
+
+
+def test_the_share_limit_and_the_seed_reach_the_clustering(runs):
+    result = passed(runs["share limit"])
+    assert result.query(
+        "select min_segment_share, random_seed from marts.segmentation_run_summary"
+    ) == [(0.15, 7)]
+    rows = result.query(
+        "select k, inertia, is_actionable, selection_reason"
+        " from marts.k_evaluation order by k"
+    )
+    assert [(k, actionable, reason) for k, _, actionable, reason in rows] == [
+        (2, True, None),
+        (3, True, "best silhouette among actionable k"),
+        *[(k, False, None) for k in range(4, 11)],
+    ]
+    z = StandardScaler().fit_transform(pd.read_csv(SEED_CSV)[INCOME_AND_SCORE])
+    for k, inertia, _, _ in rows:
+        plain = KMeans(n_clusters=k, n_init=10, random_state=7).fit(z)
+        assert inertia == pytest.approx(plain.inertia_, rel=1e-9), k
 
 
 def test_the_default_k_max_reaches_min_segments(runs):

@@ -115,11 +115,28 @@ def builds_on_copies(folders, shared) -> dict[str, Future[tuple[DbtResult, bool]
         "CustomerID,Genre,Age,Annual Income (k$),Spending Score (1-100)\n"
         "1,Male,19,15,39\n2,Male,21,15,81\n3,Female,20,16,6\n"
     )
+    warn_error = folders.mktemp("warn_error")
+    # 5 customers segmented and 7 rows rejected: most_input_rows_are_segmented
+    # warns.
+    mostly_rejected = warn_error / "mostly_rejected.csv"
+    mostly_rejected.write_text(
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
+        "1,Male,19,15,39\n2,Male,21,15,81\n3,Female,20,16,6\n"
+        "4,Female,23,16,77\n5,Male,31,17,40\n"
+        + "".join(f"{i},Male,30,x,50\n" for i in range(6, 13))
+    )
     return {
         "failed": start_build_exporting_to_a_copy(
             shared["bundled_build"],
             failed,
             vars={"raw_customers_path": str(three_customers), "n_clusters": 5},
+        ),
+        # A warning made an error: a test that fails, and nothing skipped.
+        "warn error": start_build_exporting_to_a_copy(
+            shared["bundled_build"],
+            warn_error,
+            "--warn-error",
+            vars={"raw_customers_path": str(mostly_rejected), "n_clusters": 2},
         ),
         # One mart, which reads no other model.
         "one mart": start_build_exporting_to_a_copy(
@@ -238,6 +255,20 @@ def test_a_failed_build_leaves_the_exports_untouched(builds_on_copies):
     assert result.returncode == 1, result.output
     assert "Parquet exports left as they were: the build did not succeed" in (
         result.output
+    )
+    assert unchanged
+
+
+def test_a_failed_test_alone_leaves_the_exports_untouched(builds_on_copies):
+    # With --warn-error the warning fails its test; nothing else fails or is
+    # skipped.
+    result, unchanged = builds_on_copies["warn error"].result()
+    assert result.returncode == 1, result.output
+    assert "FAIL 1 most_input_rows_are_segmented" in result.output
+    assert " ERROR=1 SKIP=0 " in result.output
+    assert (
+        "Parquet exports left as they were: the build did not succeed"
+        " (1 nodes failed or were skipped)." in result.output
     )
     assert unchanged
 
