@@ -15,6 +15,7 @@ from refusals import nodes_started
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 SEED_CSV = PROJECT_DIR / "seeds" / "mall_customers.csv"
 SEED_COLUMNS = ["Age", "Annual Income (k$)", "Spending Score (1-100)"]
@@ -220,7 +221,9 @@ def test_k_range_and_comma_separated_features(runs):
     z = StandardScaler().fit_transform(
         pd.read_csv(SEED_CSV)[["Age", "Spending Score (1-100)"]]
     )
-    plain = KMeans(n_clusters=4, n_init=10, random_state=7).fit(z).cluster_centers_
+    # One OpenMP thread, as the pipeline fits inputs this small.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        plain = KMeans(n_clusters=4, n_init=10, random_state=7).fit(z).cluster_centers_
     plain = plain[np.lexsort(plain.T[::-1])]
     ours = result.query(
         "select centroid_z from marts.segment_centroids"
@@ -245,7 +248,8 @@ def test_the_share_limit_and_the_seed_reach_the_clustering(runs):
     ]
     z = StandardScaler().fit_transform(pd.read_csv(SEED_CSV)[INCOME_AND_SCORE])
     for k, inertia, _, _ in rows:
-        plain = KMeans(n_clusters=k, n_init=10, random_state=7).fit(z)
+        with threadpool_limits(limits=1, user_api="openmp"):
+            plain = KMeans(n_clusters=k, n_init=10, random_state=7).fit(z)
         assert inertia == pytest.approx(plain.inertia_, rel=1e-9), k
 
 
