@@ -313,19 +313,21 @@ def select_k(
 
 def mark_selected(
     evaluation: pd.DataFrame,
-    selection: Selection,
-    min_segments: int,
-    min_segment_share: float,
+    forced_k: int | None = None,
+    min_segments: int = 2,
+    min_segment_share: float = 0.0,
 ) -> pd.DataFrame:
     """The evaluation with each k's is_actionable, and is_selected and the
-    selection_reason (NULL for the other k) of the selected k."""
+    selection_reason (NULL for the other k) of the k select_k chooses."""
+    selection = select_k(evaluation, forced_k, min_segments, min_segment_share)
     marked = evaluation.copy()
     marked["is_actionable"] = is_actionable(marked, min_segments, min_segment_share)
     marked["is_selected"] = marked["k"] == selection.k
+    # A string column is VARCHAR in DuckDB even were every value NULL.
     marked["selection_reason"] = pd.Series(
         np.where(marked["is_selected"], selection.reason, None),
         index=marked.index,
-        dtype="object",
+        dtype="string",
     )
     return marked
 

@@ -6,7 +6,6 @@ from segmentation.kmeans import (
     candidate_ks,
     evaluate_k_range,
     mark_selected,
-    select_k,
 )
 
 
@@ -26,9 +25,9 @@ def model(dbt, session):
         selection_sample_rows=settings["model_selection_sample_rows"],
         silhouette_sample_rows=settings["silhouette_sample_rows"],
     )
-    limits = {
-        "min_segments": settings["min_segments"],
-        "min_segment_share": settings["min_segment_share"],
-    }
-    selection = select_k(evaluation, forced_k, **limits)
-    return mark_selected(evaluation, selection, **limits)
+    return mark_selected(
+        evaluation,
+        forced_k,
+        min_segments=settings["min_segments"],
+        min_segment_share=settings["min_segment_share"],
+    )

@@ -143,9 +143,9 @@ def _order_lines_excerpt(
     # like every shared build, so it runs on any of them.
     database = folder / "warehouse.duckdb"
     vars = {"raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv")}
-    # Every model: the unit tests of the later ones (the segment names,
-    # k_evaluation, the monthly sales) read their relations' columns from
-    # it in test_order_lines.py.
+    # Every model: the unit tests of the later ones (the segment names, the
+    # monthly sales) read their relations' columns from it in
+    # test_order_lines.py.
     build = run_dbt(database, "build", vars=vars)
     if build.returncode != 0:
         return build, None

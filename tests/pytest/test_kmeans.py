@@ -16,7 +16,6 @@ from segmentation.kmeans import (
     FORCED,
     NONE_ACTIONABLE,
     NONE_WITH_ENOUGH_SEGMENTS,
-    Selection,
     _map_side_by_side,
     candidate_ks,
     evaluate_k_range,
@@ -185,12 +184,22 @@ def test_mark_selected_flags_the_chosen_k_and_the_actionable_ones():
     scores = evaluation(
         {2: 0.1, 3: 0.2, 4: 0.3, 5: 0.25}, {2: 0.4, 3: 0.3, 4: 0.01, 5: 0.02}
     )
-    marked = mark_selected(
-        scores, Selection(3, BEST_ACTIONABLE), min_segments=3, min_segment_share=0.02
-    )
+    marked = mark_selected(scores, min_segments=3, min_segment_share=0.02)
     assert marked["is_actionable"].tolist() == [False, True, False, True]
-    assert marked["is_selected"].tolist() == [False, True, False, False]
-    assert marked["selection_reason"].tolist() == [None, BEST_ACTIONABLE, None, None]
+    assert marked["is_selected"].tolist() == [False, False, False, True]
+    assert marked["selection_reason"].tolist() == [
+        pd.NA,
+        pd.NA,
+        pd.NA,
+        BEST_ACTIONABLE,
+    ]
+    assert marked[["is_actionable", "is_selected", "selection_reason"]].dtypes.astype(
+        str
+    ).tolist() == ["bool", "bool", "string"]
+    forced = mark_selected(scores, forced_k=2, min_segments=3, min_segment_share=0.02)
+    assert forced.loc[
+        forced["is_selected"], ["k", "selection_reason"]
+    ].values.tolist() == [[2, FORCED]]
 
 
 def test_order_centroids_is_lexicographic_by_feature():

@@ -144,7 +144,7 @@ INVALID_VARS = [
 @started_with_session()
 def runs(folders, shared) -> dict[str, Future[DbtResult]]:
     """Every build of this module, all started with the session: the k
-    range, and each refused vars by their JSON."""
+    range, the share limit, and each refused vars by their JSON."""
 
     def start(vars: dict | str, build: tuple[str, ...]) -> Future[DbtResult]:
         database = folders.mktemp("vars") / "warehouse.duckdb"
