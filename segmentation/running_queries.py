@@ -13,7 +13,8 @@ another call" in place of the refusal. So:
 - closing a dbt-duckdb connection waits for a query running on it and for
   its result's fetch (in a run that goes on, each thread closes its own
   connection after its own queries, so no close waits);
-- at exit, the process waits the same way for any query still running.
+- at exit, the process waits the same way for any query still running,
+  and no query starts after that.
 
 Both go by one lock per cursor, held while its query runs, so neither
 waits when no query is running, the usual case. Hand-made because
@@ -38,10 +39,18 @@ LONGEST_WAIT_SECONDS = 10.0
 # opens a few connections, so the locks are simply kept.
 _RUNNING: dict[int, threading.RLock] = {}
 _RUNNING_GUARD = threading.Lock()
+# Held by the exiting thread from the wait at exit on: any other thread's
+# next query waits on it for good. Python joins the threads that are not
+# daemons before it runs exit handlers, so those left (dbt's pool) do not
+# hold the exit up.
+_EXIT_GATE = threading.RLock()
+_exiting = False
 
 
 def _running(cursor: object) -> threading.RLock:
     with _RUNNING_GUARD:
+        if _exiting:
+            return _EXIT_GATE
         return _RUNNING.setdefault(id(cursor), threading.RLock())
 
 
@@ -97,11 +106,15 @@ def wait_for_queries_at_exit() -> None:
 
 
 def wait_until_no_query_runs(timeout: float = LONGEST_WAIT_SECONDS) -> None:
-    """Wait, at most ``timeout`` in all, until no cursor is running a query
-    or fetching its result (the locks close_after_running_query holds)."""
+    """At exit: wait, at most ``timeout`` in all, until no cursor is running
+    a query or fetching its result (the locks close_after_running_query
+    holds), and keep them, so that no other thread starts one while the
+    process ends; this thread still may."""
+    global _exiting
+    _EXIT_GATE.acquire()
     deadline = time.monotonic() + timeout
     with _RUNNING_GUARD:
+        _exiting = True
         locks = list(_RUNNING.values())
     for lock in locks:
-        if lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            lock.release()
+        lock.acquire(timeout=max(0.0, deadline - time.monotonic()))

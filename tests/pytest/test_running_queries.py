@@ -29,29 +29,67 @@ EXIT_DURING_A_QUERY = textwrap.dedent(
     )
 
     conn = duckdb.connect()
-    conn.create_function("slow", lambda x: time.sleep(2) or x, ["BIGINT"], "BIGINT")
+    started = threading.Event()
+
+
+    def slow(x):
+        started.set()
+        time.sleep(2)
+        return x
+
+
+    conn.create_function("slow", slow, ["BIGINT"], "BIGINT")
     atexit.register(conn.close)
     if sys.argv[1] == "wait":
         close_after_running_query()
         wait_for_queries_at_exit()
-    started = threading.Event()
 
     def query():
-        started.set()
         DuckDBCursorWrapper(conn.cursor()).execute("select slow(1)")
 
     worker = threading.Thread(target=query, daemon=True)
     worker.start()
+    # From inside the query.
     started.wait()
-    time.sleep(0.1)
     print(worker.is_alive())
     """
 )
 
+# dbt's other thread starts a query only once the process is exiting: it
+# must not start (a query running as Python finalizes aborts the process).
+START_DURING_EXIT = textwrap.dedent(
+    """
+    import atexit, threading, time
+    import duckdb
+    from dbt.adapters.duckdb.environments.local import DuckDBCursorWrapper
+    from segmentation.running_queries import (
+        close_after_running_query,
+        wait_for_queries_at_exit,
+    )
 
-def exit_during_a_query(mode: str) -> subprocess.CompletedProcess:
+    conn = duckdb.connect()
+    ran = []
+    conn.create_function("noted", lambda x: ran.append(x) or x, ["BIGINT"], "BIGINT")
+    atexit.register(lambda: print("ran:", ran))
+    atexit.register(conn.close)
+    exiting = threading.Event()
+    # Runs after the wait (exit handlers run last registered first).
+    atexit.register(lambda: exiting.set() or time.sleep(0.5))
+    close_after_running_query()
+    wait_for_queries_at_exit()
+
+    def query():
+        exiting.wait()
+        DuckDBCursorWrapper(conn.cursor()).execute("select noted(1)")
+
+    threading.Thread(target=query, daemon=True).start()
+    """
+)
+
+
+def run_script(script: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", EXIT_DURING_A_QUERY, mode],
+        [sys.executable, "-c", script, *args],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
@@ -63,7 +101,7 @@ def exit_during_a_query(mode: str) -> subprocess.CompletedProcess:
     ("mode", "closed_cleanly"), [("wait", True), ("no wait", False)]
 )
 def test_exit_waits_for_a_query_on_another_thread(mode, closed_cleanly):
-    ended = exit_during_a_query(mode)
+    ended = run_script(EXIT_DURING_A_QUERY, mode)
     # The query was running when the main thread reached its end.
     assert ended.stdout == "True\n"
     assert ended.returncode == 0
@@ -72,6 +110,11 @@ def test_exit_waits_for_a_query_on_another_thread(mode, closed_cleanly):
     else:
         # Without the wait, closing the connection meets the running query.
         assert "connection is busy with another call" in ended.stderr
+
+
+def test_no_query_starts_once_the_process_is_exiting():
+    ended = run_script(START_DURING_EXIT)
+    assert (ended.returncode, ended.stdout, ended.stderr) == (0, "ran: []\n", "")
 
 
 class StandInCursor:
