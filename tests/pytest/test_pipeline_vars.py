@@ -32,6 +32,17 @@ K_RANGE_VARS = {
 # the best silhouette. At k = 6, 7, 9 and 10 seeds 7 and 42 differ.
 SHARE_LIMIT_VARS = {"min_segment_share": 0.15, "random_seed": 7}
 INCOME_AND_SCORE = ["Annual Income (k$)", "Spending Score (1-100)"]
+
+
+def plain_kmeans(columns: list[str], k: int, seed: int) -> KMeans:
+    """The textbook fit on the seed: population z-scores of ``columns``,
+    KMeans(k, n_init=10), on one OpenMP thread as the pipeline fits inputs
+    this small (more threads add the sums in another order)."""
+    z = StandardScaler().fit_transform(pd.read_csv(SEED_CSV)[columns])
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return KMeans(n_clusters=k, n_init=10, random_state=seed).fit(z)
+
+
 K_RANGE_SQL = (
     "select '{{ segmentation_settings().k_min }} to"
     " {{ segmentation_settings().k_max }}' as k_range"
@@ -188,9 +199,7 @@ def test_forced_k_with_three_features(three_feature_build):
         ("Older · Average income · Low spending", 91),
     ]
     data = pd.read_csv(SEED_CSV)
-    plain = KMeans(n_clusters=3, n_init=10, random_state=42).fit(
-        StandardScaler().fit_transform(data[SEED_COLUMNS])
-    )
+    plain = plain_kmeans(SEED_COLUMNS, 3, seed=42)
     ours = dict(
         result.query("select customer_id, segment_id from marts.customer_segments")
     )
@@ -218,12 +227,7 @@ def test_k_range_and_comma_separated_features(runs):
     # The final fit takes random_seed too: plain scikit-learn from seed 7,
     # on the features in the pipeline's order (age first, whatever the
     # var's), centroids sorted as the pipeline sorts them.
-    z = StandardScaler().fit_transform(
-        pd.read_csv(SEED_CSV)[["Age", "Spending Score (1-100)"]]
-    )
-    # One OpenMP thread, as the pipeline fits inputs this small.
-    with threadpool_limits(limits=1, user_api="openmp"):
-        plain = KMeans(n_clusters=4, n_init=10, random_state=7).fit(z).cluster_centers_
+    plain = plain_kmeans(["Age", "Spending Score (1-100)"], 4, seed=7).cluster_centers_
     plain = plain[np.lexsort(plain.T[::-1])]
     ours = result.query(
         "select centroid_z from marts.segment_centroids"
@@ -246,10 +250,8 @@ def test_the_share_limit_and_the_seed_reach_the_clustering(runs):
         (3, True, "best silhouette among actionable k"),
         *[(k, False, None) for k in range(4, 11)],
     ]
-    z = StandardScaler().fit_transform(pd.read_csv(SEED_CSV)[INCOME_AND_SCORE])
     for k, inertia, _, _ in rows:
-        with threadpool_limits(limits=1, user_api="openmp"):
-            plain = KMeans(n_clusters=k, n_init=10, random_state=7).fit(z)
+        plain = plain_kmeans(INCOME_AND_SCORE, k, seed=7)
         assert inertia == pytest.approx(plain.inertia_, rel=1e-9), k
 
 
