@@ -3,6 +3,7 @@ selected k marked and, when the rule set some k aside, those k hatched."""
 
 from __future__ import annotations
 
+import pandas as pd
 from figure_style import (
     HIGHLIGHT_COLOUR,
     NEUTRAL_COLOUR,
@@ -21,11 +22,11 @@ NOT_ACTIONABLE_COLOUR = "#9a9a9a"
 
 def not_actionable_k(marts: Marts) -> list[int]:
     """The k the selection rule could not choose (k_evaluation.is_actionable);
-    none when k was forced by n_clusters, since the rule did not run."""
+    none when the var n_clusters forced k, since the rule did not run."""
     evaluation = marts.k_evaluation
     if "is_actionable" not in evaluation.columns:
         return []
-    if marts.selected["selection_reason"] == "forced by n_clusters":
+    if pd.notna(marts.run_summary["n_clusters"].iloc[0]):
         return []
     return [int(k) for k in evaluation.loc[~evaluation["is_actionable"], "k"]]
 

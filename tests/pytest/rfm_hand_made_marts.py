@@ -125,6 +125,7 @@ def hand_made_marts(with_profiles: bool = False) -> Marts:
                 "sale_lines": 80,
                 "return_lines": 5,
                 "rejected_transaction_lines": 15,
+                "n_clusters": None,
             }
         ]
     )
