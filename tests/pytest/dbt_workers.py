@@ -1,8 +1,8 @@
 """dbt commands run in long-lived worker processes instead of one `dbt`
 process each.
 
-A `dbt` process spends about 4 s of CPU importing dbt, and parses the project
-cold: about 11 s of CPU before it runs a node. A worker imports dbt once and
+A `dbt` process imports dbt and parses the project cold before it runs a
+node, seconds of CPU each time (docs/development.md). A worker imports dbt once and
 then runs one command at a time through dbtRunner, dbt's documented
 programmatic entry point, which goes through the same click command as the
 `dbt` executable. A full parse in a warm worker costs about a quarter of a
