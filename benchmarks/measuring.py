@@ -31,6 +31,16 @@ class Measured:
     log_path: Path
 
 
+@dataclass
+class FixedCost:
+    """The benchmark's builds again on the file's first ``rows`` rows, where
+    the data work is negligible: what a build costs whatever the data."""
+
+    rows: int
+    first_run: Measured
+    nightly: Measured | None = None
+
+
 def measure(
     command: list[str],
     log_path: Path,
@@ -66,6 +76,21 @@ def measure(
     process.returncode = os.waitstatus_to_exitcode(status)
     # Linux reports ru_maxrss in KiB.
     return Measured(wall, usage.ru_maxrss * 1024, process.returncode, log_path)
+
+
+def write_first_rows(source: Path, target: Path, rows: int) -> int:
+    """The header and the first ``rows`` lines of ``source``, a CSV file with
+    one record per line (as the synthetic files are), written to ``target``;
+    returns the number of data lines written."""
+    written = 0
+    with source.open("rb") as lines, target.open("wb") as out:
+        out.write(lines.readline())
+        for line in lines:
+            if written == rows:
+                break
+            out.write(line)
+            written += 1
+    return written
 
 
 def stage_times(run_results_path: Path) -> list[tuple[str, float]]:

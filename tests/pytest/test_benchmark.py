@@ -23,8 +23,10 @@ from benchmarks.customers_report import (
 from benchmarks.measuring import (
     NIGHTLY_BUILD_OPTIONS,
     PROJECT_DIR,
+    FixedCost,
     Measured,
     stage_times,
+    write_first_rows,
 )
 
 
@@ -108,6 +110,51 @@ def test_markdown_report_compares_both_runs_with_the_notebook():
     ]
 
 
+def test_markdown_report_splits_fixed_cost_from_data_work():
+    run = DbtRun(
+        Measured(20.0, 1024**3, 0, Path("first.log")),
+        [],
+        Quality(5, "best silhouette", 4_000, 4_000, 4_000, 0, 0.99),
+    )
+    result = BenchmarkResult(
+        rows=4_000,
+        seed=7,
+        first_run=run,
+        nightly=DbtRun(Measured(12.0, 1024**3, 0, Path("n.log")), [], run.quality),
+        notebook=Measured(40.0, 1024**3, 0, Path("notebook.log")),
+        notebook_ari=0.99,
+        fixed_cost=FixedCost(
+            rows=1_000,
+            first_run=Measured(15.0, 1024**3, 0, Path("small_first.log")),
+            nightly=Measured(10.0, 1024**3, 0, Path("small_nightly.log")),
+        ),
+    )
+    report = markdown_report(result).splitlines()
+    start = report.index("| first 1,000 customers only | nightly | first run |")
+    assert report[start : start + 9] == [
+        "| first 1,000 customers only | nightly | first run |",
+        "|---|---:|---:|",
+        "| wall time | 10.0 s | 15.0 s |",
+        "| time / notebook time | 0.250 | 0.375 |",
+        "| time for the other 3,000 customers | 2.0 s | 5.0 s |",
+        "| that / notebook time | 0.050 | 0.125 |",
+        "",
+        "The first 1,000 customers ran the same two commands into a database"
+        " and target folder of their own: every node, rule and test, with"
+        " next to no data work.",
+        "",
+    ]
+
+
+def test_write_first_rows_keeps_the_header_and_stops_at_the_end(tmp_path):
+    source = tmp_path / "all.csv"
+    source.write_text("id,name\n1,a\n2,b\n3,c\n")
+    assert write_first_rows(source, tmp_path / "two.csv", 2) == 2
+    assert (tmp_path / "two.csv").read_text() == "id,name\n1,a\n2,b\n"
+    assert write_first_rows(source, tmp_path / "all_of_it.csv", 10) == 3
+    assert (tmp_path / "all_of_it.csv").read_text() == source.read_text()
+
+
 def dbt_runs(result: BenchmarkResult) -> dict[str, DbtRun]:
     return {"first run": result.first_run, "nightly": result.nightly}
 
@@ -179,6 +226,44 @@ def test_small_benchmark_writes_and_measures_every_run(small_benchmark):
     # they run only without one.
     assert "5 unit tests" in dict(result.first_run.stages)
     assert not any("unit tests" in name for name, _ in result.nightly.stages)
+
+
+def test_small_benchmark_builds_the_first_rows_on_their_own(small_benchmark):
+    result, run_dir = small_benchmark
+    fixed = result.fixed_cost
+    assert fixed is not None
+    assert fixed.nightly is not None
+    assert fixed.rows == 1_000
+    assert (fixed.first_run.returncode, fixed.nightly.returncode) == (0, 0)
+    folder = run_dir / "first_1000"
+    whole_file = (run_dir / "customers.csv").read_text().splitlines()
+    assert (folder / "customers.csv").read_text().splitlines() == whole_file[:1001]
+    # Their own warehouse holds those customers, once each; the benchmark's
+    # warehouse still holds all 60,000.
+    with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
+        assert con.sql(
+            "select count(*), count(distinct customer_id), min(source_row_number),"
+            " max(source_row_number) from marts.customer_segments"
+        ).fetchall() == [(1_000, 1_000, 1, 1_000)]
+    with duckdb.connect(str(run_dir / "warehouse.duckdb"), read_only=True) as con:
+        assert con.sql("select count(*) from marts.customer_segments").fetchall() == [
+            (60_000,)
+        ]
+    # Each build exports its own marts beside its warehouse, never into the
+    # project's exports/ that Power BI reads.
+    for exports, customers in [
+        (folder / "exports", 1_000),
+        (run_dir / "exports", 60_000),
+    ]:
+        segments = exports / "customer_segments.parquet"
+        rows = duckdb.sql(f"select count(*) from read_parquet('{segments}')")
+        assert rows.fetchall() == [(customers,)]
+    # The small nightly run reused the small first run's parse, not the
+    # benchmark's.
+    debug_log = (folder / "logs" / "dbt.log").read_text()
+    assert debug_log.count("running dbt with arguments") == 2
+    nightly = debug_log.split("running dbt with arguments")[-1]
+    assert "Partial parsing enabled: 0 files deleted, 0 files added" in nightly
 
 
 def test_small_benchmark_nightly_run_reuses_the_saved_parse(small_benchmark):
