@@ -8,7 +8,9 @@ against the classic pandas RFM notebook on the same file, in the same run.
    run wrote for the same N and seed.
 2. Runs the command a user types, `dbt build --vars
    '{raw_transactions_path: <csv>}'`, as on a fresh checkout: a new target
-   folder (so a full parse) and a new DuckDB file. Then the classic notebook
+   folder (so a full parse) and a new DuckDB file. Then the same command on
+   the file's first 20,000 lines, in a folder of its own: the build's fixed
+   cost, whatever the data. Then the classic notebook
    (benchmarks.orders_notebook), each in its own process, one after the other.
 3. Measures each process's wall time and peak resident memory
    (benchmarks.measuring), and the time of each dbt node.
@@ -33,17 +35,23 @@ import duckdb
 from benchmarks.measuring import (
     DEFAULT_OUT_DIR,
     PROJECT_DIR,
+    FixedCost,
     Measured,
     gigabytes,
     machine_description,
     measure,
     stage_times,
+    write_first_rows,
 )
 from benchmarks.synthetic_order_lines import (
     LineCounts,
     cached_counts,
     write_synthetic_order_lines,
 )
+
+# The lines of the fixed-cost build: few enough that their data work is
+# negligible, enough for a few hundred customers and the clustering's checks.
+FIXED_COST_LINES = 20_000
 
 
 @dataclass
@@ -81,6 +89,7 @@ class OrdersBenchmarkResult:
     notebook_memory_limit_bytes: int | None = None
     rfm: RfmCheck | None = None
     machine: dict[str, str] = field(default_factory=dict)
+    fixed_cost: FixedCost | None = None
 
     @property
     def expected_summary_counts(self) -> dict[str, int]:
@@ -153,6 +162,8 @@ def clear_previous_run(run_dir: Path) -> None:
     folder (warehouse.duckdb.tmp) an interrupted run leaves behind."""
     for leftover in ("target", "logs", "exports"):
         shutil.rmtree(run_dir / leftover, ignore_errors=True)
+    for folder in run_dir.glob("first_*"):
+        shutil.rmtree(folder)
     for path in run_dir.glob("warehouse.duckdb*"):
         if path.is_dir():
             shutil.rmtree(path)
@@ -166,6 +177,7 @@ def run_orders_benchmark(
     out_dir: Path = DEFAULT_OUT_DIR,
     notebook: bool = True,
     notebook_memory_limit_gb: float | None = None,
+    fixed_cost_lines: int = FIXED_COST_LINES,
 ) -> OrdersBenchmarkResult:
     run_dir = out_dir / f"orders-n{lines}"
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -174,45 +186,61 @@ def run_orders_benchmark(
     if counts is None:
         counts = write_synthetic_order_lines(csv_path, lines, seed)
     clear_previous_run(run_dir)
-    database = run_dir / "warehouse.duckdb"
 
-    env = {
-        **os.environ,
-        "DBT_DUCKDB_PATH": str(database),
-        "DBT_PROJECT_DIR": str(PROJECT_DIR),
-        "SEGMENTATION_EXPORT_DIR": str(run_dir / "exports"),
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    command = [
-        str(Path(sys.executable).with_name("dbt")),
-        "build",
-        "--vars",
-        json.dumps({"raw_transactions_path": str(csv_path)}),
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(run_dir / "target"),
-        "--log-path",
-        str(run_dir / "logs"),
-    ]
-    build = measure(command, run_dir / "dbt_build.log", env)
-    if build.returncode != 0:
-        raise RuntimeError(
-            f"dbt build failed (exit {build.returncode}); see {build.log_path}"
-        )
+    def build(folder: Path, csv: Path) -> Measured:
+        """The first-run `dbt build` on ``csv``, with its database, target
+        folder, logs and exports in ``folder``."""
+        env = {
+            **os.environ,
+            "DBT_DUCKDB_PATH": str(folder / "warehouse.duckdb"),
+            "DBT_PROJECT_DIR": str(PROJECT_DIR),
+            "SEGMENTATION_EXPORT_DIR": str(folder / "exports"),
+            "DO_NOT_TRACK": "1",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        command = [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--vars",
+            json.dumps({"raw_transactions_path": str(csv)}),
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(folder / "target"),
+            "--log-path",
+            str(folder / "logs"),
+        ]
+        measured = measure(command, folder / "dbt_build.log", env)
+        if measured.returncode != 0:
+            raise RuntimeError(
+                f"dbt build failed (exit {measured.returncode});"
+                f" see {measured.log_path}"
+            )
+        return measured
+
+    database = run_dir / "warehouse.duckdb"
+    build_run = build(run_dir, csv_path)
     result = OrdersBenchmarkResult(
         lines=lines,
         seed=seed,
         counts=counts,
-        build=build,
+        build=build_run,
         stages=stage_times(run_dir / "target" / "run_results.json"),
         summary_counts=summary_counts(database),
         machine=machine_description(),
     )
+    if fixed_cost_lines:
+        # The same command on the file's first lines, where the data work is
+        # negligible: what the build costs whatever the data.
+        folder = run_dir / f"first_{fixed_cost_lines}"
+        folder.mkdir()
+        first_lines = folder / "order_lines.csv"
+        written = write_first_rows(csv_path, first_lines, fixed_cost_lines)
+        result.fixed_cost = FixedCost(written, build(folder, first_lines))
     if notebook:
+        env = {**os.environ, "DO_NOT_TRACK": "1"}
         rfm_path = run_dir / "notebook_rfm.parquet"
         rfm_path.unlink(missing_ok=True)
         limit = (
@@ -284,6 +312,8 @@ def markdown_report(result: OrdersBenchmarkResult) -> str:
         f" | {notebook_memory} |",
         "",
     ]
+    if result.fixed_cost:
+        lines += fixed_cost_lines(result, notebook.wall_seconds if ran else None)
     if result.notebook_memory_limit_bytes:
         lines += [
             "The notebook ran with its address space limited to"
@@ -324,6 +354,32 @@ def markdown_report(result: OrdersBenchmarkResult) -> str:
     return "\n".join(lines)
 
 
+def fixed_cost_lines(
+    result: OrdersBenchmarkResult, notebook_seconds: float | None
+) -> list[str]:
+    """The same build on the file's first lines, and what the rest of the
+    file added: the build's fixed cost against its data work."""
+    fixed = result.fixed_cost
+    rest = result.build.wall_seconds - fixed.first_run.wall_seconds
+
+    def ratio(seconds: float) -> str:
+        return f"{seconds / notebook_seconds:.3f}" if notebook_seconds else "n/a"
+
+    return [
+        f"| first {fixed.rows:,} lines only | dbt build, first run |",
+        "|---|---:|",
+        f"| wall time | {fixed.first_run.wall_seconds:.1f} s |",
+        f"| time / notebook time | {ratio(fixed.first_run.wall_seconds)} |",
+        f"| time for the other {result.lines - fixed.rows:,} lines | {rest:.1f} s |",
+        f"| that / notebook time | {ratio(rest)} |",
+        "",
+        f"The first {fixed.rows:,} lines ran the same command into a database"
+        " and target folder of their own: every node, rule and test, with next"
+        " to no data work.",
+        "",
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
@@ -339,6 +395,12 @@ def main(argv: list[str] | None = None) -> None:
         type=float,
         help="limit the notebook's address space (it fails beyond it)",
     )
+    parser.add_argument(
+        "--fixed-cost-lines",
+        type=int,
+        default=FIXED_COST_LINES,
+        help="also build the file's first lines, to measure the fixed cost (0: not)",
+    )
     args = parser.parse_args(argv)
     result = run_orders_benchmark(
         args.lines,
@@ -346,6 +408,7 @@ def main(argv: list[str] | None = None) -> None:
         args.out_dir,
         notebook=not args.skip_notebook,
         notebook_memory_limit_gb=args.notebook_memory_limit_gb,
+        fixed_cost_lines=args.fixed_cost_lines,
     )
     print(markdown_report(result))
 

@@ -10,10 +10,17 @@ import csv
 import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
+import duckdb
 from conftest import PROJECT_DIR
 
-from benchmarks.orders_benchmark import clear_previous_run
+from benchmarks.measuring import FixedCost, Measured
+from benchmarks.orders_benchmark import (
+    OrdersBenchmarkResult,
+    clear_previous_run,
+    fixed_cost_lines,
+)
 from benchmarks.orders_notebook import non_product_stock_codes
 from benchmarks.synthetic_order_lines import (
     CSV_HEADER,
@@ -155,6 +162,56 @@ def test_small_run_is_a_first_run(small_orders_benchmark):
     assert "12 unit tests" in stages
 
 
+def test_small_run_builds_the_first_lines_on_their_own(small_orders_benchmark):
+    result, run_dir = small_orders_benchmark
+    fixed = result.fixed_cost
+    assert fixed is not None
+    assert fixed.rows == 1_000
+    assert fixed.first_run.returncode == 0
+    folder = run_dir / "first_1000"
+    whole_file = (run_dir / "order_lines.csv").read_text().splitlines()
+    first_lines = (folder / "order_lines.csv").read_text().splitlines()
+    assert first_lines == whole_file[:1001]
+    # Its own warehouse counted those lines, and its exports sit beside it.
+    with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
+        assert con.sql(
+            "select transaction_lines from marts.segmentation_run_summary"
+        ).fetchall() == [(1_000,)]
+    summary = folder / "exports" / "segmentation_run_summary.parquet"
+    assert duckdb.sql(
+        f"select transaction_lines from read_parquet('{summary}')"
+    ).fetchall() == [(1_000,)]
+    report = (run_dir / "benchmark.md").read_text()
+    assert "| first 1,000 lines only | dbt build, first run |" in report
+
+
+def test_fixed_cost_lines_split_the_build_against_the_notebook():
+    result = OrdersBenchmarkResult(
+        lines=5_000,
+        seed=7,
+        counts=SEED_7_COUNTS,
+        build=Measured(30.0, 1024**3, 0, Path("build.log")),
+        stages=[],
+        summary_counts={},
+        fixed_cost=FixedCost(1_000, Measured(12.0, 1024**3, 0, Path("small.log"))),
+    )
+    assert fixed_cost_lines(result, 40.0) == [
+        "| first 1,000 lines only | dbt build, first run |",
+        "|---|---:|",
+        "| wall time | 12.0 s |",
+        "| time / notebook time | 0.300 |",
+        "| time for the other 4,000 lines | 18.0 s |",
+        "| that / notebook time | 0.450 |",
+        "",
+        "The first 1,000 lines ran the same command into a database and target"
+        " folder of their own: every node, rule and test, with next to no data"
+        " work.",
+        "",
+    ]
+    # Without the notebook's time there is no ratio.
+    assert fixed_cost_lines(result, None)[3] == "| time / notebook time | n/a |"
+
+
 def test_make_bench_orders_runs_the_orders_benchmark():
     dry_run = subprocess.run(
         ["make", "--dry-run", "--no-print-directory", "bench-orders", "LINES=5000"],
@@ -182,7 +239,7 @@ def test_clear_previous_run_keeps_only_the_data(tmp_path):
         (tmp_path / name).write_text("kept")
     for name in ("warehouse.duckdb", "warehouse.duckdb.wal"):
         (tmp_path / name).write_text("dropped")
-    for folder in ("target", "logs", "exports", "warehouse.duckdb.tmp"):
+    for folder in ("target", "logs", "exports", "warehouse.duckdb.tmp", "first_1000"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "file").write_text("dropped")
     clear_previous_run(tmp_path)
