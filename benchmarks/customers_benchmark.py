@@ -30,7 +30,6 @@ classic notebook approach on the same file, in the same run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -49,9 +48,9 @@ from benchmarks.customers_report import (
 from benchmarks.measuring import (
     DEFAULT_OUT_DIR,
     NIGHTLY_BUILD_OPTIONS,
-    PROJECT_DIR,
     FixedCost,
     Measured,
+    dbt_build,
     machine_description,
     measure,
     stage_times,
@@ -121,40 +120,14 @@ def run_benchmark(
     write_synthetic_customers(csv_path, truth_path, rows, seed)
 
     def build(label: str, options: list[str], folder: Path, csv: Path) -> Measured:
-        """`dbt build` on ``csv`` into its own database and target folder in
-        ``folder``: the nightly run there finds the first run's saved parse
-        state, as it would in a deployed project."""
-        env = {
-            **os.environ,
-            "DBT_DUCKDB_PATH": str(folder / "warehouse.duckdb"),
-            # Not the project's exports/, which Power BI reads.
-            "SEGMENTATION_EXPORT_DIR": str(folder / "exports"),
-            "DBT_PROJECT_DIR": str(PROJECT_DIR),
-            "DO_NOT_TRACK": "1",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-        command = [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            *options,
-            "--vars",
-            json.dumps({"raw_customers_path": str(csv), "random_seed": seed}),
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(folder / "target"),
-            "--log-path",
-            str(folder / "logs"),
-        ]
-        measured = measure(command, folder / f"dbt_build_{label}.log", env)
-        if measured.returncode != 0:
-            raise RuntimeError(
-                f"dbt build ({label}) failed (exit {measured.returncode});"
-                f" see {measured.log_path}"
-            )
-        return measured
+        # The nightly run finds the first run's saved parse state in the same
+        # folder, as it would in a deployed project.
+        return dbt_build(
+            folder,
+            {"raw_customers_path": str(csv), "random_seed": seed},
+            f"dbt_build_{label}.log",
+            options,
+        )
 
     def scored_build(label: str, options: list[str]) -> DbtRun:
         return DbtRun(

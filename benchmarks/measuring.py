@@ -9,7 +9,9 @@ import os
 import platform
 import resource
 import subprocess
+import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +78,44 @@ def measure(
     process.returncode = os.waitstatus_to_exitcode(status)
     # Linux reports ru_maxrss in KiB.
     return Measured(wall, usage.ru_maxrss * 1024, process.returncode, log_path)
+
+
+def dbt_build(
+    folder: Path, dbt_vars: dict, log_name: str, options: Sequence[str] = ()
+) -> Measured:
+    """The `dbt build` a user types, with ``dbt_vars`` and ``options``, in
+    its own process; its database, target folder, logs and Parquet exports
+    (not the project's exports/, which Power BI reads) all in ``folder``.
+    Raises when the build fails."""
+    env = {
+        **os.environ,
+        "DBT_DUCKDB_PATH": str(folder / "warehouse.duckdb"),
+        "SEGMENTATION_EXPORT_DIR": str(folder / "exports"),
+        "DBT_PROJECT_DIR": str(PROJECT_DIR),
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    command = [
+        str(Path(sys.executable).with_name("dbt")),
+        "build",
+        *options,
+        "--vars",
+        json.dumps(dbt_vars),
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(folder / "target"),
+        "--log-path",
+        str(folder / "logs"),
+    ]
+    measured = measure(command, folder / log_name, env)
+    if measured.returncode != 0:
+        raise RuntimeError(
+            f"dbt build failed (exit {measured.returncode}); see {measured.log_path}"
+        )
+    return measured
 
 
 def write_first_rows(source: Path, target: Path, rows: int) -> int:

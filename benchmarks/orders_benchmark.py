@@ -34,9 +34,9 @@ import duckdb
 
 from benchmarks.measuring import (
     DEFAULT_OUT_DIR,
-    PROJECT_DIR,
     FixedCost,
     Measured,
+    dbt_build,
     gigabytes,
     machine_description,
     measure,
@@ -188,37 +188,7 @@ def run_orders_benchmark(
     clear_previous_run(run_dir)
 
     def build(folder: Path, csv: Path) -> Measured:
-        """The first-run `dbt build` on ``csv``, with its database, target
-        folder, logs and exports in ``folder``."""
-        env = {
-            **os.environ,
-            "DBT_DUCKDB_PATH": str(folder / "warehouse.duckdb"),
-            "DBT_PROJECT_DIR": str(PROJECT_DIR),
-            "SEGMENTATION_EXPORT_DIR": str(folder / "exports"),
-            "DO_NOT_TRACK": "1",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-        command = [
-            str(Path(sys.executable).with_name("dbt")),
-            "build",
-            "--vars",
-            json.dumps({"raw_transactions_path": str(csv)}),
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(folder / "target"),
-            "--log-path",
-            str(folder / "logs"),
-        ]
-        measured = measure(command, folder / "dbt_build.log", env)
-        if measured.returncode != 0:
-            raise RuntimeError(
-                f"dbt build failed (exit {measured.returncode});"
-                f" see {measured.log_path}"
-            )
-        return measured
+        return dbt_build(folder, {"raw_transactions_path": str(csv)}, "dbt_build.log")
 
     database = run_dir / "warehouse.duckdb"
     build_run = build(run_dir, csv_path)
