@@ -4,6 +4,7 @@ machine it ran on."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -116,6 +117,14 @@ def dbt_build(
             f"dbt build failed (exit {measured.returncode}); see {measured.log_path}"
         )
     return measured
+
+
+def row_count(text: str) -> int:
+    """argparse's type for a count of rows: a whole number, 0 or more."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is below 0")
+    return value
 
 
 def write_first_rows(source: Path, target: Path, rows: int) -> int:

@@ -146,6 +146,27 @@ def test_markdown_report_splits_fixed_cost_from_data_work():
     ]
 
 
+def test_main_passes_the_fixed_cost_rows_on(monkeypatch, capsys):
+    calls = []
+
+    def run_benchmark(*args, **kwargs):
+        calls.append((args, kwargs))
+        return "result"
+
+    monkeypatch.setattr(customers_benchmark, "run_benchmark", run_benchmark)
+    monkeypatch.setattr(customers_benchmark, "markdown_report", lambda result: result)
+    customers_benchmark.main(["--rows", "500", "--fixed-cost-rows", "0"])
+    customers_benchmark.main(["--rows", "500", "--skip-notebook"])
+    assert [kwargs for _, kwargs in calls] == [
+        {"notebook": True, "fixed_cost_rows": 0},
+        {"notebook": False, "fixed_cost_rows": 1_000},
+    ]
+    assert [args[0] for args, _ in calls] == [500, 500]
+    with pytest.raises(SystemExit):
+        customers_benchmark.main(["--fixed-cost-rows", "-1"])
+    assert "-1 is below 0" in capsys.readouterr().err
+
+
 def test_write_first_rows_keeps_the_header_and_stops_at_the_end(tmp_path):
     source = tmp_path / "all.csv"
     source.write_text("id,name\n1,a\n2,b\n3,c\n")

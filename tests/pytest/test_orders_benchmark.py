@@ -13,8 +13,10 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import PROJECT_DIR
 
+from benchmarks import orders_benchmark
 from benchmarks.measuring import FixedCost, Measured
 from benchmarks.orders_benchmark import (
     OrdersBenchmarkResult,
@@ -210,6 +212,24 @@ def test_fixed_cost_lines_split_the_build_against_the_notebook():
     ]
     # Without the notebook's time there is no ratio.
     assert fixed_cost_lines(result, None)[3] == "| time / notebook time | n/a |"
+
+
+def test_main_passes_the_fixed_cost_lines_on(monkeypatch, capsys):
+    calls = []
+
+    def run_orders_benchmark(*args, **kwargs):
+        calls.append(kwargs)
+        return "result"
+
+    monkeypatch.setattr(orders_benchmark, "run_orders_benchmark", run_orders_benchmark)
+    monkeypatch.setattr(orders_benchmark, "markdown_report", lambda result: result)
+    orders_benchmark.main(["--lines", "500", "--fixed-cost-lines", "0"])
+    orders_benchmark.main(["--lines", "500", "--skip-notebook"])
+    assert [kwargs["fixed_cost_lines"] for kwargs in calls] == [0, 20_000]
+    assert [kwargs["notebook"] for kwargs in calls] == [True, False]
+    with pytest.raises(SystemExit):
+        orders_benchmark.main(["--fixed-cost-lines", "-5"])
+    assert "-5 is below 0" in capsys.readouterr().err
 
 
 def test_make_bench_orders_runs_the_orders_benchmark():
