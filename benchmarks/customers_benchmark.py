@@ -13,11 +13,11 @@ classic notebook approach on the same file, in the same run.
      parse state the first run saved in target/, and leaves the unit tests
      (fixed fixture rows, not the data) to CI, as dbt recommends.
    Each writes its exports beside its warehouse, not into the project's
-   exports/. Then the same two builds on the file's first 1,000 customers,
-   in a folder of their own: the build's fixed cost, whatever the data.
-   Then the classic notebook (benchmarks.customers_notebook: pandas read_csv,
-   StandardScaler, scikit-learn KMeans(n_init=10) for k = 2..10 on all rows),
-   in its own process.
+   exports/. Then the classic notebook (benchmarks.customers_notebook: pandas
+   read_csv, StandardScaler, scikit-learn KMeans(n_init=10) for k = 2..10 on
+   all rows), in its own process. Last, the same two builds on the file's
+   first 1,000 customers, in a folder of their own: the build's fixed cost,
+   whatever the data.
 3. Measures each process's wall time and peak resident memory (the
    kernel's rusage for that child, as `/usr/bin/time -v` reports it), and the
    time of each dbt node from target/run_results.json (benchmarks.measuring).

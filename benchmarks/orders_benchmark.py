@@ -8,10 +8,10 @@ against the classic pandas RFM notebook on the same file, in the same run.
    run wrote for the same N and seed.
 2. Runs the command a user types, `dbt build --vars
    '{raw_transactions_path: <csv>}'`, as on a fresh checkout: a new target
-   folder (so a full parse) and a new DuckDB file. Then the same command on
-   the file's first 20,000 lines, in a folder of its own: the build's fixed
-   cost, whatever the data. Then the classic notebook
-   (benchmarks.orders_notebook), each in its own process, one after the other.
+   folder (so a full parse) and a new DuckDB file. Then the classic notebook
+   (benchmarks.orders_notebook). Last, the same command on the file's first
+   20,000 lines, in a folder of its own: the build's fixed cost, whatever the
+   data. Each runs in its own process, one after the other.
 3. Measures each process's wall time and peak resident memory
    (benchmarks.measuring), and the time of each dbt node.
 4. Checks the build: the run summary's line counts equal the generator's
