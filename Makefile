@@ -92,9 +92,9 @@ ORDERS ?=
 # variable of its own).
 comma := ,
 NIGHTLY_VARS := $(strip \
-	$(if $(strip $(INPUT)),"raw_customers_path": "$(strip $(value INPUT))") \
-	$(if $(and $(strip $(INPUT)),$(strip $(ORDERS))),$(comma)) \
-	$(if $(strip $(ORDERS)),"raw_transactions_path": "$(strip $(value ORDERS))"))
+	$(if $(strip $(value INPUT)),"raw_customers_path": "$(strip $(value INPUT))") \
+	$(if $(and $(strip $(value INPUT)),$(strip $(value ORDERS))),$(comma)) \
+	$(if $(strip $(value ORDERS)),"raw_transactions_path": "$(strip $(value ORDERS))"))
 nightly: $(INSTALLED)
 	$(BIN)/dbt build --exclude-resource-type unit_test \
 		--vars '{$(NIGHTLY_VARS)}'

@@ -50,8 +50,20 @@ def nightly_vars(*make_args: str) -> dict:
                 "raw_transactions_path": "/data/$(x)/lines.csv",
             },
         ),
+        # A path that make would expand to nothing is still a file given,
+        # not the bundled seed.
+        (("ORDERS=$X",), {"raw_transactions_path": "$X"}),
+        (("INPUT=$(y)",), {"raw_customers_path": "$(y)"}),
     ],
-    ids=["neither", "customers", "order lines", "both", "a dollar sign in a path"],
+    ids=[
+        "neither",
+        "customers",
+        "order lines",
+        "both",
+        "a dollar sign in a path",
+        "order lines named like a make variable",
+        "customers named like a make variable",
+    ],
 )
 def test_only_the_files_given_become_vars(make_args, vars):
     assert nightly_vars(*make_args) == vars
