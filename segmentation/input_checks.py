@@ -64,6 +64,19 @@ def is_file_named_like_a_pattern(path: str) -> bool:
     return glob.escape(path) != path and os.path.isfile(path)
 
 
+def file_as_read(path: str) -> str:
+    """The file DuckDB's reader takes for ``path``: ``~`` expanded, and a
+    pattern that matches one file replaced by that file. A pattern that
+    matches none or several is left as it is: the checks that open it find
+    nothing, and DuckDB's reader says what it makes of it."""
+    expanded = os.path.expanduser(path)
+    if glob.has_magic(expanded):
+        matches = glob.glob(expanded, recursive=True)
+        if len(matches) == 1:
+            return matches[0]
+    return expanded
+
+
 GZIP_MAGIC = b"\x1f\x8b"
 # The first bytes of files that are often given where a CSV file belongs.
 _NOT_CSV = [
@@ -83,7 +96,7 @@ def not_csv_reason(path: str) -> str | None:
     bytes say so; None otherwise, and where it cannot be opened (DuckDB's
     reader then says why)."""
     try:
-        with open(os.path.expanduser(path), "rb") as file:
+        with open(file_as_read(path), "rb") as file:
             start = file.read(4)
             # A Parquet file starts and ends with its magic; a CSV header
             # may start with the same four letters.
@@ -103,8 +116,9 @@ def _open_as_read(path: str):
     """The file's text as DuckDB's CSV reader takes it: decompressed when
     its name ends in .gz (the reader goes by the name, and a file whose
     content and name disagree is refused before it is read)."""
+    path = file_as_read(path)
     opener = gzip.open if path.lower().endswith(".gz") else open
-    return opener(os.path.expanduser(path), "rb")
+    return opener(path, "rb")
 
 
 def first_line_not_utf8(path: str) -> str | None:
@@ -208,11 +222,8 @@ def header_cells(first_line: str) -> str:
 
 
 def _parquet_schema(path: str):
-    """The schema of the file at ``path``, or of the one file it matches as
-    a pattern, as DuckDB's reader takes it."""
-    expanded = os.path.expanduser(path)
-    matches = glob.glob(expanded) if glob.has_magic(expanded) else [expanded]
-    return pyarrow.parquet.read_schema(matches[0] if len(matches) == 1 else expanded)
+    """The schema of the file DuckDB's reader takes for ``path``."""
+    return pyarrow.parquet.read_schema(file_as_read(path))
 
 
 def parquet_columns(path: str) -> list[dict] | None:

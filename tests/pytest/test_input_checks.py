@@ -112,6 +112,23 @@ def test_what_a_file_named_as_csv_is_instead(tmp_path, start, reason):
     assert not_csv_reason(str(path)) == reason
 
 
+def test_the_first_bytes_of_the_one_file_a_pattern_matches(tmp_path):
+    # DuckDB reads the one file the pattern matches, so its first bytes and
+    # first line are checked as a plain path's are.
+    (tmp_path / "export_2011.csv").write_bytes(gzip.compress(b"CustomerID\n1\n"))
+    (tmp_path / "latin_2011.csv").write_bytes("Région\nNord\n".encode("latin-1"))
+    assert not_csv_reason(str(tmp_path / "export_*.csv")) == (
+        "it is gzip-compressed; give it a name ending in .gz"
+    )
+    assert first_line_not_utf8(str(tmp_path / "latin_20??.csv")) == (
+        "byte 0xe9 at character 2"
+    )
+    # Several matches, or none: left to the reader.
+    assert not_csv_reason(str(tmp_path / "*_2011.csv")) is None
+    assert first_line_not_utf8(str(tmp_path / "*_2011.csv")) is None
+    assert not_csv_reason(str(tmp_path / "none_*.csv")) is None
+
+
 def test_a_missing_file_is_left_to_the_reader(tmp_path):
     assert not_csv_reason(str(tmp_path / "missing.csv")) is None
 
