@@ -55,6 +55,18 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
             *REFUSED_BUILD,
             vars={**BOTH_FILES, "raw_customers_path": str(OTHER_SYSTEMS_IDS)},
         ),
+        # The bundled seed, on a copy of the build on both files.
+        "bundled after both files": start_on_copy(
+            both_files, folders.mktemp("bundled_after_both_files"), *DATA_BUILD
+        ),
+        # A customer file alone, refused once nodes have run, on another
+        # copy: a build that would not make the order-lines tables.
+        "customer file alone refused": start_on_copy(
+            both_files,
+            folders.mktemp("customer_file_alone_refused"),
+            *REFUSED_BUILD,
+            vars={"raw_customers_path": str(MALFORMED)},
+        ),
         "customer file refused": start_on_copy(
             both_files,
             refused,
@@ -231,3 +243,45 @@ def test_files_that_share_no_customer_id_are_refused_saying_so(runs):
         " intermediate.int_order_lines_validated); the commonest reason is"
         " no_customer_profile, on 7 of 11 rows; customer ids in both files: 0"
     ) in result.output
+
+
+RELATIONS = (
+    "select table_schema || '.' || table_name from information_schema.tables"
+    " order by all"
+)
+
+
+def test_a_complete_build_drops_what_its_inputs_do_not_make(runs, bundled_build):
+    """After the build on both files, a build on the bundled seed drops the
+    tables of the order-lines models, which it does not run: the database
+    then holds what a build of the seed alone makes, and no table of the
+    other input."""
+    result = runs["bundled after both files"].result()
+    assert result.returncode == 0, result.output
+    assert (
+        "Dropped the tables of models this build does not run:"
+        " intermediate.int_customer_invoice_months,"
+        " intermediate.int_customer_rfm, intermediate.int_order_line_copies,"
+        " intermediate.int_order_lines_validated, raw.rfm_segments,"
+        " staging.base_order_lines, staging.stg_order_lines,"
+        " staging.stg_rfm_segments."
+    ) in result.output
+    assert result.query(RELATIONS) == bundled_build.query(RELATIONS)
+    assert ("staging.stg_customers",) in result.query(RELATIONS)
+
+
+def test_a_refused_build_drops_nothing(runs):
+    """A build refused once its nodes have run, on a copy of the build on
+    both files, leaves every table of that build, as it leaves the marts,
+    though its customer file alone would not make the order-lines tables."""
+    previous = runs["both files"].result()
+    assert_refused(
+        runs["customer file alone refused"],
+        f"Unusable input {MALFORMED}: line 3 is not valid CSV (Expected Number"
+        " of Columns: 5 Found: 6); fix or remove that line",
+        previous.mart_rows(MARTS),
+        before_any_node=False,
+    )
+    refused = runs["customer file alone refused"].result()
+    assert "Dropped the tables" not in refused.output
+    assert refused.query(RELATIONS) == previous.query(RELATIONS)

@@ -1,0 +1,55 @@
+{#-
+    Tables and views of models and seeds that this configuration does not
+    build, dropped after a complete build (on-run-end, dbt_project.yml).
+
+    Which models run depends on the inputs: a build on order lines makes
+    base_order_lines and the RFM tables, a build on the bundled seed does
+    not, and dbt never drops what a disabled model left. Without this, the
+    intermediate tables of the last order-lines build would sit beside the
+    tables of a later customer-file build, and a client of the DuckDB file
+    could join the two. A build that fails, or builds only some marts,
+    changes nothing: its tables are not the complete picture either.
+-#}
+
+{% macro drop_stale_relations(results) -%}
+    {%- if not execute
+        or export_skip_reason(results, exported_marts()) -%}
+        {{ return("") }}
+    {%- endif -%}
+    {#- What this configuration builds, by database and schema. -#}
+    {%- set built = {} -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type in ["model", "seed"] -%}
+        {%- set key = (node.database, node.schema) -%}
+        {%- do built.setdefault(key, []).append(
+            (node.alias or node.name) | lower
+        ) -%}
+    {%- endfor -%}
+    {%- set dropped = [] -%}
+    {%- for (database, schema), names in built | dictsort -%}
+        {%- set listed = run_query(
+            "select table_name, table_type from information_schema.tables"
+            ~ " where table_catalog = " ~ sql_literal(database)
+            ~ " and table_schema = " ~ sql_literal(schema)
+            ~ " order by table_name"
+        ) -%}
+        {%- for row in listed.rows
+            if row["table_name"] | lower not in names -%}
+            {%- do adapter.drop_relation(api.Relation.create(
+                database=database,
+                schema=schema,
+                identifier=row["table_name"],
+                type="view" if row["table_type"] == "VIEW" else "table",
+            )) -%}
+            {%- do dropped.append(schema ~ "." ~ row["table_name"]) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if dropped -%}
+        {#- run_query opened a transaction on the hook's connection, and
+            dbt does not commit what an on-run-end hook does. -#}
+        {%- do adapter.commit() -%}
+        {% do log("Dropped the tables of models this build does not run: "
+            ~ dropped | join(", ") ~ ".", info=true) %}
+    {%- endif -%}
+    {{ return("") }}
+{%- endmacro %}
