@@ -50,12 +50,13 @@ from benchmarks.measuring import (
     NIGHTLY_BUILD_OPTIONS,
     FixedCost,
     Measured,
+    copy_first_rows,
     dbt_build,
     machine_description,
     measure,
     row_count,
     stage_times,
-    write_first_rows,
+    warehouse,
 )
 from benchmarks.synthetic_customers import write_synthetic_customers
 
@@ -134,7 +135,7 @@ def run_benchmark(
         return DbtRun(
             measured=build(label, options, run_dir, csv_path),
             stages=stage_times(run_dir / "target" / "run_results.json"),
-            quality=segment_quality(run_dir / "warehouse.duckdb", truth_path),
+            quality=segment_quality(warehouse(run_dir), truth_path),
         )
 
     result = BenchmarkResult(
@@ -176,10 +177,8 @@ def run_benchmark(
         # The same two commands on the file's first rows, where the data work
         # is negligible: what a build costs whatever the data. Last, so that
         # a failure here keeps the report of the runs above.
-        folder = run_dir / f"first_{fixed_cost_rows}"
-        folder.mkdir()
-        first_rows = folder / "customers.csv"
-        written = write_first_rows(csv_path, first_rows, fixed_cost_rows)
+        first_rows, written = copy_first_rows(run_dir, csv_path, fixed_cost_rows)
+        folder = first_rows.parent
         result.fixed_cost = FixedCost(
             rows=written,
             first_run=build("first_run", [], folder, first_rows),

@@ -81,6 +81,11 @@ def measure(
     return Measured(wall, usage.ru_maxrss * 1024, process.returncode, log_path)
 
 
+def warehouse(folder: Path) -> Path:
+    """The DuckDB file a benchmark build in ``folder`` writes."""
+    return folder / "warehouse.duckdb"
+
+
 def dbt_build(
     folder: Path, dbt_vars: dict, log_name: str, options: Sequence[str] = ()
 ) -> Measured:
@@ -90,7 +95,7 @@ def dbt_build(
     Raises when the build fails."""
     env = {
         **os.environ,
-        "DBT_DUCKDB_PATH": str(folder / "warehouse.duckdb"),
+        "DBT_DUCKDB_PATH": str(warehouse(folder)),
         "SEGMENTATION_EXPORT_DIR": str(folder / "exports"),
         "DBT_PROJECT_DIR": str(PROJECT_DIR),
         "DO_NOT_TRACK": "1",
@@ -125,6 +130,16 @@ def row_count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text} is below 0")
     return value
+
+
+def copy_first_rows(run_dir: Path, source: Path, rows: int) -> tuple[Path, int]:
+    """The header and first ``rows`` lines of ``source``, under the same
+    name in a new folder ``first_<rows>`` of ``run_dir``, for a fixed-cost
+    build there; the copy's path and its number of data lines."""
+    folder = run_dir / f"first_{rows}"
+    folder.mkdir()
+    copy = folder / source.name
+    return copy, write_first_rows(source, copy, rows)
 
 
 def write_first_rows(source: Path, target: Path, rows: int) -> int:

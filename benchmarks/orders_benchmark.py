@@ -36,13 +36,14 @@ from benchmarks.measuring import (
     DEFAULT_OUT_DIR,
     FixedCost,
     Measured,
+    copy_first_rows,
     dbt_build,
     gigabytes,
     machine_description,
     measure,
     row_count,
     stage_times,
-    write_first_rows,
+    warehouse,
 )
 from benchmarks.synthetic_order_lines import (
     LineCounts,
@@ -191,7 +192,7 @@ def run_orders_benchmark(
     def build(folder: Path, csv: Path) -> Measured:
         return dbt_build(folder, {"raw_transactions_path": str(csv)}, "dbt_build.log")
 
-    database = run_dir / "warehouse.duckdb"
+    database = warehouse(run_dir)
     build_run = build(run_dir, csv_path)
     result = OrdersBenchmarkResult(
         lines=lines,
@@ -240,11 +241,8 @@ def run_orders_benchmark(
         # The same command on the file's first lines, where the data work is
         # negligible: what the build costs whatever the data. Last, so that a
         # failure here keeps the report of the runs above.
-        folder = run_dir / f"first_{fixed_cost_lines}"
-        folder.mkdir()
-        first_lines = folder / "order_lines.csv"
-        written = write_first_rows(csv_path, first_lines, fixed_cost_lines)
-        result.fixed_cost = FixedCost(written, build(folder, first_lines))
+        first_lines, written = copy_first_rows(run_dir, csv_path, fixed_cost_lines)
+        result.fixed_cost = FixedCost(written, build(first_lines.parent, first_lines))
         report.write_text(markdown_report(result))
     return result
 
