@@ -16,33 +16,38 @@
         or export_skip_reason(results, exported_marts()) -%}
         {{ return("") }}
     {%- endif -%}
-    {#- What this configuration builds, by database and schema. -#}
-    {%- set built = {} -%}
+    {#- What this configuration builds, and where: its databases and
+        schemas, as SQL literals. -#}
+    {%- set built = [] -%}
+    {%- set databases = [] -%}
+    {%- set schemas = [] -%}
     {%- for node in graph.nodes.values()
         if node.resource_type in ["model", "seed"] -%}
-        {%- set key = (node.database, node.schema) -%}
-        {%- do built.setdefault(key, []).append(
-            (node.alias or node.name) | lower
+        {%- do built.append(
+            (node.database ~ "." ~ node.schema ~ "."
+            ~ (node.alias or node.name)) | lower
         ) -%}
+        {%- do databases.append(sql_literal(node.database)) -%}
+        {%- do schemas.append(sql_literal(node.schema)) -%}
     {%- endfor -%}
+    {%- set listed = run_query(
+        "select table_catalog, table_schema, table_name, table_type"
+        ~ " from information_schema.tables"
+        ~ " where table_catalog in (" ~ databases | unique | join(", ") ~ ")"
+        ~ " and table_schema in (" ~ schemas | unique | join(", ") ~ ")"
+        ~ " order by all"
+    ) -%}
     {%- set dropped = [] -%}
-    {%- for (database, schema), names in built | dictsort -%}
-        {%- set listed = run_query(
-            "select table_name, table_type from information_schema.tables"
-            ~ " where table_catalog = " ~ sql_literal(database)
-            ~ " and table_schema = " ~ sql_literal(schema)
-            ~ " order by table_name"
-        ) -%}
-        {%- for row in listed.rows
-            if row["table_name"] | lower not in names -%}
-            {%- do adapter.drop_relation(api.Relation.create(
-                database=database,
-                schema=schema,
-                identifier=row["table_name"],
-                type="view" if row["table_type"] == "VIEW" else "table",
-            )) -%}
-            {%- do dropped.append(schema ~ "." ~ row["table_name"]) -%}
-        {%- endfor -%}
+    {%- for row in listed.rows
+        if (row["table_catalog"] ~ "." ~ row["table_schema"] ~ "."
+            ~ row["table_name"]) | lower not in built -%}
+        {%- do adapter.drop_relation(api.Relation.create(
+            database=row["table_catalog"],
+            schema=row["table_schema"],
+            identifier=row["table_name"],
+            type="view" if row["table_type"] == "VIEW" else "table",
+        )) -%}
+        {%- do dropped.append(row["table_schema"] ~ "." ~ row["table_name"]) -%}
     {%- endfor -%}
     {%- if dropped -%}
         {#- run_query opened a transaction on the hook's connection, and
