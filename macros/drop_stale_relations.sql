@@ -13,7 +13,7 @@
 
 {% macro drop_stale_relations(results) -%}
     {%- if not execute
-        or export_skip_reason(results, exported_marts()) -%}
+        or incomplete_build_reason(results, exported_marts()) -%}
         {{ return("") }}
     {%- endif -%}
     {#- What this configuration builds, and where: its databases and

@@ -59,12 +59,13 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{% macro export_skip_reason(results, marts) -%}
-    {#- Why this run must not replace the exports; "" when it may. A build
-        succeeds only when no model or test failed (warnings allowed), and
-        it must have built every mart: the files of a build that selected
-        some (or excluded some) would sit beside files of an earlier run,
-        perhaps on another input. -#}
+{% macro incomplete_build_reason(results, marts) -%}
+    {#- Why this run is not a complete build, so that it must not replace
+        the exports nor drop any table (drop_stale_relations); "" when it
+        is. A build succeeds only when no model or test failed (warnings
+        allowed), and it must have built every mart: the files of a build
+        that selected some (or excluded some) would sit beside files of an
+        earlier run, perhaps on another input. -#}
     {%- set unfinished = results | selectattr(
         "status", "in",
         ["error", "fail", "skipped", "runtime error", "partial success"]
@@ -94,7 +95,7 @@
         {{ return("") }}
     {%- endif -%}
     {%- set marts = exported_marts() -%}
-    {%- set skip_reason = export_skip_reason(results, marts) -%}
+    {%- set skip_reason = incomplete_build_reason(results, marts) -%}
     {%- if skip_reason -%}
         {#- Said only where someone could expect new exports. -#}
         {%- if flags.WHICH in ["build", "run", "retry"] -%}
