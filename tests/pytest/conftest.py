@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from dbt_runs import (
     DATA_BUILD,
@@ -39,6 +40,7 @@ from dbt_runs import (
     start_in_background,
     stop_runs,
 )
+from export_copies import exports_of
 
 from benchmarks.customers_benchmark import run_benchmark
 from benchmarks.customers_report import BenchmarkResult
@@ -265,6 +267,13 @@ def bundled_build(shared_runs) -> DbtResult:
 
 
 @pytest.fixture(scope="session")
+def exported(bundled_build) -> tuple[DbtResult, Path]:
+    """The bundled build and the folder it exported to (read only: tests
+    that build change a copy of it)."""
+    return exports_of(bundled_build)
+
+
+@pytest.fixture(scope="session")
 def three_feature_build(shared_runs) -> DbtResult:
     """One `dbt build` with k forced to 3 on all three features."""
     return passed(shared_runs["three_feature_build"])
@@ -324,6 +333,34 @@ def order_line_analyses(order_lines_excerpt_build, shared_runs) -> Path:
         compiled.database.parent
         / "target/compiled/mall_segmentation/analyses/order_lines"
     )
+
+
+ORDER_LINE_ANALYSES = [
+    "order_lines_cancellations",
+    "order_lines_country_sales",
+    "order_lines_monthly_sales",
+    "order_lines_top_products",
+    "order_lines_top_returned_products",
+]
+
+
+@pytest.fixture(scope="session")
+def run_analysis(order_line_analyses):
+    """Runs one compiled analysis on a warehouse: a list of dicts, in the
+    analysis's own order."""
+    assert (
+        sorted(path.stem for path in order_line_analyses.glob("*.sql"))
+        == ORDER_LINE_ANALYSES
+    )
+
+    def run(build: DbtResult, name: str) -> list[dict]:
+        sql = (order_line_analyses / f"{name}.sql").read_text()
+        with duckdb.connect(str(build.database), read_only=True) as con:
+            relation = con.sql(sql)
+            columns = relation.columns
+            return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The Power BI Project in powerbi/: generated from the marts' contracts,
-valid against Microsoft's JSON schemas, and consistent with the Parquet
-exports of a real build. All offline; Power BI Desktop itself
+and consistent with the Parquet exports of a real build (Microsoft's
+schemas and validator: test_power_bi_schemas.py and
+test_power_bi_report_validator.py). All offline; Power BI Desktop itself
 cannot run here (docs/power_bi.md says what only it can prove)."""
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT_DIR
-from powerbi_schemas import SCHEMAS, schema_errors
 from tmdl_reader import read_expressions, read_relationships, read_table
 
 from powerbi_project import manifest
@@ -47,13 +47,6 @@ TMDL_FOR_ARROW = {
     pa.decimal128(38, 3): "decimal",
     pa.date32(): "dateTime",
 }
-VISUALS_PER_PAGE = {
-    "overview": 6,
-    "segment_profiles": 4,
-    "choosing_k": 5,
-    "data_quality": 10,
-    "rfm": 7,
-}
 
 
 def manifest_of(build) -> Path:
@@ -65,23 +58,6 @@ def tables() -> dict:
         path.stem: read_table(path)
         for path in sorted((MODEL / "tables").glob("*.tmdl"))
     }
-
-
-def json_files() -> list[Path]:
-    """Every JSON file with a Microsoft schema: .pbip, .pbir, .pbism,
-    .platform and the report definition (the theme has none)."""
-    found = [POWERBI / "CustomerSegmentation.pbip"]
-    for folder in (POWERBI / "CustomerSegmentation.SemanticModel", REPORT):
-        found += sorted(
-            path
-            for path in folder.rglob("*")
-            if path.is_file()
-            and (
-                path.suffix in (".json", ".pbir", ".pbism") or path.name == ".platform"
-            )
-            and "StaticResources" not in path.parts
-        )
-    return found
 
 
 def visual_files() -> list[Path]:
@@ -201,46 +177,6 @@ def test_the_rfm_page_and_measures_follow_the_contracts(bundled_build, tmp_path)
     assert (
         sorted(data_quality) == ["card"] * 3 + ["clusteredBarChart"] + ["tableEx"] * 2
     )
-
-
-# -- Microsoft's JSON schemas and report validator --------------------------
-
-
-@pytest.fixture(scope="module")
-def schemas() -> Path:
-    if not SCHEMAS.is_dir():
-        pytest.skip(
-            "../shared/powerbi/json-schemas-fabric is absent (as in a user's own"
-            " clone); Microsoft's schemas are read from there in place"
-        )
-    return SCHEMAS
-
-
-def test_every_project_json_file_validates_against_microsofts_schemas(schemas):
-    files = json_files()
-    failures = {
-        str(path.relative_to(POWERBI)): errors
-        for path in files
-        if (errors := schema_errors(json.loads(path.read_text(encoding="utf-8"))))
-    }
-    assert failures == {}
-    names = [path.name for path in files]
-    assert names.count(".platform") == 2
-    assert names.count("visual.json") == sum(VISUALS_PER_PAGE.values()) == 32
-    assert len(files) == 45
-
-
-def test_the_schema_check_catches_a_broken_file(schemas):
-    page = json.loads((REPORT / "definition/pages/overview/page.json").read_text())
-    assert schema_errors(page) == []
-    del page["displayOption"]
-    assert schema_errors(page) == ["(root): 'displayOption' is a required property"]
-    visual = json.loads(visual_files()[0].read_text())
-    visual["position"]["width"] = "wide"
-    assert schema_errors(visual) == ["position/width: 'wide' is not of type 'number'"]
-    assert schema_errors({"$schema": "https://example.com/x.json"}) == [
-        "$schema https://example.com/x.json is not among the stored schemas"
-    ]
 
 
 # -- The model against the Parquet exports of a real build -------------------

@@ -3,7 +3,7 @@ from the npm registry, installed by `make test` into powerbi/tools) on the
 report in powerbi/, with every network call refused: it checks the report's
 structure, ids, visual types, roles and formatting against its bundled
 catalog. The JSON-schema part it would download is done by
-test_power_bi_project.py from the stored schemas instead."""
+test_power_bi_schemas.py from the stored schemas instead."""
 
 from __future__ import annotations
 

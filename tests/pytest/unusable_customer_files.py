@@ -1,146 +1,35 @@
-"""The customer files that must be refused, and how each is written: the
-cases of test_unusable_input.py."""
+"""The customer files that must be refused, and the message for each: the
+cases of test_unusable_input.py (the files a fixture cannot hold are
+written by customer_file_makers.py)."""
 
 from __future__ import annotations
 
-import gzip
-import shutil
 from pathlib import Path
 
-import pyarrow
-import pyarrow.parquet
-from conftest import FIXTURES
+from customer_file_makers import (
+    beside_a_file_it_matches,
+    binary,
+    binary_gzip,
+    damaged_gzip_it_matches,
+    empty_gzip,
+    gzip_named_csv,
+    income_in_a_struct,
+    income_too_large,
+    incomes_adding_up_too_large,
+    nothing,
+    quoted_comma_in_header,
+    semicolons,
+    two_files,
+    two_folders,
+    two_points,
+    utf16,
+    utf16_without_bom,
+)
 from refusals import DAMAGED_GZIP_CRC, write_damaged_gzip
 
 EXPECTED_HEADERS = (
     "CustomerID, Genre (or Gender), Age, Annual Income (k$), Spending Score (1-100)"
 )
-
-
-def binary(path):
-    path.write_bytes(b"\x89PNG\x00\x00\x00\rIHDR\x00\xff\xfe" * 50)
-
-
-def empty_gzip(path):
-    """A gzip file of an empty file: 20 bytes, none of them data."""
-    with gzip.open(path, "wb"):
-        pass
-
-
-def nothing(path):
-    pass
-
-
-def two_files(pattern):
-    for name in ("customers_1.csv", "customers_2.csv"):
-        shutil.copy(FIXTURES / "format_variants.csv", pattern.with_name(name))
-
-
-def beside_a_file_it_matches(path):
-    """customers[1].csv, and customers1.csv, which that name matches as a
-    pattern."""
-    for name in (path.name, "customers1.csv"):
-        shutil.copy(FIXTURES / "format_variants.csv", path.with_name(name))
-
-
-def gzip_named_csv(path):
-    with gzip.open(path, "wb") as file:
-        file.write((FIXTURES / "format_variants.csv").read_bytes())
-
-
-def binary_gzip(path):
-    with gzip.open(path, "wb") as file:
-        file.write(bytes(range(256)) * 2 + b"\n" + bytes(range(137)))
-
-
-def utf16_without_bom(path):
-    """As some tools write UTF-16: little-endian, no byte order mark."""
-    text = (FIXTURES / "format_variants.csv").read_text(encoding="utf-8-sig")
-    path.write_bytes(text.encode("utf-16-le"))
-
-
-def income_in_a_struct(path):
-    """A Parquet file whose income column holds a struct per row."""
-    table = pyarrow.table(
-        {
-            "CustomerID": [1, 2, 3],
-            "Genre": ["Male", "Female", "Female"],
-            "Age": [19, 21, 35],
-            "Annual Income (k$)": [{"v": 15}, {"v": 16}, {"v": 70}],
-            "Spending Score (1-100)": [39, 81, 50],
-        }
-    )
-    pyarrow.parquet.write_table(table, path)
-
-
-def utf16(path):
-    """As Excel saves "Unicode text": UTF-16 with a byte order mark."""
-    text = (FIXTURES / "format_variants.csv").read_text(encoding="utf-8-sig")
-    path.write_text(text, encoding="utf-16")
-
-
-def semicolons(path):
-    path.write_text(
-        "CustomerID;Gender;Age;Annual Income (k$);Spending Score (1-100)\n"
-        "1;Male;19;15;39\n"
-    )
-
-
-def quoted_comma_in_header(path):
-    """A sixth column whose quoted name holds a comma, and an unterminated
-    quote on line 5."""
-    path.write_text(
-        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100),"
-        '"Notes, misc"\n'
-        "1,Male,19,15,39,ok\n2,Male,21,15,81,ok\n3,Female,20,16,6,ok\n"
-        '4,Female,23,16,77,"unterminated\n5,Female,31,17,40,ok\n'
-    )
-
-
-def two_points(path):
-    """Ten usable rows, but only two different incomes and scores."""
-    rows = [f"{n},Male,30,20,20" for n in range(1, 6)]
-    rows += [f"{n},Female,40,80,80" for n in range(6, 11)]
-    path.write_text(
-        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
-        + "\n".join(rows)
-        + "\n"
-    )
-
-
-def income_too_large(path):
-    """Nine usual rows and one income of 10^15 k$, a valid number whose
-    squared deviation overflowed the exact average (a raw cast error)."""
-    incomes = [15, 16, 70, 120, 40, 45, 10**15, 50, 60, 65]
-    path.write_text(
-        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
-        + "".join(
-            f"{n},Female,{20 + n},{income},{10 * n}\n"
-            for n, income in enumerate(incomes, start=1)
-        )
-    )
-
-
-def incomes_adding_up_too_large(path):
-    """Two hundred rows, every other one with an income of 10^14 k$: no
-    value alone overflows, but their squared deviations add up past what
-    the exact sum holds (a raw overflow error). Ties name the first id."""
-    path.write_text(
-        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\n"
-        + "".join(
-            f"{n},Male,30,{10**14 if n % 2 == 0 else 15 + n % 40},{1 + n % 100}\n"
-            for n in range(1, 201)
-        )
-    )
-
-
-def damaged_gzip_it_matches(pattern):
-    write_damaged_gzip(pattern.with_name("customers.csv.gz"))
-
-
-def two_folders(pattern):
-    for name in ("customers_1", "customers_2"):
-        pattern.with_name(name).mkdir()
 
 
 # (case, the input's name, what is at that name: a fixture's content or a
