@@ -10,8 +10,8 @@ Five jobs, all hooked into dbt-duckdb's connection set-up so that plain
 - SQL functions. Register the Python functions that macros call from SQL:
   creating the export folder and moving finished files into place
   (macros/export_marts.sql), the input file checks DuckDB cannot do
-  itself (macros/input_files.sql, segmentation/input_checks.py), and the
-  check that every --vars key is a var of dbt_project.yml
+  itself (macros/check_input_files.sql, segmentation/input_checks.py), and
+  the check that every --vars key is a var of dbt_project.yml
   (segmentation/var_names.py).
 - Start-up time. When the command builds models (dbt build, run, retry),
   start importing scikit-learn on a background thread with the first

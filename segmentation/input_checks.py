@@ -3,8 +3,8 @@
 Jinja cannot catch a failed query, and DuckDB fails on some damaged files
 before any line is read: its CSV sniffer on an unterminated quote, its gzip
 reader on a `.gz` name that is not gzip, its Parquet reader on a file that
-is not Parquet. This lets macros/input_files.sql ask first, and explain the
-problem in one line. Jinja cannot read a file's first bytes or ask whether
+is not Parquet. This lets macros/check_input_files.sql ask first, and
+explain the problem in one line. Jinja cannot read a file's first bytes or ask whether
 a path is a file either.
 """
 

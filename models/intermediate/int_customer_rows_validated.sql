@@ -2,8 +2,8 @@
     segmented). The rules and their order are in macros/reject_reasons.sql:
     identity, conflicting duplicates, invalid values, missing clustering
     features, then extra exact copies. The post-hook refuses a file with a
-    malformed line or no data rows (macros/input_files.sql): this model is
-    the one that reads the whole input. -#}
+    malformed line or no data rows (macros/check_input_files.sql): this
+    model is the one that reads the whole input. -#}
 {{ config(post_hook="{{ check_input_rows_read('customers') }}") }}
 {%- set features = segmentation_features() -%}
 {%- set raw_and_text_columns = customer_input_column_names("_raw")

@@ -8,9 +8,9 @@
     (`row_number() over ()`) would keep the load on one thread: 15.7 s
     instead of 9.1 s for 10M lines here. The post-hook refuses a file with
     a malformed line, no data rows or dates the other way round from
-    slash_date_order (macros/input_files.sql). It runs inside the build's
-    transaction, so a refused file is rolled back and the last good load
-    stays in place. -#}
+    slash_date_order (macros/check_input_files.sql). It runs inside the
+    build's transaction, so a refused file is rolled back and the last good
+    load stays in place. -#}
 {{ config(post_hook="{{ check_input_rows_read('order_lines') }}") }}
 
 {%- set input_relation = source('order_lines_file', 'order_lines') -%}
