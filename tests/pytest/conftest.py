@@ -28,7 +28,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from dbt_runs import (
     DATA_BUILD,
@@ -241,6 +240,31 @@ def _first_needed(items: list[pytest.Item]) -> dict[str, int]:
     return first
 
 
+class _Runs(dict):
+    """The session's runs by name. A shared run that no collected test
+    names (a test asks for it with request.getfixturevalue, say, and -k
+    left out the tests that name it) starts when first asked for."""
+
+    def __init__(self, folders: pytest.TempPathFactory):
+        super().__init__()
+        self.folders = folders
+
+    def __missing__(self, name: str) -> Any:
+        if name not in SHARED_RUNS:
+            raise KeyError(name)
+        return self.start(name)
+
+    def start(self, name: str) -> Any:
+        """Starts the shared run ``name`` (after the runs it reads), once."""
+        if name not in self:
+            starter, needs = SHARED_RUNS[name]
+            for need in needs:
+                self.start(need)
+            folder = self.folders.mktemp(name)
+            self[name] = start_in_background(starter, folder, self)
+        return self[name]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_runs(request, tmp_path_factory) -> dict[str, Any]:
     """Starts, as the session starts, every run that a collected test reads,
@@ -248,11 +272,10 @@ def shared_runs(request, tmp_path_factory) -> dict[str, Any]:
     end, drops the runs no test waited for."""
     first = _first_needed(request.session.items)
     order = [*SHARED_RUNS, *_MODULE_RUNS]
-    runs: dict[str, Any] = {}
+    runs = _Runs(tmp_path_factory)
     for name in sorted(first, key=lambda name: (first[name], order.index(name))):
         if name in SHARED_RUNS:
-            folder = tmp_path_factory.mktemp(name)
-            runs[name] = start_in_background(SHARED_RUNS[name][0], folder, runs)
+            runs.start(name)
         else:
             runs[name] = _MODULE_RUNS[name][0](tmp_path_factory, runs)
     yield runs
@@ -287,17 +310,11 @@ def format_variants_build(shared_runs) -> DbtResult:
 
 
 @pytest.fixture(scope="session")
-def online_retail_build(shared_runs, tmp_path_factory) -> DbtResult:
+def online_retail_build(shared_runs) -> DbtResult:
     """One `dbt build` on the public UCI "Online Retail" order lines
     (541,909 lines, read in place from ../shared/data) with the default
     settings, shared by the order-lines, figure and Power BI tests; its Parquet
     exports are in ``exports`` beside the database."""
-    if "online_retail_build" not in shared_runs:
-        # Asked for by name (request.getfixturevalue): start it now.
-        folder = tmp_path_factory.mktemp("online_retail_build")
-        shared_runs["online_retail_build"] = start_in_background(
-            _online_retail_build, folder, shared_runs
-        )
     if shared_runs["online_retail_build"].result() is None:
         pytest.skip(ONLINE_RETAIL_ABSENT)
     return passed(shared_runs["online_retail_build"])
@@ -333,34 +350,6 @@ def order_line_analyses(order_lines_excerpt_build, shared_runs) -> Path:
         compiled.database.parent
         / "target/compiled/mall_segmentation/analyses/order_lines"
     )
-
-
-ORDER_LINE_ANALYSES = [
-    "order_lines_cancellations",
-    "order_lines_country_sales",
-    "order_lines_monthly_sales",
-    "order_lines_top_products",
-    "order_lines_top_returned_products",
-]
-
-
-@pytest.fixture(scope="session")
-def run_analysis(order_line_analyses):
-    """Runs one compiled analysis on a warehouse: a list of dicts, in the
-    analysis's own order."""
-    assert (
-        sorted(path.stem for path in order_line_analyses.glob("*.sql"))
-        == ORDER_LINE_ANALYSES
-    )
-
-    def run(build: DbtResult, name: str) -> list[dict]:
-        sql = (order_line_analyses / f"{name}.sql").read_text()
-        with duckdb.connect(str(build.database), read_only=True) as con:
-            relation = con.sql(sql)
-            columns = relation.columns
-            return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
-
-    return run
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from order_line_analysis_runs import analysis_runner
+
+
+@pytest.fixture(scope="module")
+def run_analysis(order_line_analyses):
+    return analysis_runner(order_line_analyses)
 
 
 def d(text: str) -> Decimal:

@@ -13,6 +13,13 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import ONLINE_RETAIL, ONLINE_RETAIL_ABSENT, PROJECT_DIR
+from order_line_analysis_runs import analysis_runner
+
+
+@pytest.fixture(scope="module")
+def run_analysis(order_line_analyses):
+    return analysis_runner(order_line_analyses)
+
 
 d = Decimal  # the expected amounts below, as in the excerpt's tests
 
