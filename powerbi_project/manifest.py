@@ -25,6 +25,22 @@ TMDL_TYPES = {
     "date": "dateTime",
     "timestamp": "dateTime",
 }
+# Contract types to the Power Query types the partitions set, the types of
+# the model's columns: Fixed decimal number for DECIMAL (Currency.Type),
+# whatever type Power BI's Parquet reader gives a column.
+M_TYPES = {
+    "integer": "Int64.Type",
+    "bigint": "Int64.Type",
+    "smallint": "Int64.Type",
+    "double": "type number",
+    "float": "type number",
+    "varchar": "type text",
+    "text": "type text",
+    "boolean": "type logical",
+    "date": "type date",
+    "timestamp": "type datetime",
+}
+_DECIMAL = re.compile(r"(decimal|numeric)(\(\d+,\s*\d+\))?")
 
 
 @dataclass(frozen=True)
@@ -35,12 +51,19 @@ class Column:
 
     @property
     def tmdl_type(self) -> str:
-        if re.fullmatch(
-            r"decimal(\(\d+,\s*\d+\))?|numeric(\(\d+,\s*\d+\))?", self.data_type
-        ):
-            return "decimal"
+        return "decimal" if self._is_decimal else self._mapped(TMDL_TYPES)
+
+    @property
+    def m_type(self) -> str:
+        return "Currency.Type" if self._is_decimal else self._mapped(M_TYPES)
+
+    @property
+    def _is_decimal(self) -> bool:
+        return _DECIMAL.fullmatch(self.data_type) is not None
+
+    def _mapped(self, types: dict[str, str]) -> str:
         try:
-            return TMDL_TYPES[self.data_type]
+            return types[self.data_type]
         except KeyError:
             raise ValueError(
                 f"column {self.name}: contract type {self.data_type!r} has no"

@@ -129,13 +129,25 @@ def relationships_tmdl(marts: Marts) -> str:
 
 
 def partition_source(mart: Mart) -> str:
+    """The export, each column set to its contract's type, as Desktop's
+    "Changed Type" step does: the model's column types then hold whatever
+    types Power BI's Parquet reader gives."""
+    pairs = ",\n".join(
+        f'            {{"{column.name}", {column.m_type}}}' for column in mart.columns
+    )
     return "\n".join(
         [
             "let",
             "    Source = Parquet.Document(File.Contents("
-            f'{FOLDER_PARAMETER} & "{mart.name}.parquet"))',
+            f'{FOLDER_PARAMETER} & "{mart.name}.parquet")),',
+            "    Typed = Table.TransformColumnTypes(",
+            "        Source,",
+            "        {",
+            pairs,
+            "        }",
+            "    )",
             "in",
-            "    Source",
+            "    Typed",
         ]
     )
 

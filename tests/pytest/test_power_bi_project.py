@@ -34,18 +34,19 @@ TABLES = [
     "segment_profiles",
     "segmentation_run_summary",
 ]
-# Parquet (Arrow) types and the TMDL data type Power BI gives them.
-TMDL_FOR_ARROW = {
-    pa.int32(): "int64",
-    pa.int64(): "int64",
-    pa.float64(): "double",
-    pa.string(): "string",
-    pa.bool_(): "boolean",
+# Parquet (Arrow) types, the TMDL data type Power BI gives them and the
+# Power Query type the partition sets.
+TYPES_FOR_ARROW = {
+    pa.int32(): ("int64", "Int64.Type"),
+    pa.int64(): ("int64", "Int64.Type"),
+    pa.float64(): ("double", "type number"),
+    pa.string(): ("string", "type text"),
+    pa.bool_(): ("boolean", "type logical"),
     # DECIMAL amounts (38, 6) and averages (38, 3): Power BI's Fixed
     # decimal number.
-    pa.decimal128(38, 6): "decimal",
-    pa.decimal128(38, 3): "decimal",
-    pa.date32(): "dateTime",
+    pa.decimal128(38, 6): ("decimal", "Currency.Type"),
+    pa.decimal128(38, 3): ("decimal", "Currency.Type"),
+    pa.date32(): ("dateTime", "type date"),
 }
 
 
@@ -209,7 +210,7 @@ def test_each_table_has_its_exports_columns_and_types(exports):
     assert sorted(p.stem for p in exports.glob("*.parquet")) == TABLES
     for name, table in model.items():
         schema = pq.read_schema(exports / f"{name}.parquet")
-        expected = [(f.name, TMDL_FOR_ARROW[f.type]) for f in schema]
+        expected = [(f.name, TYPES_FOR_ARROW[f.type][0]) for f in schema]
         actual = [(c.name, c.properties["dataType"]) for c in table.columns]
         assert actual == expected, name
         assert all(c.properties["sourceColumn"] == c.name for c in table.columns)
@@ -224,11 +225,17 @@ def test_every_partition_reads_its_export_through_the_folder_parameter(exports):
         'meta [IsParameterQuery=true, Type="Text", IsParameterQueryRequired=true]'
     )
     for name, table in tables().items():
+        # Each of the export's columns set to the type of its model column.
+        schema = pq.read_schema(exports / f"{name}.parquet")
+        typed = ",\n".join(
+            f'\t\t\t{{"{f.name}", {TYPES_FOR_ARROW[f.type][1]}}}' for f in schema
+        )
         assert table.partitions == {
             name: "let\n\tSource = Parquet.Document(File.Contents("
-            f'ExportFolder & "{name}.parquet"))\nin\n\tSource'
+            f'ExportFolder & "{name}.parquet")),\n'
+            "\tTyped = Table.TransformColumnTypes(\n\t\tSource,\n\t\t{\n"
+            f"{typed}\n\t\t}}\n\t)\nin\n\tTyped"
         }
-        assert (exports / f"{name}.parquet").is_file()
 
 
 def test_relationships_join_existing_columns_of_one_type_many_to_one(exports):
