@@ -100,15 +100,23 @@ typed as (
             when contains(invoice_date_text, '/')
                 then try_strptime(invoice_date_text, {{ slash_date_formats() }})
             else coalesce(
-                -- Fractions to the nanosecond (%n) parse as a nanosecond
-                -- timestamp, kept to the microsecond.
+                -- Fractions to the microsecond (%f): a timestamp, which
+                -- holds every year from 1000 to 9999.
                 try_strptime(
                     replace(invoice_date_text, 'T', ' '),
                     [
                         '%Y-%m-%d %H:%M:%S',
                         '%Y-%m-%d %H:%M',
-                        '%Y-%m-%d %H:%M:%S.%n'
+                        '%Y-%m-%d %H:%M:%S.%f'
                     ]
+                ),
+                -- 7 to 9 digits (%n): a nanosecond timestamp (years 1677
+                -- to 2262 only), rounded to the microsecond. Apart from
+                -- the formats above, which it would turn into nanosecond
+                -- timestamps too.
+                try_strptime(
+                    replace(invoice_date_text, 'T', ' '),
+                    '%Y-%m-%d %H:%M:%S.%n'
                 )::timestamp,
                 -- With a UTC offset (Z is +00), as a time-zone-aware
                 -- timestamp of a Parquet file reads: taken in UTC.
@@ -117,8 +125,12 @@ typed as (
                     [
                         '%Y-%m-%d %H:%M:%S%z',
                         '%Y-%m-%d %H:%M%z',
-                        '%Y-%m-%d %H:%M:%S.%n%z'
+                        '%Y-%m-%d %H:%M:%S.%f%z'
                     ]
+                )),
+                timezone('UTC', try_strptime(
+                    replace(replace(invoice_date_text, 'T', ' '), 'Z', '+00'),
+                    '%Y-%m-%d %H:%M:%S.%n%z'
                 ))::timestamp
             )
         end as parsed_invoice_date
