@@ -135,9 +135,10 @@
         {"reason": "invalid_quantity",
          "when": "quantity is null",
          "detail": "Quantity '{quantity_raw}' is not a whole number other"
-            ~ " than 0",
+            ~ " than 0 and under 10^9 in size",
          "description": "The quantity is missing, not a whole number (6.0"
-            ~ " counts as 6) or 0."},
+            ~ " counts as 6), 0, or 10^9 or more in size (too large for the"
+            ~ " exact totals)."},
         {"reason": "invalid_unit_price",
          "when": "unit_price is null",
          "detail": "UnitPrice '{unit_price_raw}' is not a number above 0"

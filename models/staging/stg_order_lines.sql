@@ -84,8 +84,14 @@ typed as (
         upper(stock_code_text) as stock_code,
         description_text as description,
         country_text as country,
-        -- 6.0 is 6; 0 is not a quantity.
-        nullif({{ whole_number("quantity_number") }}, 0) as quantity,
+        -- 6.0 is 6; 0 is not a quantity, nor is a billion or more units
+        -- (a code in the wrong column, say): below that, no sum of line
+        -- amounts can overflow the exact DECIMAL totals, and a double
+        -- reads the number exactly.
+        case
+            when abs(quantity_number) < 1e9
+                then nullif({{ whole_number("quantity_number") }}, 0)
+        end as quantity,
         -- "inf" does not cast to a decimal, so it is invalid ("nan" is a
         -- missing marker).
         case
