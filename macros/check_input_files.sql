@@ -208,11 +208,66 @@
         the first bad line (a full read, on a file that is refused anyway). -#}
     {%- set problem = _reader_problem(relation | string) -%}
     {%- if problem -%}
+        {%- do _refuse_mixed_line_endings(input_name, path) -%}
         {%- do _refuse_first_bad_line(input_name, path, header_cells) -%}
         {{ _refuse_input(input_name,
             "DuckDB cannot read it as CSV (" ~ problem ~ ")"
         ) }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro _refuse_mixed_line_endings(input_name, path) -%}
+    {#- A CSV file whose lines end in two ways (CRLF and LF, say: lines
+        added to a Windows file on Linux) stops DuckDB's strict reader with
+        no line to point at. Reads the whole file (segmentation/
+        input_checks.py), on a file the reader has already failed on. -#}
+    {%- set problem = _mixed_line_endings_problem(path) -%}
+    {%- if problem -%}
+        {{ _refuse_input(input_name, problem) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro _mixed_line_endings_problem(path) -%}
+    {%- set where = _first_value(
+        "select segmentation_mixed_line_endings(" ~ sql_literal(path) ~ ")"
+    ) -%}
+    {{ return(
+        "its lines end in two ways (" ~ where ~ "); save it with one kind"
+        ~ " of line ending" if where else none
+    ) }}
+{%- endmacro %}
+
+{% macro explain_input_read_errors(results) -%}
+    {#- on-run-end: when DuckDB's reader stopped in the middle of a file,
+        in the model that reads it whole (past the sample the checks
+        on-run-start read), dbt reports that model's failure in DuckDB's
+        words. If reading the file alone fails too, the file is the cause:
+        this says so in the project's one line. -#}
+    {%- set readers = {
+        "int_customer_rows_validated": "customers",
+        "base_order_lines": "order_lines",
+    } -%}
+    {%- for result in results if execute
+        and result.status == "error"
+        and result.node.name in readers
+        and "Unusable input" not in (result.message or "") -%}
+        {%- set input_name = readers[result.node.name] -%}
+        {%- set path = input_file_path(input_name) -%}
+        {#- Without a file, the bundled seed is the input. -#}
+        {%- set problem = path is not none and _first_value(
+            "select segmentation_read_problem(" ~ sql_literal(
+                source("customer_file", "customers") | string
+                if input_name == "customers"
+                else source("order_lines_file", "order_lines") | string
+            ) ~ ")"
+        ) -%}
+        {%- if problem -%}
+            {%- set mixed = none if _is_parquet(path)
+                else _mixed_line_endings_problem(path) -%}
+            {%- do log(_unusable_input(input_name, mixed
+                or "DuckDB stopped reading it (" ~ problem ~ ")"), info=true) -%}
+        {%- endif -%}
+    {%- endfor -%}
 {%- endmacro %}
 
 {% macro _refuse_one_file_as_both() -%}

@@ -144,18 +144,22 @@
 {%- endmacro %}
 
 {% macro _refuse_input(input_name, problem) -%}
+    {{ exceptions.raise_compiler_error(_unusable_input(input_name, problem)) }}
+{%- endmacro %}
+
+{% macro _unusable_input(input_name, problem) -%}
+    {#- "Unusable input <the file>: <problem>", on one line. -#}
     {%- set label = input_label(input_name) -%}
     {#- A path with a line break or a tab (pasted with its line end) is
         shown quoted, with the break escaped: the message stays one line,
-        and the stray character shows. -#}
+        and the stray character shows. So is one with a space at either
+        end, which would not show otherwise. -#}
     {%- set escaped = label | replace("\n", "\\n") | replace("\r", "\\r")
         | replace("\t", "\\t") -%}
-    {%- if escaped != label -%}
+    {%- if escaped != label or label != label.strip() -%}
         {%- set label = '"' ~ escaped ~ '"' -%}
     {%- endif -%}
-    {{ exceptions.raise_compiler_error(
-        "Unusable input " ~ label ~ ": " ~ problem
-    ) }}
+    {{ return("Unusable input " ~ label ~ ": " ~ problem) }}
 {%- endmacro %}
 
 {% macro _is_parquet(path) -%}

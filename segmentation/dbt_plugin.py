@@ -57,8 +57,10 @@ from segmentation.input_checks import (
     is_folder,
     is_same_file,
     line_number_at,
+    mixed_line_endings,
     not_csv_reason,
     parquet_columns,
+    read_problem,
     reader_problem,
 )
 from segmentation.running_queries import (
@@ -188,6 +190,21 @@ class Plugin(BasePlugin):
         conn.create_function(
             "segmentation_reader_problem",
             reader_problem,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
+        )
+        conn.create_function(
+            "segmentation_read_problem",
+            read_problem,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
+            side_effects=True,
+        )
+        conn.create_function(
+            "segmentation_mixed_line_endings",
+            mixed_line_endings,
             ["VARCHAR"],
             "VARCHAR",
             null_handling="special",

@@ -4,8 +4,8 @@ Jinja cannot catch a failed query, and DuckDB fails on some damaged files
 before any line is read: its CSV sniffer on an unterminated quote, its gzip
 reader on a `.gz` name that is not gzip, its Parquet reader on a file that
 is not Parquet. This lets macros/check_input_files.sql ask first, and
-explain the problem in one line. Jinja cannot read a file's first bytes or ask whether
-a path is a file either.
+explain the problem in one line. Jinja cannot read a file's first bytes or
+ask whether a path is a file either.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import csv
 import glob
 import gzip
 import os
+import re
 import zlib
 
 import duckdb
@@ -28,6 +29,19 @@ def reader_problem(relation_sql: str) -> str | None:
     with duckdb.connect() as con:
         try:
             con.execute(f"select * from {relation_sql} limit 1").fetchall()
+        except duckdb.Error as error:
+            return str(error).splitlines()[0]
+    return None
+
+
+def read_problem(relation_sql: str) -> str | None:
+    """reader_problem for the whole relation: None when DuckDB reads every
+    row, else the first line of its error. A full read, asked only after a
+    build stopped in the model that reads the input file, to tell whether
+    the file was the cause."""
+    with duckdb.connect() as con:
+        try:
+            con.execute(f"select count(*) from {relation_sql}").fetchall()
         except duckdb.Error as error:
             return str(error).splitlines()[0]
     return None
@@ -181,6 +195,73 @@ def gzip_problem(path: str) -> str | None:
                 pass
     except (OSError, EOFError, zlib.error) as error:
         return str(error)
+    return None
+
+
+LINE_ENDINGS = {b"\r\n": "CRLF (Windows)", b"\n": "LF (Unix)", b"\r": "CR (old Mac)"}
+_BREAK_OR_QUOTE = re.compile(rb'"|\r\n|\n|\r')
+
+
+def mixed_line_endings(path: str) -> str | None:
+    """Where a CSV file (plain or .gz) first ends a line otherwise than its
+    first line, as "line 21 ends in LF (Unix), line 1 in CRLF (Windows)";
+    None when every line outside quotes ends alike, or when the file cannot
+    be read. DuckDB's strict reader stops on such a file ("state machine
+    reached an invalid state"), and its lenient one would also take a row
+    with too many values, dropping the extra ones. Reads the whole file, so
+    it is asked only once the reader has failed."""
+    try:
+        with _open_as_read(path) as file:
+            return _first_other_line_ending(iter(lambda: file.read(1 << 20), b""))
+    except (OSError, EOFError, zlib.error):
+        return None
+
+
+def _first_other_line_ending(chunks) -> str | None:
+    first = None  # how the first line ends
+    line, quoted, carry = 1, False, b""
+    for chunk in [*chunks, None]:
+        if chunk is None:
+            data, carry = carry, b""
+        else:
+            # A CR at a chunk's end may be half of a CRLF.
+            data = carry + chunk
+            data, carry = (data[:-1], b"\r") if data.endswith(b"\r") else (data, b"")
+        breaks = _breaks_if_all(first, data)
+        if breaks is not None:
+            # Every break in the chunk ends lines as the first does (the
+            # common case, counted at C speed): only the line count and the
+            # quote state move on.
+            line += breaks
+            quoted ^= data.count(b'"') % 2 == 1
+            continue
+        for match in _BREAK_OR_QUOTE.finditer(data):
+            token = match.group()
+            if token == b'"':
+                quoted = not quoted
+                continue
+            if not quoted:
+                if first is None:
+                    first = token
+                elif token != first:
+                    return (
+                        f"line {line} ends in {LINE_ENDINGS[token]}, line 1 in"
+                        f" {LINE_ENDINGS[first]}"
+                    )
+            line += 1
+    return None
+
+
+def _breaks_if_all(kind: bytes | None, data: bytes) -> int | None:
+    """How many line breaks ``data`` holds when each of them is ``kind``;
+    None when any is not, or ``kind`` is not known yet."""
+    cr, lf, crlf = data.count(b"\r"), data.count(b"\n"), data.count(b"\r\n")
+    if kind == b"\r\n":
+        return crlf if cr == lf == crlf else None
+    if kind == b"\n":
+        return lf if cr == 0 else None
+    if kind == b"\r":
+        return cr if lf == 0 else None
     return None
 
 

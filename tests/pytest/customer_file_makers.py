@@ -137,3 +137,33 @@ def damaged_gzip_it_matches(pattern):
 def two_folders(pattern):
     for name in ("customers_1", "customers_2"):
         pattern.with_name(name).mkdir()
+
+
+def _customer_lines(count: int) -> list[str]:
+    return [
+        "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)",
+        *(
+            f"{n},Female,{20 + n % 50},{15 + n % 100},{1 + n % 99}"
+            for n in range(1, count)
+        ),
+    ]
+
+
+def line_endings_two_ways(path):
+    """Lines 1-3 end in CRLF, then LF: a Windows file with lines added on
+    Linux. DuckDB's sniffer fails on it."""
+    lines = _customer_lines(10)
+    path.write_bytes(
+        ("\r\n".join(lines[:3]) + "\r\n" + "\n".join(lines[3:]) + "\n").encode()
+    )
+
+
+def line_endings_two_ways_past_the_sample(path):
+    """As line_endings_two_ways, but the first LF ends line 25,001, past the
+    20,480 rows DuckDB's sniffer reads: the full read stops instead."""
+    lines = _customer_lines(25_010)
+    path.write_bytes(
+        (
+            "\r\n".join(lines[:25_000]) + "\r\n" + "\n".join(lines[25_000:]) + "\n"
+        ).encode()
+    )

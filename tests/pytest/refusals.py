@@ -5,6 +5,7 @@ was."""
 from __future__ import annotations
 
 import gzip
+import re
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -76,9 +77,13 @@ def write_damaged_gzip(path: Path) -> None:
 RAISED_BY_DUCKDB = ("usable customer rows", "too large to standardise")
 
 
-# How the refusal shows a name that holds a line break: quoted, the break
-# escaped, so that the message stays one line.
-SHOWN_AS = {"customers.csv\n": '"customers.csv\\n"'}
+# How the refusal shows a name that holds a line break, or a space at an
+# end: quoted, the break escaped, so that the message stays one line and
+# the stray character shows.
+SHOWN_AS = {
+    "customers.csv\n": '"customers.csv\\n"',
+    "customers.csv ": '"customers.csv "',
+}
 
 
 def unusable_input_line(name: str, problem: str) -> str:
@@ -104,6 +109,10 @@ def assert_failed_with_line(result: DbtResult, expected_line: str) -> None:
     """A dbt command failed with ``expected_line`` as one output line and no
     traceback."""
     assert result.returncode != 0
-    lines = [line.strip() for line in result.output.splitlines()]
+    # An on-run-end hook logs its line after dbt's time stamp.
+    lines = [
+        re.sub(r"^(\x1b\[0m)?\d\d:\d\d:\d\d  ", "", line).strip()
+        for line in result.output.splitlines()
+    ]
     assert expected_line in lines, result.output
     assert "Traceback" not in result.output

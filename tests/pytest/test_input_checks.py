@@ -20,8 +20,10 @@ from segmentation.input_checks import (
     is_folder,
     is_same_file,
     line_number_at,
+    mixed_line_endings,
     not_csv_reason,
     parquet_columns,
+    read_problem,
     reader_problem,
 )
 
@@ -268,3 +270,62 @@ def test_parquet_columns_are_the_stored_top_level_ones(tmp_path):
     not_parquet.write_text("Price\n1.5\n")
     assert parquet_columns(str(not_parquet)) is None
     assert parquet_columns(str(tmp_path / "missing.parquet")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (b"h\r\na\r\nb\nc\n", "line 3 ends in LF (Unix), line 1 in CRLF (Windows)"),
+        (b"h\na\r\n", "line 2 ends in CRLF (Windows), line 1 in LF (Unix)"),
+        (b"h\na\rb\n", "line 2 ends in CR (old Mac), line 1 in LF (Unix)"),
+        (b"h\rb\rc\r", None),
+        # A line break inside quotes is a cell's, which the reader reads.
+        (b'h\r\n"a\nb",c\r\nd\r\n', None),
+        (b"h", None),
+    ],
+)
+def test_the_first_line_ending_another_way(tmp_path, text, found):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(text)
+    assert mixed_line_endings(str(path)) == found
+    packed = tmp_path / "lines.csv.gz"
+    packed.write_bytes(gzip.compress(text))
+    assert mixed_line_endings(str(packed)) == found
+
+
+def test_line_endings_are_compared_across_read_chunks(tmp_path):
+    # The file is read in chunks of 2^20 bytes, and 61,681 lines of 17
+    # bytes are 2^20 + 1: the CRLF of line 61,681 is cut in two there.
+    path = tmp_path / "lines.csv"
+    lines = (b"x" * 15 + b"\r\n") * 61_681
+    path.write_bytes(lines + b"y\r\nz\n")
+    assert mixed_line_endings(str(path)) == (
+        "line 61683 ends in LF (Unix), line 1 in CRLF (Windows)"
+    )
+    path.write_bytes(lines + b"y\r\n")
+    assert mixed_line_endings(str(path)) is None
+    assert mixed_line_endings(str(tmp_path / "missing.csv")) is None
+
+
+def test_a_full_read_finds_what_the_first_row_does_not(tmp_path):
+    # The sniffer reads a sample; the mixed line endings come after it.
+    path = tmp_path / "late.csv"
+    rows = [f"{n},Male,30,15,39" for n in range(1, 25_010)]
+    path.write_bytes(
+        (
+            "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\r\n"
+            + "\r\n".join(rows[:25_000])
+            + "\r\n"
+            + "\n".join(rows[25_000:])
+            + "\n"
+        ).encode()
+    )
+    relation = f"read_csv('{path}', {OPTIONS})"
+    assert reader_problem(relation) is None
+    assert read_problem(relation) == (
+        "Invalid Input Error: The CSV Parser state machine reached an invalid state."
+    )
+    assert (
+        read_problem(f"read_csv('{FIXTURES / 'format_variants.csv'}', {OPTIONS})")
+        is None
+    )

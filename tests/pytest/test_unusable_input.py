@@ -55,6 +55,7 @@ REFUSED_WHILE_BUILDING = {
     "a gzip file damaged in the middle, named by a pattern",
     "a gzip file damaged in the middle",
     "header but no data rows",
+    "lines ending in two ways past the sniffer's sample",
     "fewer usable rows than k_min + 1",
     "fewer usable rows than the forced k + 1",
     "fewer different points than the forced k",

@@ -16,6 +16,8 @@ from customer_file_makers import (
     income_in_a_struct,
     income_too_large,
     incomes_adding_up_too_large,
+    line_endings_two_ways,
+    line_endings_two_ways_past_the_sample,
     nothing,
     quoted_comma_in_header,
     semicolons,
@@ -43,6 +45,8 @@ CASES = [
     ("missing file", "customers.csv", nothing, {}, "file not found"),
     # Pasted with its line end: quoted, so that the message stays one line.
     ("a path ending in a line break", "customers.csv\n", nothing, {}, "file not found"),
+    # Quoted too, so that the space shows.
+    ("a path ending in a space", "customers.csv ", nothing, {}, "file not found"),
     (
         "a folder",
         "customers.csv",
@@ -76,6 +80,23 @@ CASES = [
         " without it",
     ),
     ("empty file", "customers.csv", "empty.csv", {}, "the file is empty (0 bytes)"),
+    (
+        "lines ending in two ways",
+        "customers.csv",
+        line_endings_two_ways,
+        {},
+        "its lines end in two ways (line 4 ends in LF (Unix), line 1 in CRLF"
+        " (Windows)); save it with one kind of line ending",
+    ),
+    (
+        # Said on-run-end, once the model that reads the file has failed.
+        "lines ending in two ways past the sniffer's sample",
+        "customers.csv",
+        line_endings_two_ways_past_the_sample,
+        {},
+        "its lines end in two ways (line 25001 ends in LF (Unix), line 1 in"
+        " CRLF (Windows)); save it with one kind of line ending",
+    ),
     (
         "no header row",
         "customers.csv",

@@ -76,6 +76,13 @@ UNUSABLE = [
         " fix or remove that line",
     ),
     (
+        "lines ending in two ways",
+        "order_lines.csv",
+        f"{UCI_HEADER}\r\n{LINE}\r\n{LINE}\n".encode(),
+        "its lines end in two ways (line 3 ends in LF (Unix), line 1 in CRLF"
+        " (Windows)); save it with one kind of line ending",
+    ),
+    (
         "header but no data rows",
         "order_lines.csv",
         f"{UCI_HEADER}\n",
