@@ -238,11 +238,10 @@
 {%- endmacro %}
 
 {% macro explain_input_read_errors(results) -%}
-    {#- on-run-end: when DuckDB's reader stopped in the middle of a file,
-        in the model that reads it whole (past the sample the checks
-        on-run-start read), dbt reports that model's failure in DuckDB's
-        words. If reading the file alone fails too, the file is the cause:
-        this says so in the project's one line. -#}
+    {#- on-run-end: lines ending in two ways past the sample the checks
+        on-run-start read stop DuckDB's full read in the model that reads
+        the file, which dbt reports in DuckDB's words, with no line to point
+        at. This names the line, in the project's one line. -#}
     {%- set readers = {
         "int_customer_rows_validated": "customers",
         "base_order_lines": "order_lines",
@@ -254,18 +253,10 @@
         {%- set input_name = readers[result.node.name] -%}
         {%- set path = input_file_path(input_name) -%}
         {#- Without a file, the bundled seed is the input. -#}
-        {%- set problem = path is not none and _first_value(
-            "select segmentation_read_problem(" ~ sql_literal(
-                source("customer_file", "customers") | string
-                if input_name == "customers"
-                else source("order_lines_file", "order_lines") | string
-            ) ~ ")"
-        ) -%}
+        {%- set problem = path is not none and not _is_parquet(path)
+            and _mixed_line_endings_problem(path) -%}
         {%- if problem -%}
-            {%- set mixed = none if _is_parquet(path)
-                else _mixed_line_endings_problem(path) -%}
-            {%- do log(_unusable_input(input_name, mixed
-                or "DuckDB stopped reading it (" ~ problem ~ ")"), info=true) -%}
+            {%- do log(_unusable_input(input_name, problem), info=true) -%}
         {%- endif -%}
     {%- endfor -%}
 {%- endmacro %}

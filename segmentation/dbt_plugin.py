@@ -60,7 +60,6 @@ from segmentation.input_checks import (
     mixed_line_endings,
     not_csv_reason,
     parquet_columns,
-    read_problem,
     reader_problem,
 )
 from segmentation.running_queries import (
@@ -193,14 +192,6 @@ class Plugin(BasePlugin):
             ["VARCHAR"],
             "VARCHAR",
             null_handling="special",
-        )
-        conn.create_function(
-            "segmentation_read_problem",
-            read_problem,
-            ["VARCHAR"],
-            "VARCHAR",
-            null_handling="special",
-            side_effects=True,
         )
         conn.create_function(
             "segmentation_mixed_line_endings",

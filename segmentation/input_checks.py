@@ -34,19 +34,6 @@ def reader_problem(relation_sql: str) -> str | None:
     return None
 
 
-def read_problem(relation_sql: str) -> str | None:
-    """reader_problem for the whole relation: None when DuckDB reads every
-    row, else the first line of its error. A full read, asked only after a
-    build stopped in the model that reads the input file, to tell whether
-    the file was the cause."""
-    with duckdb.connect() as con:
-        try:
-            con.execute(f"select count(*) from {relation_sql}").fetchall()
-        except duckdb.Error as error:
-            return str(error).splitlines()[0]
-    return None
-
-
 def is_same_file(first: str, second: str) -> bool:
     """Whether two paths name one existing file, however each is spelled
     (./, ~, absolute or relative, through a symlink). False where either

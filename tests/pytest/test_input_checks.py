@@ -23,7 +23,6 @@ from segmentation.input_checks import (
     mixed_line_endings,
     not_csv_reason,
     parquet_columns,
-    read_problem,
     reader_problem,
 )
 
@@ -305,27 +304,3 @@ def test_line_endings_are_compared_across_read_chunks(tmp_path):
     path.write_bytes(lines + b"y\r\n")
     assert mixed_line_endings(str(path)) is None
     assert mixed_line_endings(str(tmp_path / "missing.csv")) is None
-
-
-def test_a_full_read_finds_what_the_first_row_does_not(tmp_path):
-    # The sniffer reads a sample; the mixed line endings come after it.
-    path = tmp_path / "late.csv"
-    rows = [f"{n},Male,30,15,39" for n in range(1, 25_010)]
-    path.write_bytes(
-        (
-            "CustomerID,Gender,Age,Annual Income (k$),Spending Score (1-100)\r\n"
-            + "\r\n".join(rows[:25_000])
-            + "\r\n"
-            + "\n".join(rows[25_000:])
-            + "\n"
-        ).encode()
-    )
-    relation = f"read_csv('{path}', {OPTIONS})"
-    assert reader_problem(relation) is None
-    assert read_problem(relation) == (
-        "Invalid Input Error: The CSV Parser state machine reached an invalid state."
-    )
-    assert (
-        read_problem(f"read_csv('{FIXTURES / 'format_variants.csv'}', {OPTIONS})")
-        is None
-    )
