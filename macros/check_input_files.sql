@@ -2,15 +2,19 @@
     The checks on an input file (macros/input_files.sql describes the
     inputs), one macro per step, in the order a file meets them. Each step
     refuses the file with a one-line message naming it and the problem
-    (_refuse_input), or returns. Two places run them:
+    (_refuse_input), or returns. Three places run them:
     - check_input_file(), on-run-start (check_input_files; as the staging
       model compiles in commands that run no hooks): steps 1-5, which read
       the file's metadata, its first line and, when the CSV sniffer fails,
-      look for the first bad line.
+      the whole file, for lines ending in two ways and for the first bad
+      line.
     - check_input_rows_read(), a post-hook of the one model that reads the
       whole file: steps 6-8, no malformed CSV line (DuckDB logged them while
       reading, `store_rejects`), at least one data row and, for order lines,
       slash dates in the order the var slash_date_order says.
+    - explain_input_read_errors(), on-run-end, when that model failed: lines
+      ending in two ways past the sniffer's sample, which stop the full
+      read before any post-hook.
 -#}
 
 {% macro check_input_files() -%}

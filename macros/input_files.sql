@@ -149,17 +149,21 @@
 
 {% macro _unusable_input(input_name, problem) -%}
     {#- "Unusable input <the file>: <problem>", on one line. -#}
+    {{ return("Unusable input " ~ input_label_shown(input_name) ~ ": " ~ problem) }}
+{%- endmacro %}
+
+{% macro input_label_shown(input_name) -%}
+    {#- input_label as messages show it. A path with a line break or a tab
+        (pasted with its line end) is quoted, with the break escaped: the
+        message stays one line, and the stray character shows. So is one
+        with a space at either end, which would not show otherwise. -#}
     {%- set label = input_label(input_name) -%}
-    {#- A path with a line break or a tab (pasted with its line end) is
-        shown quoted, with the break escaped: the message stays one line,
-        and the stray character shows. So is one with a space at either
-        end, which would not show otherwise. -#}
     {%- set escaped = label | replace("\n", "\\n") | replace("\r", "\\r")
         | replace("\t", "\\t") -%}
     {%- if escaped != label or label != label.strip() -%}
-        {%- set label = '"' ~ escaped ~ '"' -%}
+        {{ return('"' ~ escaped ~ '"') }}
     {%- endif -%}
-    {{ return("Unusable input " ~ label ~ ": " ~ problem) }}
+    {{ return(label) }}
 {%- endmacro %}
 
 {% macro _is_parquet(path) -%}

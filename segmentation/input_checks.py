@@ -187,16 +187,18 @@ def gzip_problem(path: str) -> str | None:
 
 LINE_ENDINGS = {b"\r\n": "CRLF (Windows)", b"\n": "LF (Unix)", b"\r": "CR (old Mac)"}
 _BREAK_OR_QUOTE = re.compile(rb'"|\r\n|\n|\r')
+# What a quote opening a quoted cell follows: the start of a cell.
+_CELL_STARTS = (b",", b"\n", b"\r", b"")
 
 
 def mixed_line_endings(path: str) -> str | None:
     """Where a CSV file (plain or .gz) first ends a line otherwise than its
     first line, as "line 21 ends in LF (Unix), line 1 in CRLF (Windows)";
-    None when every line outside quotes ends alike, or when the file cannot
-    be read. DuckDB's strict reader stops on such a file ("state machine
-    reached an invalid state"), and its lenient one would also take a row
-    with too many values, dropping the extra ones. Reads the whole file, so
-    it is asked only once the reader has failed."""
+    None when every line outside quoted cells ends alike, or when the file
+    cannot be read. DuckDB's strict reader stops on such a file ("state
+    machine reached an invalid state"), and its lenient one would also take
+    a row with too many values, dropping the extra ones. Reads the whole
+    file, so it is asked only once the reader has failed."""
     try:
         with _open_as_read(path) as file:
             return _first_other_line_ending(iter(lambda: file.read(1 << 20), b""))
@@ -205,8 +207,16 @@ def mixed_line_endings(path: str) -> str | None:
 
 
 def _first_other_line_ending(chunks) -> str | None:
+    """mixed_line_endings over the file's bytes, in chunks of any size. A
+    quote opens a quoted cell at the start of a cell only (elsewhere it is
+    text, as to DuckDB's reader), and a doubled quote inside one is a quote
+    character."""
     first = None  # how the first line ends
-    line, quoted, carry = 1, False, b""
+    line, quoted = 1, False
+    # The byte before the chunk; whether the byte before the next token is
+    # a quote that closed a quoted cell.
+    before, just_closed = b"", False
+    carry = b""
     for chunk in [*chunks, None]:
         if chunk is None:
             data, carry = carry, b""
@@ -214,19 +224,28 @@ def _first_other_line_ending(chunks) -> str | None:
             # A CR at a chunk's end may be half of a CRLF.
             data = carry + chunk
             data, carry = (data[:-1], b"\r") if data.endswith(b"\r") else (data, b"")
-        breaks = _breaks_if_all(first, data)
+        if not data:
+            continue
+        breaks = None if b'"' in data else _breaks_if_all(first, data)
         if breaks is not None:
-            # Every break in the chunk ends lines as the first does (the
-            # common case, counted at C speed): only the line count and the
-            # quote state move on.
+            # No quote, and every break ends lines as the first does (the
+            # common case, counted at C speed): only the line count moves.
             line += breaks
-            quoted ^= data.count(b'"') % 2 == 1
+            before, just_closed = data[-1:], False
             continue
         for match in _BREAK_OR_QUOTE.finditer(data):
-            token = match.group()
+            token, at = match.group(), match.start()
+            previous = data[at - 1 : at] if at else before
             if token == b'"':
-                quoted = not quoted
+                if quoted:
+                    quoted, just_closed = False, True
+                    continue
+                # A quote that opens a cell, or the second of a doubled one
+                # (right after the quote that seemed to close the cell).
+                quoted = previous in _CELL_STARTS or (just_closed and previous == b'"')
+                just_closed = False
                 continue
+            just_closed = False
             if not quoted:
                 if first is None:
                     first = token
@@ -236,6 +255,8 @@ def _first_other_line_ending(chunks) -> str | None:
                         f" {LINE_ENDINGS[first]}"
                     )
             line += 1
+        before = data[-1:]
+        just_closed = just_closed and data.endswith(b'"')
     return None
 
 

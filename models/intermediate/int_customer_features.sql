@@ -7,8 +7,8 @@
 {#- Messages name the file the customers come from, and the model that
     holds their reasons. -#}
 {%- set with_profiles_only = given_inputs() == ["customer_profiles"] -%}
-{%- set customers_label = customer_input_label() if "customer_profiles"
-    in given_inputs() else input_label("order_lines") -%}
+{%- set customers_label = input_label_shown("customers") if "customer_profiles"
+    in given_inputs() else input_label_shown("order_lines") -%}
 {%- set reasons_models = "intermediate.int_customer_rows_validated"
     if with_profiles_only else "intermediate.int_customers_joined, and for"
     ~ " order lines intermediate.int_order_lines_validated" -%}

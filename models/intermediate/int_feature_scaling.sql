@@ -28,9 +28,9 @@ clustered_values as (
         {%- set input = (feature_catalogue()
             | selectattr("name", "equalto", feature) | first).input %}
         select
-            {{ sql_literal(customer_input_label()
+            {{ sql_literal(input_label_shown("customers")
                 if input == "customer_profiles"
-                else input_label("order_lines")) }} as input_label,
+                else input_label_shown("order_lines")) }} as input_label,
             {{ loop.index }} as feature_position,
             '{{ feature }}' as feature,
             customer_id,

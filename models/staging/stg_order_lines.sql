@@ -148,11 +148,15 @@ typed as (
 dated as (
 
     -- strptime's %Y also reads a year of one to three digits (12/1/10 is
-    -- the year 10), which is not the YYYY of either format: invalid.
+    -- the year 10), which is not the YYYY of either format: invalid. So is
+    -- the year 9999, where systems put 9999-12-31 for "no date": taken as
+    -- a date, it would move the RFM reference day to the year 10000,
+    -- every customer's recency with it, and past Power BI's last date.
     select
         * exclude (parsed_invoice_date),
         case
-            when year(parsed_invoice_date) >= 1000 then parsed_invoice_date
+            when year(parsed_invoice_date) between 1000 and 9998
+                then parsed_invoice_date
         end as invoice_date
 
     from typed

@@ -13,6 +13,8 @@ from refusals import DAMAGED_GZIP_CRC, write_damaged_gzip
 from segmentation.input_checks import (
     FIRST_LINE_BYTES,
     HEADER_CELL_SEPARATOR,
+    LINE_ENDINGS,
+    _first_other_line_ending,
     first_line_not_utf8,
     gzip_problem,
     header_cells,
@@ -271,18 +273,32 @@ def test_parquet_columns_are_the_stored_top_level_ones(tmp_path):
     assert parquet_columns(str(tmp_path / "missing.parquet")) is None
 
 
-@pytest.mark.parametrize(
-    ("text", "found"),
-    [
-        (b"h\r\na\r\nb\nc\n", "line 3 ends in LF (Unix), line 1 in CRLF (Windows)"),
-        (b"h\na\r\n", "line 2 ends in CRLF (Windows), line 1 in LF (Unix)"),
-        (b"h\na\rb\n", "line 2 ends in CR (old Mac), line 1 in LF (Unix)"),
-        (b"h\rb\rc\r", None),
-        # A line break inside quotes is a cell's, which the reader reads.
-        (b'h\r\n"a\nb",c\r\nd\r\n', None),
-        (b"h", None),
-    ],
-)
+LINE_ENDING_CASES = [
+    (b"h\r\na\r\nb\nc\n", "line 3 ends in LF (Unix), line 1 in CRLF (Windows)"),
+    (b"h\na\r\n", "line 2 ends in CRLF (Windows), line 1 in LF (Unix)"),
+    (b"h\na\rb\n", "line 2 ends in CR (old Mac), line 1 in LF (Unix)"),
+    (b"h\rb\rc\r", None),
+    (b"h\r\nno final line break", None),
+    (b"h", None),
+    (b"", None),
+    # A line break inside a quoted cell is the cell's, which the reader
+    # reads (Excel writes Alt+Enter as LF in a CRLF file).
+    (b'h\r\n"a\nb",c\r\nd\r\n', None),
+    # A quote inside an unquoted cell is text, and opens no cell.
+    (b'h\r\nRECORD 7" SINGLE,x\r\n"a\nb",c\r\nd\r\n', None),
+    (
+        b'h\r\nRECORD 7" SINGLE,x\nd\r\n',
+        "line 2 ends in LF (Unix), line 1 in CRLF (Windows)",
+    ),
+    # A quote after a quoted cell's closing quote and some text is text.
+    (b'h\r\na,"ab"x"\nq\r\n', "line 2 ends in LF (Unix), line 1 in CRLF (Windows)"),
+    # A doubled quote inside a quoted cell is a quote character.
+    (b'h\r\na,"x""y\nz",c\r\nd\r\n', None),
+    (b'h\r\na,"x""y",c\nd\r\n', "line 2 ends in LF (Unix), line 1 in CRLF (Windows)"),
+]
+
+
+@pytest.mark.parametrize(("text", "found"), LINE_ENDING_CASES)
 def test_the_first_line_ending_another_way(tmp_path, text, found):
     path = tmp_path / "lines.csv"
     path.write_bytes(text)
@@ -290,6 +306,10 @@ def test_the_first_line_ending_another_way(tmp_path, text, found):
     packed = tmp_path / "lines.csv.gz"
     packed.write_bytes(gzip.compress(text))
     assert mixed_line_endings(str(packed)) == found
+    # The same wherever the file's reads cut it.
+    for size in range(1, 9):
+        chunks = [text[i : i + size] for i in range(0, len(text), size)]
+        assert _first_other_line_ending(chunks) == found, size
 
 
 def test_line_endings_are_compared_across_read_chunks(tmp_path):
@@ -304,3 +324,41 @@ def test_line_endings_are_compared_across_read_chunks(tmp_path):
     path.write_bytes(lines + b"y\r\n")
     assert mixed_line_endings(str(path)) is None
     assert mixed_line_endings(str(tmp_path / "missing.csv")) is None
+
+
+@pytest.mark.parametrize(
+    ("ending", "other"), [(b"\r\n", b"\n"), (b"\n", b"\r"), (b"\r", b"\n")]
+)
+def test_whole_chunks_of_one_line_ending_keep_the_count_and_the_open_quote(
+    tmp_path, ending, other
+):
+    # A quoted cell opened on line 2 spans three whole chunks of 2^20 bytes
+    # with no quote in them (counted without looking at each line): the
+    # breaks of the other kind on lines 2 and 350,004 are the cell's. Once
+    # it closes, the same break on line 350,006 is not.
+    text = (
+        b"h" + ending
+        + b'"open' + other + b"x" + ending
+        + (b"x" * 9 + ending) * 350_000
+        + b"still open" + other
+        + b'closed",y' + ending
+        + b"z" + other
+    )  # fmt: skip
+    path = tmp_path / "lines.csv"
+    path.write_bytes(text)
+    assert len(text) > 3 * 2**20
+    assert mixed_line_endings(str(path)) == (
+        f"line 350006 ends in {LINE_ENDINGS[other]}, line 1 in {LINE_ENDINGS[ending]}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ending", "other"), [(b"\r\n", b"\n"), (b"\n", b"\r"), (b"\r", b"\n")]
+)
+def test_a_break_of_the_other_kind_in_a_chunk_without_quotes(tmp_path, ending, other):
+    text = b"h" + ending + (b"x" * 9 + ending) * 350_000 + b"y" + other + b"z" + ending
+    path = tmp_path / "lines.csv"
+    path.write_bytes(text)
+    assert mixed_line_endings(str(path)) == (
+        f"line 350002 ends in {LINE_ENDINGS[other]}, line 1 in {LINE_ENDINGS[ending]}"
+    )

@@ -57,6 +57,7 @@ REFUSED_WHILE_BUILDING = {
     "header but no data rows",
     "lines ending in two ways past the sniffer's sample",
     "fewer usable rows than k_min + 1",
+    "fewer usable rows in a file whose name ends in a space",
     "fewer usable rows than the forced k + 1",
     "fewer different points than the forced k",
     "an income too large to standardise",

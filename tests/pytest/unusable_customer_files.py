@@ -279,6 +279,17 @@ CASES = [
         " of 4 rows each",
     ),
     (
+        # The message comes from DuckDB, with the name quoted all the same.
+        "fewer usable rows in a file whose name ends in a space",
+        "customers.csv ",
+        "too_few_rows.csv",
+        {},
+        "only 2 usable customer rows after cleaning; k=2 needs at least 3"
+        " (reasons in intermediate.int_customer_rows_validated); the commonest"
+        " reasons are missing_annual_income_k and missing_spending_score, on 1"
+        " of 4 rows each",
+    ),
+    (
         "fewer usable rows than the forced k + 1",
         "customers.csv",
         "format_variants.csv",
