@@ -83,6 +83,15 @@ UNUSABLE = [
         " (Windows)); save it with one kind of line ending",
     ),
     (
+        # Past the 20,480 rows DuckDB's sniffer reads: said on-run-end, once
+        # the load has failed.
+        "lines ending in two ways past the sniffer's sample",
+        "order_lines.csv",
+        (f"{UCI_HEADER}\r\n" + f"{LINE}\r\n" * 25_000 + f"{LINE}\n" * 3).encode(),
+        "its lines end in two ways (line 25002 ends in LF (Unix), line 1 in CRLF"
+        " (Windows)); save it with one kind of line ending",
+    ),
+    (
         "header but no data rows",
         "order_lines.csv",
         f"{UCI_HEADER}\n",
