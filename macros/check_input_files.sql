@@ -103,6 +103,17 @@
             ~ " file (each row is traced back to its line in that file)"
         ) }}
     {%- endif -%}
+    {#- A named pipe or a device has no size to check, and reading one
+        could wait for another program. -#}
+    {%- set kind = _first_value(
+        "select segmentation_special_file_kind(" ~ sql_literal(path) ~ ")"
+    ) -%}
+    {%- if kind -%}
+        {{ _refuse_input(input_name,
+            "it is " ~ kind ~ ", not a file; give the path of a CSV, .csv.gz"
+            ~ " or Parquet file"
+        ) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro _check_not_empty(input_name, path) -%}

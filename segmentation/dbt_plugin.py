@@ -61,6 +61,7 @@ from segmentation.input_checks import (
     not_csv_reason,
     parquet_columns,
     reader_problem,
+    special_file_kind,
 )
 from segmentation.running_queries import (
     close_after_running_query,
@@ -202,6 +203,13 @@ class Plugin(BasePlugin):
         )
         conn.create_function(
             "segmentation_is_folder", is_folder, ["VARCHAR"], "BOOLEAN"
+        )
+        conn.create_function(
+            "segmentation_special_file_kind",
+            special_file_kind,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
         )
         conn.create_function(
             "segmentation_is_same_file",

@@ -15,6 +15,7 @@ import glob
 import gzip
 import os
 import re
+import stat
 import zlib
 
 import duckdb
@@ -76,6 +77,26 @@ def file_as_read(path: str) -> str:
         if len(matches) == 1:
             return matches[0]
     return expanded
+
+
+def special_file_kind(path: str) -> str | None:
+    """What the one file ``path`` names is when it is not a regular file:
+    "a named pipe", "a character device" (/dev/null), "a socket" or "a
+    block device"; None for a regular file, a folder, or a path that
+    cannot be looked at (their own checks say why). Its size reads 0, so
+    it would be refused as an empty file; a named pipe fed by another
+    program would be read until that program stops."""
+    try:
+        mode = os.stat(file_as_read(path)).st_mode
+    except OSError:
+        return None
+    kinds = [
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISBLK, "a block device"),
+    ]
+    return next((kind for test, kind in kinds if test(mode)), None)
 
 
 GZIP_MAGIC = b"\x1f\x8b"

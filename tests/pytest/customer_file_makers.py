@@ -5,6 +5,7 @@ case gives (or files beside it, for a pattern)."""
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 
 import pyarrow
@@ -167,3 +168,8 @@ def line_endings_two_ways_past_the_sample(path):
             "\r\n".join(lines[:25_000]) + "\r\n" + "\n".join(lines[25_000:]) + "\n"
         ).encode()
     )
+
+
+def named_pipe(path):
+    """A named pipe, which no program writes to: reading it would wait."""
+    os.mkfifo(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 
 import pyarrow
 import pyarrow.parquet
@@ -26,6 +27,7 @@ from segmentation.input_checks import (
     not_csv_reason,
     parquet_columns,
     reader_problem,
+    special_file_kind,
 )
 
 OPTIONS = (
@@ -362,3 +364,16 @@ def test_a_break_of_the_other_kind_in_a_chunk_without_quotes(tmp_path, ending, o
     assert mixed_line_endings(str(path)) == (
         f"line 350002 ends in {LINE_ENDINGS[other]}, line 1 in {LINE_ENDINGS[ending]}"
     )
+
+
+def test_what_a_path_that_is_not_a_regular_file_is(tmp_path):
+    pipe = tmp_path / "pipe.csv"
+    os.mkfifo(pipe)
+    assert special_file_kind(str(pipe)) == "a named pipe"
+    assert special_file_kind(str(tmp_path / "pipe*.csv")) == "a named pipe"
+    assert special_file_kind("/dev/null") == "a character device"
+    regular = tmp_path / "customers.csv"
+    regular.write_text("CustomerID\n1\n")
+    assert special_file_kind(str(regular)) is None
+    assert special_file_kind(str(tmp_path)) is None
+    assert special_file_kind(str(tmp_path / "missing.csv")) is None

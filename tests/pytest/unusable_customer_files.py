@@ -18,6 +18,7 @@ from customer_file_makers import (
     incomes_adding_up_too_large,
     line_endings_two_ways,
     line_endings_two_ways_past_the_sample,
+    named_pipe,
     nothing,
     quoted_comma_in_header,
     semicolons,
@@ -80,6 +81,14 @@ CASES = [
         " without it",
     ),
     ("empty file", "customers.csv", "empty.csv", {}, "the file is empty (0 bytes)"),
+    (
+        "a named pipe",
+        "customers.csv",
+        named_pipe,
+        {},
+        "it is a named pipe, not a file; give the path of a CSV, .csv.gz or"
+        " Parquet file",
+    ),
     (
         "lines ending in two ways",
         "customers.csv",
