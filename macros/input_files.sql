@@ -182,7 +182,7 @@
     {%- for column in wanted -%}
         {%- set matches = [] -%}
         {%- for header in headers -%}
-            {%- if header | trim | lower in column.accepted -%}
+            {%- if header | replace("\ufeff", "") | trim | lower in column.accepted -%}
                 {%- do matches.append(header) -%}
             {%- endif -%}
         {%- endfor -%}

@@ -41,9 +41,17 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
     in the order the tests read them; keyed by input name. The format
     variants' build is the session's (conftest), with the same settings."""
     parquet = folders.mktemp("parquet") / "missing_values.parquet"
+    # Two byte order marks, as a file saved twice by a BOM-adding editor
+    # has: DuckDB's reader drops the first, and the second is the start of
+    # the first header cell.
+    two_boms = folders.mktemp("two_boms") / "gender_spellings.csv"
+    two_boms.write_bytes(
+        "\ufeff\ufeff".encode() + (FIXTURES / "gender_spellings.csv").read_bytes()
+    )
     inputs = {
         "missing_values": (FIXTURES / "missing_values.csv", {}),
         "gender_spellings": (FIXTURES / "gender_spellings.csv", {}),
+        "two_byte_order_marks": (two_boms, {}),
         "invalid_values": (FIXTURES / "invalid_values.csv", {}),
         "range_edges": (FIXTURES / "range_edges.csv", {}),
         "missing_feature": (
@@ -274,3 +282,12 @@ def test_the_public_dirty_file_reconciles(builds, dirty_file):
     assert result.query(
         "select count(*) from marts.customer_segments where age is null"
     ) == [(sum(1 for row in rows if row[2] == "?" and "?" not in row[3:]),)]
+
+
+def test_a_second_byte_order_mark_is_not_part_of_the_header(builds):
+    # The same rows as the file without it, segmented the same way.
+    with_marks = passed(builds["two_byte_order_marks"])
+    without = passed(builds["gender_spellings"])
+    assert segmented(with_marks) == segmented(without)
+    assert len(segmented(with_marks)) == 12
+    assert rejected(with_marks) == rejected(without)
