@@ -13,8 +13,8 @@
       reading, `store_rejects`), at least one data row and, for order lines,
       slash dates in the order the var slash_date_order says.
     - explain_input_read_errors(), on-run-end, when that model failed: lines
-      ending in two ways past the sniffer's sample, which stop the full
-      read before any post-hook.
+      ending in two ways past the sniffer's sample, or another error that
+      stopped the full read (a damaged Parquet page), before any post-hook.
 -#}
 
 {% macro check_input_files() -%}
@@ -253,10 +253,11 @@
 {%- endmacro %}
 
 {% macro explain_input_read_errors(results) -%}
-    {#- on-run-end: lines ending in two ways past the sample the checks
-        on-run-start read stop DuckDB's full read in the model that reads
-        the file, which dbt reports in DuckDB's words, with no line to point
-        at. This names the line, in the project's one line. -#}
+    {#- on-run-end, when the model that reads an input file whole failed,
+        which dbt reports in DuckDB's words: lines ending in two ways past
+        the sample the checks on-run-start read, or any other error DuckDB
+        meets reading the file (a damaged Parquet page, say), found by
+        reading the file once more, in the project's one line. -#}
     {%- set readers = {
         "int_customer_rows_validated": "customers",
         "base_order_lines": "order_lines",
@@ -268,10 +269,24 @@
         {%- set input_name = readers[result.node.name] -%}
         {%- set path = input_file_path(input_name) -%}
         {#- Without a file, the bundled seed is the input. -#}
-        {%- set problem = path is not none and not _is_parquet(path)
-            and _mixed_line_endings_problem(path) -%}
-        {%- if problem -%}
-            {%- do log(_unusable_input(input_name, problem), info=true) -%}
+        {%- if path is not none -%}
+            {%- set problem = not _is_parquet(path)
+                and _mixed_line_endings_problem(path) -%}
+            {%- if not problem -%}
+                {%- set read_problem = _first_value(
+                    "select segmentation_read_problem(" ~ sql_literal(
+                        source("customer_file", "customers") | string
+                        if input_name == "customers"
+                        else source("order_lines_file", "order_lines") | string
+                    ) ~ ")"
+                ) -%}
+                {%- set problem = read_problem and "DuckDB could not read all"
+                    ~ " of it (" ~ read_problem ~ "); if the file is damaged,"
+                    ~ " write or copy it again" -%}
+            {%- endif -%}
+            {%- if problem -%}
+                {%- do log(_unusable_input(input_name, problem), info=true) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
 {%- endmacro %}

@@ -60,6 +60,7 @@ from segmentation.input_checks import (
     mixed_line_endings,
     not_csv_reason,
     parquet_columns,
+    read_problem,
     reader_problem,
     special_file_kind,
 )
@@ -203,6 +204,14 @@ class Plugin(BasePlugin):
         )
         conn.create_function(
             "segmentation_is_folder", is_folder, ["VARCHAR"], "BOOLEAN"
+        )
+        conn.create_function(
+            "segmentation_read_problem",
+            read_problem,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
+            side_effects=True,
         )
         conn.create_function(
             "segmentation_special_file_kind",

@@ -173,3 +173,28 @@ def line_endings_two_ways_past_the_sample(path):
 def named_pipe(path):
     """A named pipe, which no program writes to: reading it would wait."""
     os.mkfifo(path)
+
+
+def parquet_damaged_in_a_later_row_group(path):
+    """20,000 customers in row groups of 2,000, the header of row group 8's
+    first data page overwritten: the schema and the first rows read, the
+    full read stops there."""
+    count = 20_000
+    pyarrow.parquet.write_table(
+        pyarrow.table(
+            {
+                "CustomerID": list(range(1, count + 1)),
+                "Gender": ["Female" if n % 2 else "Male" for n in range(count)],
+                "Age": [18 + n % 50 for n in range(count)],
+                "Annual Income (k$)": [15 + n % 120 for n in range(count)],
+                "Spending Score (1-100)": [1 + n % 99 for n in range(count)],
+            }
+        ),
+        path,
+        row_group_size=2_000,
+    )
+    start = pyarrow.parquet.ParquetFile(path).metadata.row_group(7).column(0)
+    data = bytearray(path.read_bytes())
+    for at in range(start.data_page_offset, start.data_page_offset + 24):
+        data[at] ^= 0xFF
+    path.write_bytes(bytes(data))

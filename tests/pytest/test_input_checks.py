@@ -9,6 +9,7 @@ import pyarrow
 import pyarrow.parquet
 import pytest
 from conftest import FIXTURES
+from customer_file_makers import parquet_damaged_in_a_later_row_group
 from refusals import DAMAGED_GZIP_CRC, write_damaged_gzip
 
 from segmentation.input_checks import (
@@ -26,6 +27,7 @@ from segmentation.input_checks import (
     mixed_line_endings,
     not_csv_reason,
     parquet_columns,
+    read_problem,
     reader_problem,
     special_file_kind,
 )
@@ -377,3 +379,14 @@ def test_what_a_path_that_is_not_a_regular_file_is(tmp_path):
     assert special_file_kind(str(regular)) is None
     assert special_file_kind(str(tmp_path)) is None
     assert special_file_kind(str(tmp_path / "missing.csv")) is None
+
+
+def test_a_full_read_finds_what_the_first_row_and_the_metadata_do_not(tmp_path):
+    path = tmp_path / "customers.parquet"
+    parquet_damaged_in_a_later_row_group(path)
+    relation = f"read_parquet('{path}')"
+    assert reader_problem(relation) is None
+    # The raw byte DuckDB names is escaped, so that the line prints.
+    assert read_problem(relation) == "don't know what type: \\x0f"
+    readable = f"read_csv('{FIXTURES / 'format_variants.csv'}', {OPTIONS})"
+    assert read_problem(readable) is None

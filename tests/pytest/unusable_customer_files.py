@@ -20,6 +20,7 @@ from customer_file_makers import (
     line_endings_two_ways_past_the_sample,
     named_pipe,
     nothing,
+    parquet_damaged_in_a_later_row_group,
     quoted_comma_in_header,
     semicolons,
     two_files,
@@ -81,6 +82,15 @@ CASES = [
         " without it",
     ),
     ("empty file", "customers.csv", "empty.csv", {}, "the file is empty (0 bytes)"),
+    (
+        # Said on-run-end, once the model that reads the file has failed.
+        "a Parquet file damaged in a later row group",
+        "customers.parquet",
+        parquet_damaged_in_a_later_row_group,
+        {},
+        "DuckDB could not read all of it (don't know what type: \\x0f); if the"
+        " file is damaged, write or copy it again",
+    ),
     (
         "a named pipe",
         "customers.csv",
