@@ -24,16 +24,10 @@
     {%- if execute -%}
         {%- do _refuse_one_file_as_both() -%}
     {%- endif -%}
-    {%- if execute and customer_file_path() is not none -%}
-        {%- do check_input_file(
-            "customers", source("customer_file", "customers")
-        ) -%}
-    {%- endif -%}
-    {%- if execute and order_lines_file_path() is not none -%}
-        {%- do check_input_file(
-            "order_lines", source("order_lines_file", "order_lines")
-        ) -%}
-    {%- endif -%}
+    {%- for input_name in input_files() if execute
+        and input_file_path(input_name) is not none -%}
+        {%- do check_input_file(input_name, input_file_source(input_name)) -%}
+    {%- endfor -%}
     {#- A hook must render to SQL; this one has nothing to run. -#}
     select 1 as input_files_checked
 {%- endmacro %}
@@ -274,11 +268,8 @@
                 and _mixed_line_endings_problem(path) -%}
             {%- if not problem -%}
                 {%- set read_problem = _first_value(
-                    "select segmentation_read_problem(" ~ sql_literal(
-                        source("customer_file", "customers") | string
-                        if input_name == "customers"
-                        else source("order_lines_file", "order_lines") | string
-                    ) ~ ")"
+                    "select segmentation_read_problem("
+                    ~ sql_literal(input_file_source(input_name) | string) ~ ")"
                 ) -%}
                 {%- set problem = read_problem and "DuckDB could not read all"
                     ~ " of it (" ~ read_problem ~ "); if the file is damaged,"

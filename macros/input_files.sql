@@ -86,6 +86,15 @@
     {{ return(input_column_names("customers", suffix)) }}
 {%- endmacro %}
 
+{% macro input_file_source(input_name) -%}
+    {#- The dbt source that reads the input's file (models/staging/
+        _staging__sources.yml); only when a file is given. -#}
+    {{ return(
+        source("customer_file", "customers") if input_name == "customers"
+        else source("order_lines_file", "order_lines")
+    ) }}
+{%- endmacro %}
+
 {% macro input_file_path(input_name) -%}
     {#- The var as given: an empty path is a given path, which
         check_input_path_vars refuses, as the configs that enable the

@@ -23,16 +23,22 @@ import pyarrow
 import pyarrow.parquet
 
 
+def _query_error(query: str) -> str | None:
+    """The first line of DuckDB's error for ``query`` on a connection of
+    its own; None when it runs."""
+    with duckdb.connect() as con:
+        try:
+            con.execute(query).fetchall()
+        except duckdb.Error as error:
+            return str(error).splitlines()[0]
+    return None
+
+
 def reader_problem(relation_sql: str) -> str | None:
     """None when DuckDB can read the first row of ``relation_sql`` (a table
     function such as ``read_csv(...)``; for a CSV its sniffer reads a
     sample, not the whole file), else the first line of DuckDB's error."""
-    with duckdb.connect() as con:
-        try:
-            con.execute(f"select * from {relation_sql} limit 1").fetchall()
-        except duckdb.Error as error:
-            return str(error).splitlines()[0]
-    return None
+    return _query_error(f"select * from {relation_sql} limit 1")
 
 
 def read_problem(relation_sql: str) -> str | None:
@@ -42,13 +48,10 @@ def read_problem(relation_sql: str) -> str | None:
     full read, asked only after the build stopped in the model that reads
     the input, to tell whether the file is the cause. It hashes every value,
     since a count or a maximum can come from a Parquet file's metadata."""
-    with duckdb.connect() as con:
-        try:
-            con.execute(f"select sum(hash(columns(*))) from {relation_sql}").fetchall()
-        except duckdb.Error as error:
-            line = str(error).splitlines()[0]
-            return "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
-    return None
+    line = _query_error(f"select sum(hash(columns(*))) from {relation_sql}")
+    if line is None:
+        return None
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
 
 
 def is_same_file(first: str, second: str) -> bool:
