@@ -90,11 +90,10 @@ ORDERS ?=
 # Only the files given become vars: a var left out keeps its default (null).
 # $(value …): a $ in a path stays a $ (make would read $H in $HOME as a
 # variable of its own).
+CUSTOMERS_VAR := $(if $(strip $(value INPUT)),"raw_customers_path": "$(strip $(value INPUT))")
+ORDERS_VAR := $(if $(strip $(value ORDERS)),"raw_transactions_path": "$(strip $(value ORDERS))")
 comma := ,
-NIGHTLY_VARS := $(strip \
-	$(if $(strip $(value INPUT)),"raw_customers_path": "$(strip $(value INPUT))") \
-	$(if $(and $(strip $(value INPUT)),$(strip $(value ORDERS))),$(comma)) \
-	$(if $(strip $(value ORDERS)),"raw_transactions_path": "$(strip $(value ORDERS))"))
+NIGHTLY_VARS := $(CUSTOMERS_VAR)$(if $(and $(CUSTOMERS_VAR),$(ORDERS_VAR)),$(comma) )$(ORDERS_VAR)
 nightly: $(INSTALLED)
 	$(BIN)/dbt build --exclude-resource-type unit_test \
 		--vars '{$(NIGHTLY_VARS)}'

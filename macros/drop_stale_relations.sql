@@ -53,8 +53,11 @@
         {#- run_query opened a transaction on the hook's connection, and
             dbt does not commit what an on-run-end hook does. -#}
         {%- do adapter.commit() -%}
-        {% do log("Dropped the tables of models this build does not run: "
-            ~ dropped | join(", ") ~ ".", info=true) %}
+        {% do log(
+            "Dropped the tables and views of models and seeds this build"
+            ~ " does not run: " ~ dropped | join(", ") ~ ".",
+            info=true
+        ) %}
     {%- endif -%}
     {{ return("") }}
 {%- endmacro %}

@@ -259,7 +259,8 @@ def test_a_complete_build_drops_what_its_inputs_do_not_make(runs, bundled_build)
     result = runs["bundled after both files"].result()
     assert result.returncode == 0, result.output
     assert (
-        "Dropped the tables of models this build does not run:"
+        "Dropped the tables and views of models and seeds this build does"
+        " not run:"
         " intermediate.int_customer_invoice_months,"
         " intermediate.int_customer_rfm, intermediate.int_order_line_copies,"
         " intermediate.int_order_lines_validated, raw.rfm_segments,"
@@ -283,5 +284,5 @@ def test_a_refused_build_drops_nothing(runs):
         before_any_node=False,
     )
     refused = runs["customer file alone refused"].result()
-    assert "Dropped the tables" not in refused.output
+    assert "Dropped the" not in refused.output
     assert refused.query(RELATIONS) == previous.query(RELATIONS)
