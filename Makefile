@@ -26,8 +26,8 @@ export DO_NOT_TRACK := 1
 build: $(INSTALLED)
 	$(BIN)/python -m python_plots.make_build
 
-# The linters and pytest run side by side: sqlfluff takes about a minute of
-# one core, which pytest leaves free now and then while it waits on dbt.
+# The linters and pytest run side by side: sqlfluff takes about 20 s of one
+# core, which pytest leaves free now and then while it waits on dbt.
 # Each one's output is printed whole when it ends; either failing fails.
 test: $(INSTALLED) $(CHROMIUM) $(POWERBI_TOOLS)
 	$(MAKE) --no-print-directory --jobs=2 --output-sync=target lint pytest

@@ -315,6 +315,7 @@
             "select count(*) from read_csv(" ~ sql_literal(path)
             ~ ", header = true, auto_detect = false, delim = ',',"
             ~ " quote = '\"', escape = '\"', store_rejects = true,"
+            ~ " hive_partitioning = false,"
             ~ " columns = {" ~ columns | join(", ") ~ "})"
         ) -%}
     {%- endif -%}
@@ -501,7 +502,8 @@
         "read_csv(" ~ sql_literal(path)
         ~ ", columns = {'line': 'varchar'}, header = false,"
         ~ " auto_detect = false, delim = chr(31), quote = '', escape = '',"
-        ~ " ignore_errors = true, strict_mode = false)"
+        ~ " ignore_errors = true, strict_mode = false,"
+        ~ " hive_partitioning = false)"
     ) }}
 {%- endmacro %}
 

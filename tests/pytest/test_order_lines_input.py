@@ -66,11 +66,14 @@ def excerpt_from_excel_with_a_cell_line_break(path: Path):
 # model that reads the file and maps its header; every later model reads
 # it, so a load equal to the excerpt's gives the excerpt's outcomes and RFM.
 # The two CSV files have the same name, so their runs share one parse state
-# (dbt_runs.run_dbt).
+# (dbt_runs.run_dbt). Each file sits in folders named like Hive partitions,
+# which must change no value: DuckDB's readers would put Germany in every
+# line's Country and 1 in its Quantity.
+HIVE_LIKE_FOLDERS = "Country=Germany/Quantity=1"
 EXCERPT_VARIANTS = [
     (
         "padded, mixed-case header with a byte-order mark",
-        "order_lines.csv",
+        f"{HIVE_LIKE_FOLDERS}/order_lines.csv",
         excerpt_with_header(
             '\ufeff invoiceno ,STOCKCODE," Description ",quantity,'
             "InvoiceDate , UNITPRICE,customerid ,COUNTRY"
@@ -78,13 +81,17 @@ EXCERPT_VARIANTS = [
     ),
     (
         "snake_case header",
-        "order_lines.csv",
+        f"{HIVE_LIKE_FOLDERS}/order_lines.csv",
         excerpt_with_header(
             "invoice_no,stock_code,description,quantity,invoice_date,"
             "unit_price,customer_id,country"
         ),
     ),
-    ("typed Parquet file", "order_lines.parquet", excerpt_as_typed_parquet),
+    (
+        "typed Parquet file",
+        f"{HIVE_LIKE_FOLDERS}/order_lines.parquet",
+        excerpt_as_typed_parquet,
+    ),
 ]
 EXCEL_CELL_LINE_BREAK = (
     "CRLF line ends, a cell's line break in quotes",
@@ -99,6 +106,7 @@ def variant_loads(folders, shared) -> dict[str, Future[DbtResult]]:
     loads = {}
     for case, name, write in [*EXCERPT_VARIANTS, EXCEL_CELL_LINE_BREAK]:
         folder = folders.mktemp("excerpt_variant")
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         write(folder / name)
         loads[case] = start_dbt(
             folder / "warehouse.duckdb",
