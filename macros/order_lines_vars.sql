@@ -29,7 +29,7 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set allowed = "null (the day after the latest sale line) or a date"
-        ~ " written YYYY-MM-DD" -%}
+        ~ " written YYYY-MM-DD, before the year 9999" -%}
     {#- YAML reads an unquoted 2011-12-10 as a date, and 2011-12-10
         10:00:00 as a datetime; their text is as written, and messages
         show it, as JSON cannot hold either. -#}
@@ -42,7 +42,9 @@
     {%- set year = parts.group(1) | int -%}
     {%- set month = parts.group(2) | int -%}
     {%- set day = parts.group(3) | int -%}
-    {%- if year < 1 or month < 1 or month > 12 or day < 1 -%}
+    {#- 9999 is the usual placeholder for "no date", as on the lines
+        (invalid_invoice_date). -#}
+    {%- if year < 1 or year > 9998 or month < 1 or month > 12 or day < 1 -%}
         {{ _var_error("as_of_date", shown, allowed) }}
     {%- endif -%}
     {%- set first_of_month = modules.datetime.date(year, month, 1) -%}

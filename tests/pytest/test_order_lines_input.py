@@ -284,7 +284,17 @@ BAD_VARS = [
         "invalid as_of_date",
         {"raw_transactions_path": HAND_MADE, "as_of_date": "2011-02-30"},
         "Invalid var 'as_of_date': \"2011-02-30\". Allowed values: null (the"
-        " day after the latest sale line) or a date written YYYY-MM-DD.",
+        " day after the latest sale line) or a date written YYYY-MM-DD, before"
+        " the year 9999.",
+    ),
+    (
+        # The check's date arithmetic went past the year 9999: a raw
+        # "date value out of range".
+        "as_of_date in the year 9999",
+        {"raw_transactions_path": HAND_MADE, "as_of_date": "9999-12-31"},
+        "Invalid var 'as_of_date': \"9999-12-31\". Allowed values: null (the"
+        " day after the latest sale line) or a date written YYYY-MM-DD, before"
+        " the year 9999.",
     ),
     (
         "invalid slash_date_order",
