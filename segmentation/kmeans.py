@@ -12,6 +12,7 @@ Below those sizes every step uses all rows and the results are exact.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, NamedTuple
@@ -20,10 +21,20 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import gen_batches
 from threadpoolctl import threadpool_limits
+
+# With fewer different points than k, K-Means leaves a cluster empty and
+# scikit-learn warns on stderr; evaluate_k_range leaves such a k unscored,
+# and a build that then succeeds should print no Python warning. A filter
+# for the process, as warnings.catch_warnings is not safe on the worker
+# threads below.
+warnings.filterwarnings(
+    "ignore", message="Number of distinct clusters", category=ConvergenceWarning
+)
 
 # Explicit, and at least 10, so the best of several starts is kept.
 N_INIT = 10
@@ -214,18 +225,23 @@ def evaluate_k_range(
     scored = sample_rows(len(fit_x), silhouette_sample_rows, seed)
     scored_x = fit_x if scored is None else fit_x[scored]
     rows = []
-    scored_labels = {}
+    # The labels each k's silhouette is scored on, by the rows they label.
+    to_score = {"sample": {}, "fitted rows": {}}
     for k, fitted in zip(ks, fit_candidates(fit_x, ks, seed), strict=True):
         labels = fitted.labels_
-        # With fewer different points than k, K-Means leaves clusters empty
-        # (scikit-learn warns): such a k is not k segments, so it is not
-        # scored and cannot be selected.
+        # With fewer different points than k, K-Means leaves clusters empty:
+        # such a k is not k segments, so it is not scored and cannot be
+        # selected.
         found = len(np.unique(labels))
         has_scores = found == k and 2 <= found <= len(fit_x) - 1
         labels_scored = labels if scored is None else labels[scored]
-        # A sample can miss a cluster; silhouette then needs 2 to n-1 left.
-        if has_scores and 2 <= len(np.unique(labels_scored)) <= len(scored_x) - 1:
-            scored_labels[k] = labels_scored
+        if has_scores and len(np.unique(labels_scored)) == k:
+            to_score["sample"][k] = labels_scored
+        elif has_scores:
+            # The silhouette sample missed a small cluster (10,077 customers
+            # on one point and 1 on another): this k is scored on all the
+            # rows it was fitted on, at most selection_sample_rows.
+            to_score["fitted rows"][k] = labels
         rows.append(
             {
                 "k": k,
@@ -248,13 +264,15 @@ def evaluate_k_range(
     evaluation = pd.DataFrame(rows, columns=list(K_EVALUATION_COLUMNS)).astype(
         K_EVALUATION_COLUMNS
     )
-    if scored_labels:
-        silhouettes = silhouette_scores(scored_x, list(scored_labels.values()))
-        evaluation["silhouette"] = (
-            evaluation["k"]
-            .map(dict(zip(scored_labels, silhouettes, strict=True)))
-            .astype("float64")
-        )
+    silhouettes = {}
+    for rows_x, labelings in (
+        (scored_x, to_score["sample"]),
+        (fit_x, to_score["fitted rows"]),
+    ):
+        if labelings:
+            scores = silhouette_scores(rows_x, list(labelings.values()))
+            silhouettes.update(zip(labelings, scores, strict=True))
+    evaluation["silhouette"] = evaluation["k"].map(silhouettes).astype("float64")
     return evaluation
 
 
@@ -291,7 +309,12 @@ def select_k(
         return Selection(forced_k, FORCED)
     scored = evaluation.dropna(subset=["silhouette"])
     if scored.empty:
-        raise ValueError("no candidate k has a silhouette score")
+        raise ValueError(
+            "no candidate k has a silhouette score: no k gave k segments on"
+            " the customers K-Means was fitted on (a sample of a large file),"
+            " as nearly all of them share one point of the clustering"
+            " features; set n_clusters to choose k yourself"
+        )
     enough = scored[scored["k"] >= min_segments]
     actionable = scored[is_actionable(scored, min_segments, min_segment_share)]
     candidates, reason = next(

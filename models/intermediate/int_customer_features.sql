@@ -9,6 +9,12 @@
 {%- set with_profiles_only = given_inputs() == ["customer_profiles"] -%}
 {%- set customers_label = input_label_shown("customers") if "customer_profiles"
     in given_inputs() else input_label_shown("order_lines") -%}
+{#- The customers' different points as K-Means sees them (below). -#}
+{%- set rounded_z = [] -%}
+{%- for feature in features -%}
+    {%- do rounded_z.append("round(" ~ feature ~ "_z, 9)") -%}
+{%- endfor -%}
+{%- set points = "count(distinct row(" ~ rounded_z | join(", ") ~ "))" -%}
 {%- set reasons_models = "intermediate.int_customer_rows_validated"
     if with_profiles_only else "intermediate.int_customers_joined, and for"
     ~ " order lines intermediate.int_order_lines_validated" -%}
@@ -138,40 +144,7 @@ shortfall_note as (
 
 ),
 
-enough_customers as (
-
-    -- Silhouette needs at least k + 1 customers, and k segments need k
-    -- different points: K-Means leaves a segment empty otherwise.
-    select
-        case
-            when count(*) < {{ smallest_k + 1 }}
-                then error(
-                    'Unusable input '
-                    || {{ sql_literal(customers_label) }} || ': only '
-                    || count(*) || ' usable customer rows after cleaning;'
-                    || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
-                    || ' (reasons in {{ reasons_models }})'
-                    || (select shortfall_note.note from shortfall_note)
-                )
-            when
-                count(distinct row({{ features | join(", ") }}))
-                < {{ smallest_k }}
-                then error(
-                    'Unusable input '
-                    || {{ sql_literal(customers_label) }} || ': its '
-                    || count(*) || ' usable customer rows have only '
-                    || count(distinct row({{ features | join(", ") }}))
-                    || ' different values of the clustering features'
-                    || ' ({{ features | join(", ") }});'
-                    || ' k={{ smallest_k }} needs at least {{ smallest_k }}'
-                )
-        end as failure
-
-    from customers
-
-),
-
-features as (
+standardised as (
 
     select
         customers.customer_id,
@@ -187,6 +160,46 @@ features as (
 
     from customers
     cross join scaling_wide
+
+),
+
+enough_customers as (
+
+    -- Silhouette needs at least k + 1 customers, and k segments need k
+    -- different points as K-Means sees them: standardised, where values
+    -- closer than 1e-9 standard deviations are one point (0 and 1e-300 are
+    -- two values but one point), and K-Means leaves a segment empty.
+    select
+        case
+            when count(*) < {{ smallest_k + 1 }}
+                then error(
+                    'Unusable input '
+                    || {{ sql_literal(customers_label) }} || ': only '
+                    || count(*) || ' usable customer rows after cleaning;'
+                    || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
+                    || ' (reasons in {{ reasons_models }})'
+                    || (select shortfall_note.note from shortfall_note)
+                )
+            when {{ points }} < {{ smallest_k }}
+                then error(
+                    'Unusable input '
+                    || {{ sql_literal(customers_label) }} || ': its '
+                    || count(*) || ' usable customer rows have only '
+                    || {{ points }}
+                    || ' different values of the clustering features'
+                    || ' ({{ features | join(", ") }}) once standardised'
+                    || ' to 9 decimals; k={{ smallest_k }} needs at least'
+                    || ' {{ smallest_k }}'
+                )
+        end as failure
+
+    from standardised
+
+),
+
+features as (
+
+    select * from standardised
     where (select enough_customers.failure from enough_customers) is null
 
 )

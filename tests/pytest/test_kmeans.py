@@ -287,6 +287,26 @@ def test_a_k_above_the_number_of_different_points_is_not_scored():
     assert select_k(result) == (2, BEST_OF_ALL)
 
 
+def test_a_cluster_the_silhouette_sample_missed_is_scored_on_all_rows():
+    # 999 customers on one point and 1 on another: the 100-row silhouette
+    # sample misses the one, and no k was scored (the build stopped with a
+    # traceback). k = 2 is then scored on all 1,000 rows it was fitted on.
+    x = np.array([[0.0, 0.0]] * 999 + [[10.0, 10.0]])
+    assert 999 not in sample_rows(1_000, 100, seed=1)
+    with pytest.warns(Warning, match="Number of distinct clusters"):
+        result = evaluate_k_range(
+            x, [2, 3], seed=1, selection_sample_rows=10_000, silhouette_sample_rows=100
+        )
+    labels = KMeans(n_clusters=2, n_init=10, random_state=1).fit(x).labels_
+    assert result["silhouette"].tolist()[0] == pytest.approx(
+        silhouette_score(x, labels), rel=1e-12
+    )
+    assert result["silhouette"].tolist()[0] == pytest.approx(0.999)
+    # Two points make no three segments.
+    assert np.isnan(result["silhouette"].tolist()[1])
+    assert select_k(result) == (2, BEST_OF_ALL)
+
+
 def test_evaluate_k_range_samples_large_inputs():
     x, _ = blobs(5_000, 3)
     result = evaluate_k_range(
