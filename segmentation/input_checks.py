@@ -119,15 +119,22 @@ def special_file_kind(path: str) -> str | None:
 
 
 GZIP_MAGIC = b"\x1f\x8b"
-# The first bytes of files that are often given where a CSV file belongs.
+# The first bytes of files that are often given where a CSV file belongs,
+# as patterns matched at the file's start.
+_RECOMPRESS = "decompress it, or compress it with gzip and name it .gz"
 _NOT_CSV = [
-    (GZIP_MAGIC, "it is gzip-compressed; give it a name ending in .gz"),
+    (re.escape(GZIP_MAGIC), "it is gzip-compressed; give it a name ending in .gz"),
     (
-        b"PK\x03\x04",
+        rb"PK\x03\x04",
         "it is a ZIP archive, as an Excel workbook (.xlsx) is; save the sheet as CSV",
     ),
-    (b"\xff\xfe", "it is UTF-16 text; save it as UTF-8 CSV"),
-    (b"\xfe\xff", "it is UTF-16 text; save it as UTF-8 CSV"),
+    (rb"\xff\xfe", "it is UTF-16 text; save it as UTF-8 CSV"),
+    (rb"\xfe\xff", "it is UTF-16 text; save it as UTF-8 CSV"),
+    # The other compressions the inputs do not take: DuckDB reads zstd,
+    # but the checks before it read the text with Python's gzip module.
+    (rb"\x28\xb5\x2f\xfd", f"it is zstd-compressed; {_RECOMPRESS}"),
+    (rb"BZh[1-9]1AY&SY", f"it is bzip2-compressed; {_RECOMPRESS}"),
+    (rb"\xfd7zXZ\x00", f"it is xz-compressed; {_RECOMPRESS}"),
 ]
 PARQUET_MAGIC = b"PAR1"
 
@@ -138,15 +145,17 @@ def not_csv_reason(path: str) -> str | None:
     reader then says why)."""
     try:
         with open(file_as_read(path), "rb") as file:
-            start = file.read(4)
+            start = file.read(10)
             # A Parquet file starts and ends with its magic; a CSV header
             # may start with the same four letters.
-            is_parquet = start == PARQUET_MAGIC and _last_bytes(file, 4) == start
+            is_parquet = (
+                start[:4] == PARQUET_MAGIC and _last_bytes(file, 4) == PARQUET_MAGIC
+            )
     except OSError:
         return None
     if is_parquet:
         return "it is a Parquet file; give it a name ending in .parquet"
-    return next((reason for magic, reason in _NOT_CSV if start.startswith(magic)), None)
+    return next((reason for magic, reason in _NOT_CSV if re.match(magic, start)), None)
 
 
 # Enough for any header; a longer first line is checked this far.

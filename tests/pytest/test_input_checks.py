@@ -107,6 +107,23 @@ def test_a_file_named_like_a_pattern(tmp_path):
             b"PAR1\x15\x00\x15PAR1",
             "it is a Parquet file; give it a name ending in .parquet",
         ),
+        (
+            b"\x28\xb5\x2f\xfd\x24\x0e",
+            "it is zstd-compressed; decompress it, or compress it with gzip and"
+            " name it .gz",
+        ),
+        (
+            b"BZh91AY&SY\x0c",
+            "it is bzip2-compressed; decompress it, or compress it with gzip and"
+            " name it .gz",
+        ),
+        (
+            b"\xfd7zXZ\x00\x00\x04",
+            "it is xz-compressed; decompress it, or compress it with gzip and"
+            " name it .gz",
+        ),
+        # A header that starts like bzip2's magic.
+        (b"BZh_code,CustomerID,Gender\n", None),
         (b"PAR1_code,CustomerID,Gender\n1,2,Male\n", None),
         (b"\xef\xbb\xbfCustomerID,Gender", None),
         (b"CustomerID,Gender", None),
