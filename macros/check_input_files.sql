@@ -271,9 +271,13 @@
                     "select segmentation_read_problem("
                     ~ sql_literal(input_file_source(input_name) | string) ~ ")"
                 ) -%}
+                {#- Text that is not UTF-8 (Latin-1 written by a tool that
+                    did not convert it) is the writer's, not damage. -#}
+                {%- set fix = "write the file again with its text as UTF-8"
+                    if "not valid UTF8" in (read_problem or "")
+                    else "if the file is damaged, write or copy it again" -%}
                 {%- set problem = read_problem and "DuckDB could not read all"
-                    ~ " of it (" ~ read_problem ~ "); if the file is damaged,"
-                    ~ " write or copy it again" -%}
+                    ~ " of it (" ~ read_problem ~ "); " ~ fix -%}
             {%- endif -%}
             {%- if problem -%}
                 {%- do log(_unusable_input(input_name, problem), info=true) -%}

@@ -178,6 +178,30 @@ def named_pipe(path):
     os.mkfifo(path)
 
 
+def parquet_with_latin1_text_in_a_later_row_group(path):
+    """Six customers in row groups of three, the last one's gender the
+    Latin-1 bytes of "CAFÉ" in a UTF-8 text column, as a writer that does
+    not check its text leaves it: the first rows read, the full read stops
+    there."""
+    genders = pyarrow.array([b"Male"] * 5 + ["CAFÉ".encode("latin-1")])
+    pyarrow.parquet.write_table(
+        pyarrow.table(
+            {
+                "CustomerID": list(range(1, 7)),
+                # Text without UTF-8 validation, as such a writer does.
+                "Gender": pyarrow.Array.from_buffers(
+                    pyarrow.string(), len(genders), genders.buffers()
+                ),
+                "Age": [30] * 6,
+                "Annual Income (k$)": [15, 16, 70, 120, 40, 45],
+                "Spending Score (1-100)": [39, 81, 50, 10, 60, 70],
+            }
+        ),
+        path,
+        row_group_size=3,
+    )
+
+
 def parquet_damaged_in_a_later_row_group(path):
     """20,000 customers in row groups of 2,000, the header of row group 8's
     first data page overwritten: the schema and the first rows read, the

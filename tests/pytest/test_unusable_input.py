@@ -57,6 +57,7 @@ REFUSED_WHILE_BUILDING = {
     "header but no data rows",
     "lines ending in two ways past the sniffer's sample",
     "a Parquet file damaged in a later row group",
+    "a Parquet file with Latin-1 text in a later row group",
     "fewer usable rows than k_min + 1",
     "fewer usable rows in a file whose name ends in a space",
     "fewer usable rows than the forced k + 1",

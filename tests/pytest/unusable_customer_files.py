@@ -21,6 +21,7 @@ from customer_file_makers import (
     named_pipe,
     nothing,
     parquet_damaged_in_a_later_row_group,
+    parquet_with_latin1_text_in_a_later_row_group,
     quoted_comma_in_header,
     semicolons,
     two_files,
@@ -90,6 +91,15 @@ CASES = [
         {},
         "DuckDB could not read all of it (don't know what type: \\x0f); if the"
         " file is damaged, write or copy it again",
+    ),
+    (
+        "a Parquet file with Latin-1 text in a later row group",
+        "customers.parquet",
+        parquet_with_latin1_text_in_a_later_row_group,
+        {},
+        "DuckDB could not read all of it (Invalid Input Error: Invalid string"
+        ' encoding found in Parquet file "customers.parquet": value "CAF\\xC9"'
+        " is not valid UTF8!); write the file again with its text as UTF-8",
     ),
     (
         "a named pipe",
