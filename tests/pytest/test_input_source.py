@@ -32,7 +32,7 @@ def test_a_file_is_the_source_parent_of_staging(format_variants_build):
     assert source["relation_name"] == (
         f"read_csv('{FIXTURES / 'format_variants.csv'}', header = true,"
         " all_varchar = true, delim = ',', quote = '\"', escape = '\"',"
-        " store_rejects = true)"
+        " store_rejects = true, hive_partitioning = false)"
     )
 
 

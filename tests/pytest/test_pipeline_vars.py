@@ -129,7 +129,7 @@ INVALID_VARS = [
         "{as_of_date: 2011-12-10 10:00:00}",
         "Invalid var 'as_of_date': \"2011-12-10 10:00:00\". Allowed values:"
         " null (the day after the latest sale line) or a date written"
-        " YYYY-MM-DD.",
+        " YYYY-MM-DD, before the year 9999.",
     ),
     (
         {"random_seed": -1},
