@@ -113,7 +113,7 @@
 {% macro _check_not_empty(input_name, path) -%}
     {#- 2. It is not empty (the size only: the content is not read). -#}
     {%- if _first_value(
-        "select size from read_blob(" ~ sql_literal(path) ~ ")"
+        "select segmentation_file_size(" ~ sql_literal(path) ~ ")"
     ) == 0 -%}
         {{ _refuse_input(input_name, "the file is empty (0 bytes)") }}
     {%- endif -%}

@@ -50,6 +50,7 @@ from segmentation.database_lock import LOCK_ERROR, locked_message, waited_second
 from segmentation.exports import export_folder, publish_exports, staging_path
 from segmentation.gc_tuning import collect_less_often, freeze_at_exit
 from segmentation.input_checks import (
+    file_size,
     first_line_not_utf8,
     gzip_problem,
     header_cells,
@@ -212,6 +213,13 @@ class Plugin(BasePlugin):
             "VARCHAR",
             null_handling="special",
             side_effects=True,
+        )
+        conn.create_function(
+            "segmentation_file_size",
+            file_size,
+            ["VARCHAR"],
+            "BIGINT",
+            null_handling="special",
         )
         conn.create_function(
             "segmentation_special_file_kind",

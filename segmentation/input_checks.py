@@ -98,6 +98,17 @@ def file_as_read(path: str) -> str:
     return expanded
 
 
+def file_size(path: str) -> int | None:
+    """The size in bytes of the one file ``path`` names; None where it
+    cannot be looked at (its own checks say why). DuckDB's read_blob()
+    would read a folder named like ``size=1/`` in the path as a Hive
+    partition, whose column clashes with its own ``size``."""
+    try:
+        return os.stat(file_as_read(path)).st_size
+    except OSError:
+        return None
+
+
 def special_file_kind(path: str) -> str | None:
     """What the one file ``path`` names is when it is not a regular file:
     "a named pipe", "a character device" (/dev/null), "a socket" or "a

@@ -17,6 +17,7 @@ from segmentation.input_checks import (
     HEADER_CELL_SEPARATOR,
     LINE_ENDINGS,
     _first_other_line_ending,
+    file_size,
     first_line_not_utf8,
     gzip_problem,
     header_cells,
@@ -407,3 +408,14 @@ def test_a_full_read_finds_what_the_first_row_and_the_metadata_do_not(tmp_path):
     assert read_problem(relation) == "don't know what type: \\x0f"
     readable = f"read_csv('{FIXTURES / 'format_variants.csv'}', {OPTIONS})"
     assert read_problem(readable) is None
+
+
+def test_file_size_of_the_one_file_a_path_names(tmp_path):
+    folder = tmp_path / "size=1"
+    folder.mkdir()
+    (folder / "customers_2011.csv").write_bytes(b"CustomerID\n1\n")
+    (folder / "empty.csv").write_bytes(b"")
+    assert file_size(str(folder / "customers_2011.csv")) == 13
+    assert file_size(str(folder / "customers_*.csv")) == 13
+    assert file_size(str(folder / "empty.csv")) == 0
+    assert file_size(str(folder / "missing.csv")) is None

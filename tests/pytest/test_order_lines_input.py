@@ -68,8 +68,9 @@ def excerpt_from_excel_with_a_cell_line_break(path: Path):
 # The two CSV files have the same name, so their runs share one parse state
 # (dbt_runs.run_dbt). Each file sits in folders named like Hive partitions,
 # which must change no value: DuckDB's readers would put Germany in every
-# line's Country and 1 in its Quantity.
-HIVE_LIKE_FOLDERS = "Country=Germany/Quantity=1"
+# line's Country and 1 in its Quantity, and its read_blob() stopped on a
+# size=1 folder with an internal error.
+HIVE_LIKE_FOLDERS = "size=1/Country=Germany/Quantity=1"
 EXCERPT_VARIANTS = [
     (
         "padded, mixed-case header with a byte-order mark",
