@@ -5,14 +5,14 @@ plain NumPy arrays of already standardised features, so it is unit-tested
 without dbt. scikit-learn does the clustering and the metrics.
 
 Scale: choosing k runs on a reproducible random sample of at most
-``selection_sample_rows`` rows, and silhouette on at most
-``silhouette_sample_rows`` of those, so nothing is quadratic in the row count.
+``selection_sample_rows`` rows, and silhouette on ``silhouette_sample_rows``
+of those (and a bounded part of any cluster that sample misses), so nothing
+is quadratic in the row count.
 Below those sizes every step uses all rows and the results are exact.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, NamedTuple
@@ -21,20 +21,10 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.cluster import KMeans
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import gen_batches
 from threadpoolctl import threadpool_limits
-
-# With fewer different points than k, K-Means leaves a cluster empty and
-# scikit-learn warns on stderr; evaluate_k_range leaves such a k unscored,
-# and a build that then succeeds should print no Python warning. A filter
-# for the process, as warnings.catch_warnings is not safe on the worker
-# threads below.
-warnings.filterwarnings(
-    "ignore", message="Number of distinct clusters", category=ConvergenceWarning
-)
 
 # Explicit, and at least 10, so the best of several starts is kept.
 N_INIT = 10
@@ -207,6 +197,29 @@ def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]
     return scores
 
 
+# Rows of a cluster that the silhouette sample holds none of, added to it
+# (at most this many per cluster), so that every k is scored with all its
+# clusters, and all on one set of rows. Such a cluster is small: a random
+# sample of 10,000 rows misses a cluster of 1% with odds of 1 in 10^43.
+MISSED_CLUSTER_ROWS = 100
+
+
+def rows_to_score(
+    labelings: list[np.ndarray], sample: np.ndarray | None
+) -> np.ndarray | None:
+    """The rows whose silhouettes are scored: ``sample`` (None: every row),
+    and up to MISSED_CLUSTER_ROWS rows of each cluster of a labelling that
+    it holds no row of."""
+    if sample is None:
+        return None
+    added = [
+        np.flatnonzero(labels == cluster)[:MISSED_CLUSTER_ROWS]
+        for labels in labelings
+        for cluster in np.setdiff1d(np.unique(labels), np.unique(labels[sample]))
+    ]
+    return np.union1d(sample, np.concatenate(added)) if added else sample
+
+
 def evaluate_k_range(
     x: np.ndarray,
     ks: list[int],
@@ -221,58 +234,62 @@ def evaluate_k_range(
     """
     picked = sample_rows(len(x), selection_sample_rows, seed)
     fit_x = x if picked is None else x[picked]
-    # Silhouette is O(n^2): score it on a further bounded sample.
-    scored = sample_rows(len(fit_x), silhouette_sample_rows, seed)
-    scored_x = fit_x if scored is None else fit_x[scored]
+    # With fewer different points than k, K-Means would leave a cluster
+    # empty (and scikit-learn warn): such a k is not fitted. Each point is
+    # then a centre (inertia 0), some segment is empty, and the k is not
+    # scored, so it cannot be selected.
+    points = len(np.unique(fit_x, axis=0))
+    fitted_ks = [k for k in ks if k <= points]
+    fits = dict(zip(fitted_ks, fit_candidates(fit_x, fitted_ks, seed), strict=True))
+    # The labels of each k that K-Means split into k segments.
+    labelings = {
+        k: fits[k].labels_
+        for k in fitted_ks
+        if len(np.unique(fits[k].labels_)) == k and 2 <= k <= len(fit_x) - 1
+    }
     rows = []
-    # The labels each k's silhouette is scored on, by the rows they label.
-    to_score = {"sample": {}, "fitted rows": {}}
-    for k, fitted in zip(ks, fit_candidates(fit_x, ks, seed), strict=True):
-        labels = fitted.labels_
-        # With fewer different points than k, K-Means leaves clusters empty:
-        # such a k is not k segments, so it is not scored and cannot be
-        # selected.
-        found = len(np.unique(labels))
-        has_scores = found == k and 2 <= found <= len(fit_x) - 1
-        labels_scored = labels if scored is None else labels[scored]
-        if has_scores and len(np.unique(labels_scored)) == k:
-            to_score["sample"][k] = labels_scored
-        elif has_scores:
-            # The silhouette sample missed a small cluster (10,077 customers
-            # on one point and 1 on another): this k is scored on all the
-            # rows it was fitted on, at most selection_sample_rows.
-            to_score["fitted rows"][k] = labels
+    for k in ks:
+        labels = labelings.get(k)
         rows.append(
             {
                 "k": k,
-                "inertia": float(fitted.inertia_),
+                "inertia": float(fits[k].inertia_) if k in fits else 0.0,
                 "silhouette": np.nan,
                 "davies_bouldin": (
-                    float(davies_bouldin_score(fit_x, labels)) if has_scores else np.nan
+                    np.nan if labels is None else davies_bouldin_score(fit_x, labels)
                 ),
                 "calinski_harabasz": (
-                    float(calinski_harabasz_score(fit_x, labels))
-                    if has_scores
-                    else np.nan
+                    np.nan if labels is None else calinski_harabasz_score(fit_x, labels)
                 ),
                 "evaluated_rows": len(fit_x),
-                "smallest_segment_share": float(
-                    np.bincount(labels, minlength=k).min() / len(fit_x)
+                "smallest_segment_share": (
+                    float(np.bincount(fits[k].labels_, minlength=k).min() / len(fit_x))
+                    if k in fits
+                    else 0.0
                 ),
             }
         )
     evaluation = pd.DataFrame(rows, columns=list(K_EVALUATION_COLUMNS)).astype(
         K_EVALUATION_COLUMNS
     )
-    silhouettes = {}
-    for rows_x, labelings in (
-        (scored_x, to_score["sample"]),
-        (fit_x, to_score["fitted rows"]),
-    ):
-        if labelings:
-            scores = silhouette_scores(rows_x, list(labelings.values()))
-            silhouettes.update(zip(labelings, scores, strict=True))
-    evaluation["silhouette"] = evaluation["k"].map(silhouettes).astype("float64")
+    # Silhouette is O(n^2): scored on a further bounded sample.
+    scored = rows_to_score(
+        list(labelings.values()),
+        sample_rows(len(fit_x), silhouette_sample_rows, seed),
+    )
+    scored_x = fit_x if scored is None else fit_x[scored]
+    scorable = {
+        k: labels if scored is None else labels[scored]
+        for k, labels in labelings.items()
+        if k <= len(scored_x) - 1
+    }
+    if scorable:
+        scores = silhouette_scores(scored_x, list(scorable.values()))
+        evaluation["silhouette"] = (
+            evaluation["k"]
+            .map(dict(zip(scorable, scores, strict=True)))
+            .astype("float64")
+        )
     return evaluation
 
 
@@ -311,9 +328,9 @@ def select_k(
     if scored.empty:
         raise ValueError(
             "no candidate k has a silhouette score: no k gave k segments on"
-            " the customers K-Means was fitted on (a sample of a large file),"
-            " as nearly all of them share one point of the clustering"
-            " features; set n_clusters to choose k yourself"
+            " the customers K-Means was fitted on, as nearly all of them share"
+            " one point of the clustering features; set n_clusters to choose k"
+            " yourself"
         )
     enough = scored[scored["k"] >= min_segments]
     actionable = scored[is_actionable(scored, min_segments, min_segment_share)]

@@ -12,7 +12,7 @@
 {#- The customers' different points as K-Means sees them (below). -#}
 {%- set rounded_z = [] -%}
 {%- for feature in features -%}
-    {%- do rounded_z.append("round(" ~ feature ~ "_z, 9)") -%}
+    {%- do rounded_z.append("round(" ~ feature ~ "_z, 12)") -%}
 {%- endfor -%}
 {%- set points = "count(distinct row(" ~ rounded_z | join(", ") ~ "))" -%}
 {%- set reasons_models = "intermediate.int_customer_rows_validated"
@@ -166,9 +166,9 @@ standardised as (
 enough_customers as (
 
     -- Silhouette needs at least k + 1 customers, and k segments need k
-    -- different points as K-Means sees them: standardised, where values
-    -- closer than 1e-9 standard deviations are one point (0 and 1e-300 are
-    -- two values but one point), and K-Means leaves a segment empty.
+    -- different points as K-Means sees them, or it leaves a segment empty:
+    -- standardised values that round to the same 12 decimals are one point
+    -- (incomes of 0 and 1e-300 are two values but one point).
     select
         case
             when count(*) < {{ smallest_k + 1 }}
@@ -188,7 +188,7 @@ enough_customers as (
                     || {{ points }}
                     || ' different values of the clustering features'
                     || ' ({{ features | join(", ") }}) once standardised'
-                    || ' to 9 decimals; k={{ smallest_k }} needs at least'
+                    || ' to 12 decimals; k={{ smallest_k }} needs at least'
                     || ' {{ smallest_k }}'
                 )
         end as failure

@@ -96,7 +96,7 @@ def quoted_comma_in_header(path):
 
 def two_points(path):
     """Ten usable rows, but only two different incomes and scores as K-Means
-    sees them: an income of 20.000000000001 is a third value, 1.7e-14
+    sees them: an income of 20.000000000001 is a third value, 3.3e-14
     standard deviations from 20 (k=3 took it as a segment of its own)."""
     rows = [f"{n},Male,30,20,20" for n in range(1, 5)]
     rows += ["5,Male,30,20.000000000001,20"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,6 +25,7 @@ from segmentation.kmeans import (
     fit_segment_centroids,
     mark_selected,
     order_centroids,
+    rows_to_score,
     sample_rows,
     select_k,
     silhouette_scores,
@@ -276,35 +279,49 @@ def test_evaluate_k_range_matches_plain_scikit_learn():
 def test_a_k_above_the_number_of_different_points_is_not_scored():
     # Ten customers on two points: K-Means with k = 3 leaves a cluster empty
     # (scikit-learn warns) and its two real clusters score a silhouette of
-    # 1.0, the best there is, so without the guard it was selected.
+    # 1.0, the best there is, so without the guard it was selected. Now it
+    # is not fitted, and nothing warns.
     x = np.array([[20.0, 20.0]] * 5 + [[80.0, 80.0]] * 5)
-    with pytest.warns(Warning, match="Number of distinct clusters"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         result = evaluate_k_range(x, [2, 3], 0, 1_000, 1_000)
     assert result["silhouette"].tolist()[0] == 1.0
     assert np.isnan(result["silhouette"].tolist()[1])
     assert np.isnan(result["davies_bouldin"].tolist()[1])
+    assert result["inertia"].tolist() == [0.0, 0.0]
     assert result["smallest_segment_share"].tolist() == [0.5, 0.0]
     assert select_k(result) == (2, BEST_OF_ALL)
 
 
-def test_a_cluster_the_silhouette_sample_missed_is_scored_on_all_rows():
+def test_a_cluster_the_silhouette_sample_missed_is_added_to_it():
     # 999 customers on one point and 1 on another: the 100-row silhouette
     # sample misses the one, and no k was scored (the build stopped with a
-    # traceback). k = 2 is then scored on all 1,000 rows it was fitted on.
+    # traceback). The sample now gains that customer, and k = 2 is scored
+    # on those 101 rows: 100 coefficients of 1 and the singleton's 0.
     x = np.array([[0.0, 0.0]] * 999 + [[10.0, 10.0]])
-    assert 999 not in sample_rows(1_000, 100, seed=1)
-    with pytest.warns(Warning, match="Number of distinct clusters"):
-        result = evaluate_k_range(
-            x, [2, 3], seed=1, selection_sample_rows=10_000, silhouette_sample_rows=100
-        )
-    labels = KMeans(n_clusters=2, n_init=10, random_state=1).fit(x).labels_
-    assert result["silhouette"].tolist()[0] == pytest.approx(
-        silhouette_score(x, labels), rel=1e-12
+    sample = sample_rows(1_000, 100, seed=1)
+    assert 999 not in sample
+    result = evaluate_k_range(
+        x, [2, 3], seed=1, selection_sample_rows=10_000, silhouette_sample_rows=100
     )
-    assert result["silhouette"].tolist()[0] == pytest.approx(0.999)
+    labels = KMeans(n_clusters=2, n_init=10, random_state=1).fit(x).labels_
+    rows = np.append(sample, 999)
+    assert result["silhouette"].tolist()[0] == pytest.approx(
+        silhouette_score(x[rows], labels[rows]), rel=1e-12
+    )
+    assert result["silhouette"].tolist()[0] == pytest.approx(100 / 101)
     # Two points make no three segments.
     assert np.isnan(result["silhouette"].tolist()[1])
     assert select_k(result) == (2, BEST_OF_ALL)
+
+
+def test_rows_to_score_adds_a_bounded_part_of_each_missed_cluster():
+    labels = np.array([0] * 500 + [1] * 300 + [2] * 200)
+    sample = np.arange(0, 500, 5)
+    rows = rows_to_score([labels, np.zeros(1_000, dtype=int)], sample)
+    assert rows.tolist() == [*sample, *range(500, 600), *range(800, 900)]
+    assert rows_to_score([labels], None) is None
+    assert rows_to_score([labels], np.array([0, 600, 900])).tolist() == [0, 600, 900]
 
 
 def test_evaluate_k_range_samples_large_inputs():

@@ -333,7 +333,7 @@ CASES = [
         {"n_clusters": 3},
         "its 10 usable customer rows have only 2 different values of the"
         " clustering features (annual_income_k, spending_score) once"
-        " standardised to 9 decimals; k=3 needs at least 3",
+        " standardised to 12 decimals; k=3 needs at least 3",
     ),
     (
         "an income too large to standardise",
