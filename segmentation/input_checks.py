@@ -98,27 +98,33 @@ def file_as_read(path: str) -> str:
     return expanded
 
 
-def file_size(path: str) -> int | None:
-    """The size in bytes of the one file ``path`` names; None where it
-    cannot be looked at (its own checks say why). DuckDB's read_blob()
-    would read a folder named like ``size=1/`` in the path as a Hive
-    partition, whose column clashes with its own ``size``."""
+def _file_status(path: str) -> os.stat_result | None:
+    """os.stat of the one file ``path`` names; None where it cannot be
+    looked at (its own checks say why)."""
     try:
-        return os.stat(file_as_read(path)).st_size
+        return os.stat(file_as_read(path))
     except OSError:
         return None
+
+
+def file_size(path: str) -> int | None:
+    """The size in bytes of the one file ``path`` names, or None (see
+    _file_status). DuckDB's read_blob() would read a folder named like
+    ``size=1/`` in the path as a Hive partition, whose column clashes with
+    its own ``size``."""
+    status = _file_status(path)
+    return None if status is None else status.st_size
 
 
 def special_file_kind(path: str) -> str | None:
     """What the one file ``path`` names is when it is not a regular file:
     "a named pipe", "a character device" (/dev/null), "a socket" or "a
     block device"; None for a regular file, a folder, or a path that
-    cannot be looked at (their own checks say why). Its size reads 0, so
-    it would be refused as an empty file; a named pipe fed by another
-    program would be read until that program stops."""
-    try:
-        mode = os.stat(file_as_read(path)).st_mode
-    except OSError:
+    cannot be looked at (see _file_status). Its size reads 0, so it would
+    be refused as an empty file; a named pipe fed by another program would
+    be read until that program stops."""
+    status = _file_status(path)
+    if status is None:
         return None
     kinds = [
         (stat.S_ISFIFO, "a named pipe"),
@@ -126,7 +132,7 @@ def special_file_kind(path: str) -> str | None:
         (stat.S_ISSOCK, "a socket"),
         (stat.S_ISBLK, "a block device"),
     ]
-    return next((kind for test, kind in kinds if test(mode)), None)
+    return next((kind for test, kind in kinds if test(status.st_mode)), None)
 
 
 GZIP_MAGIC = b"\x1f\x8b"

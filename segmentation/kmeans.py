@@ -249,11 +249,11 @@ def evaluate_k_range(
     }
     rows = []
     for k in ks:
-        labels = labelings.get(k)
+        fitted, labels = fits.get(k), labelings.get(k)
         rows.append(
             {
                 "k": k,
-                "inertia": float(fits[k].inertia_) if k in fits else 0.0,
+                "inertia": 0.0 if fitted is None else fitted.inertia_,
                 "silhouette": np.nan,
                 "davies_bouldin": (
                     np.nan if labels is None else davies_bouldin_score(fit_x, labels)
@@ -263,9 +263,9 @@ def evaluate_k_range(
                 ),
                 "evaluated_rows": len(fit_x),
                 "smallest_segment_share": (
-                    float(np.bincount(fits[k].labels_, minlength=k).min() / len(fit_x))
-                    if k in fits
-                    else 0.0
+                    0.0
+                    if fitted is None
+                    else np.bincount(fitted.labels_, minlength=k).min() / len(fit_x)
                 ),
             }
         )
