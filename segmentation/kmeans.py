@@ -4,11 +4,11 @@ The dbt models only wire tables to these functions; everything here works on
 plain NumPy arrays of already standardised features, so it is unit-tested
 without dbt. scikit-learn does the clustering and the metrics.
 
-Scale: choosing k runs on a reproducible random sample of at most
+Scale: choosing k runs on a reproducible random sample of about
 ``selection_sample_rows`` rows, and silhouette on ``silhouette_sample_rows``
-of those (and a bounded part of any cluster that sample misses), so nothing
-is quadratic in the row count.
-Below those sizes every step uses all rows and the results are exact.
+of those, so nothing is quadratic in the row count (segmentation/sampling.py
+says how each sample is drawn). Below those sizes every step uses all rows
+and the results are exact.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.utils import gen_batches
 from threadpoolctl import threadpool_limits
+
+from segmentation.sampling import rows_to_score, sample_rows, selection_sample
 
 # Explicit, and at least 10, so the best of several starts is kept.
 N_INIT = 10
@@ -50,14 +52,6 @@ BEST_OF_ALL = "best silhouette"
 BEST_ACTIONABLE = "best silhouette among actionable k"
 NONE_ACTIONABLE = "no actionable k: best silhouette with enough segments"
 NONE_WITH_ENOUGH_SEGMENTS = "no k with enough segments: best silhouette"
-
-
-def sample_rows(n_rows: int, max_rows: int, seed: int) -> np.ndarray | None:
-    """Sorted indices of a reproducible random sample, or None for all rows."""
-    if n_rows <= max_rows:
-        return None
-    rng = np.random.default_rng(seed)
-    return np.sort(rng.choice(n_rows, size=max_rows, replace=False))
 
 
 def candidate_ks(
@@ -197,29 +191,6 @@ def silhouette_scores(x: np.ndarray, labelings: list[np.ndarray]) -> list[float]
     return scores
 
 
-# Rows of a cluster that the silhouette sample holds none of, added to it
-# (at most this many per cluster), so that every k is scored with all its
-# clusters, and all on one set of rows. Such a cluster is small: a random
-# sample of 10,000 rows misses a cluster of 1% with odds of 1 in 10^43.
-MISSED_CLUSTER_ROWS = 100
-
-
-def rows_to_score(
-    labelings: list[np.ndarray], sample: np.ndarray | None
-) -> np.ndarray | None:
-    """The rows whose silhouettes are scored: ``sample`` (None: every row),
-    and up to MISSED_CLUSTER_ROWS rows of each cluster of a labelling that
-    it holds no row of."""
-    if sample is None:
-        return None
-    added = [
-        np.flatnonzero(labels == cluster)[:MISSED_CLUSTER_ROWS]
-        for labels in labelings
-        for cluster in np.setdiff1d(np.unique(labels), np.unique(labels[sample]))
-    ]
-    return np.union1d(sample, np.concatenate(added)) if added else sample
-
-
 def evaluate_k_range(
     x: np.ndarray,
     ks: list[int],
@@ -232,7 +203,7 @@ def evaluate_k_range(
     Inertia is reported for the rows the model was fitted on
     (``evaluated_rows``), so it is comparable across k within one run.
     """
-    picked = sample_rows(len(x), selection_sample_rows, seed)
+    picked = selection_sample(x, selection_sample_rows, seed)
     fit_x = x if picked is None else x[picked]
     # With fewer different points than k, K-Means would leave a cluster
     # empty (and scikit-learn warn): such a k is not fitted. Each point is
@@ -393,7 +364,7 @@ def fit_segment_centroids(
     rows. Above it, K-Means runs on the same sample used to choose k, and
     full Lloyd iterations on all rows then refine those centroids.
     """
-    picked = sample_rows(len(x), selection_sample_rows, seed)
+    picked = selection_sample(x, selection_sample_rows, seed)
     if picked is None:
         return order_centroids(fit_kmeans(x, k, seed).cluster_centers_)
     started = fit_kmeans(x[picked], k, seed).cluster_centers_

@@ -25,11 +25,10 @@ from segmentation.kmeans import (
     fit_segment_centroids,
     mark_selected,
     order_centroids,
-    rows_to_score,
-    sample_rows,
     select_k,
     silhouette_scores,
 )
+from segmentation.sampling import sample_rows
 
 
 def blobs(n: int, centers: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -45,21 +44,6 @@ def test_a_fit_keeps_the_best_of_ten_starts():
     ten_starts = KMeans(n_clusters=6, n_init=10, random_state=42).fit(x).inertia_
     assert ten_starts < 0.75 * one_start
     assert fit_kmeans(x, 6, seed=42).inertia_ == pytest.approx(ten_starts, rel=1e-12)
-
-
-def test_sample_rows_returns_none_up_to_the_limit():
-    assert sample_rows(500, 500, seed=1) is None
-
-
-def test_sample_rows_is_reproducible_sorted_and_unique():
-    first = sample_rows(1000, 100, seed=7)
-    second = sample_rows(1000, 100, seed=7)
-    assert first is not None
-    assert len(first) == 100
-    assert len(np.unique(first)) == 100
-    assert np.array_equal(first, second)
-    assert np.array_equal(first, np.sort(first))
-    assert not np.array_equal(first, sample_rows(1000, 100, seed=8))
 
 
 def test_candidate_ks_covers_the_range():
@@ -315,13 +299,21 @@ def test_a_cluster_the_silhouette_sample_missed_is_added_to_it():
     assert select_k(result) == (2, BEST_OF_ALL)
 
 
-def test_rows_to_score_adds_a_bounded_part_of_each_missed_cluster():
-    labels = np.array([0] * 500 + [1] * 300 + [2] * 200)
-    sample = np.arange(0, 500, 5)
-    rows = rows_to_score([labels, np.zeros(1_000, dtype=int)], sample)
-    assert rows.tolist() == [*sample, *range(500, 600), *range(800, 900)]
-    assert rows_to_score([labels], None) is None
-    assert rows_to_score([labels], np.array([0, 600, 900])).tolist() == [0, 600, 900]
+def test_a_point_the_selection_sample_missed_is_added_to_it():
+    # 199,999 customers on one point and 1 on another: the 20,000-row
+    # sample holds only the first point, so no k could be fitted, and the
+    # build stopped with a traceback. The sample now gains the other
+    # customer, k = 2 is scored, and the final fit finds both points.
+    x = np.array([[0.0, 0.0]] * 199_999 + [[5.0, 5.0]])
+    assert 199_999 not in sample_rows(200_000, 20_000, seed=42)
+    result = evaluate_k_range(x, [2, 3], 42, 20_000, 10_000)
+    assert result["evaluated_rows"].tolist() == [20_001, 20_001]
+    assert result["smallest_segment_share"].tolist() == [1 / 20_001, 0.0]
+    assert result["silhouette"].tolist()[0] == pytest.approx(10_000 / 10_001)
+    assert np.isnan(result["silhouette"].tolist()[1])
+    assert select_k(result, min_segment_share=0.02) == (2, NONE_ACTIONABLE)
+    centers = fit_segment_centroids(x, 2, seed=42, selection_sample_rows=20_000)
+    assert centers == pytest.approx(np.array([[0.0, 0.0], [5.0, 5.0]]), abs=1e-12)
 
 
 def test_evaluate_k_range_samples_large_inputs():
