@@ -21,6 +21,29 @@
     ) }}
 {%- endmacro %}
 
+{% macro check_export_folder() -%}
+    {#- On-run-start of a build, the only command that exports: a folder the
+        exports cannot go to stops the build before any node runs, in one
+        line, instead of failing after every model and test. -#}
+    {%- if not execute or flags.WHICH != "build" -%}
+        {{ return("") }}
+    {%- endif -%}
+    {%- set folder = export_folder_setting() -%}
+    {%- set problem = run_query(
+        "select segmentation_export_folder_problem(" ~ sql_literal(folder)
+        ~ ")"
+    ).columns[0].values()[0] -%}
+    {%- if problem -%}
+        {%- set named = " (SEGMENTATION_EXPORT_DIR)"
+            if env_var("SEGMENTATION_EXPORT_DIR", "") else "" -%}
+        {{ exceptions.raise_compiler_error(
+            "Unusable export folder " ~ folder ~ named ~ ": " ~ problem
+            ~ "; the Parquet exports need a folder they can be written to"
+        ) }}
+    {%- endif -%}
+    {{ return("") }}
+{%- endmacro %}
+
 {% macro exported_marts() -%}
     {#- Every model of the marts schema, by name: a new mart is exported
         without being listed anywhere. -#}

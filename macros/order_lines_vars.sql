@@ -56,6 +56,12 @@
     {{ return(text) }}
 {%- endmacro %}
 
+{% macro rfm_as_of_date_sql() -%}
+    {#- The var as_of_date as a SQL date, or null when unset. -#}
+    {%- set as_of_date = rfm_as_of_date() -%}
+    {{ return("date " ~ sql_literal(as_of_date) if as_of_date else "null") }}
+{%- endmacro %}
+
 {% macro slash_date_order() -%}
     {#- month_first or day_first: how an InvoiceDate with slashes is read. -#}
     {%- set raw = var("slash_date_order") -%}

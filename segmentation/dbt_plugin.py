@@ -47,7 +47,12 @@ from dbt.flags import get_flags
 from dbt_common.exceptions import DbtRuntimeError
 
 from segmentation.database_lock import LOCK_ERROR, locked_message, waited_seconds
-from segmentation.exports import export_folder, publish_exports, staging_path
+from segmentation.exports import (
+    export_folder,
+    export_folder_problem,
+    publish_exports,
+    staging_path,
+)
 from segmentation.gc_tuning import collect_less_often, freeze_at_exit
 from segmentation.input_checks import (
     file_size,
@@ -182,6 +187,13 @@ class Plugin(BasePlugin):
             ["VARCHAR"],
             "VARCHAR",
             side_effects=True,
+        )
+        conn.create_function(
+            "segmentation_export_folder_problem",
+            export_folder_problem,
+            ["VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
         )
         conn.create_function(
             "segmentation_staging_path",

@@ -31,6 +31,29 @@ def export_folder(folder: str) -> str:
     return str(path)
 
 
+def export_folder_problem(folder: str) -> str | None:
+    """Why the exports could not be written into ``folder``, or None.
+
+    Asked before a build runs any node, so that a folder the exports cannot
+    go to stops it at once, not after every model and test has run. Nothing
+    is created here; a missing folder is fine when its nearest existing
+    parent is a folder this process may write in.
+    """
+    path = Path(folder).expanduser().absolute()
+    for existing in (path, *path.parents):
+        try:
+            if not existing.exists():
+                continue
+        except OSError as error:
+            return f"{existing} cannot be read ({error.strerror})"
+        if not existing.is_dir():
+            return f"{existing} is a file, not a folder"
+        if not os.access(existing, os.W_OK | os.X_OK):
+            return f"this user may not write in {existing}"
+        return None
+    return None
+
+
 def staging_path(folder: str, mart: str, run_id: str) -> str:
     """Where DuckDB writes ``mart`` before it is moved into place."""
     return str(Path(folder) / f"{mart}.parquet{STAGING_MARKER}{run_id}")

@@ -4,7 +4,6 @@
     int_customers_joined rejects them (no_purchases) when a clustering
     feature comes from the order lines. The quintile scores rank only the
     segmented customers, so int_customers_joined gives them. -#}
-{%- set as_of_date = rfm_as_of_date() -%}
 
 with
 
@@ -19,7 +18,7 @@ reference_day as (
     -- The var as_of_date, or the calendar day after the latest sale line.
     select
         coalesce(
-            {{ "date " ~ sql_literal(as_of_date) if as_of_date else "null" }},
+            {{ rfm_as_of_date_sql() }},
             cast(max(last_sale_at) as date) + 1
         ) as as_of_date
 

@@ -5,9 +5,6 @@
     line once more would cost more than cleaning them again on read. -#}
 {{ config(materialized="view") }}
 {%- set columns = order_line_input_columns() -%}
-{%- set as_of_date = rfm_as_of_date() -%}
-{%- set as_of_date_sql = "null" if as_of_date is none
-    else "date " ~ sql_literal(as_of_date) -%}
 
 with
 
@@ -28,7 +25,7 @@ flagged as (
     select
         order_lines.*,
         line_copies.first_copy_line_number,
-        cast({{ as_of_date_sql }} as date) as as_of_date,
+        cast({{ rfm_as_of_date_sql() }} as date) as as_of_date,
         starts_with(order_lines.invoice_no, 'C') as is_cancellation_invoice,
         coalesce(
             order_lines.stock_code in (

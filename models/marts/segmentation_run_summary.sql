@@ -61,11 +61,14 @@ k_evaluation as (
 
     valid_line_counts as (
 
+        -- 0 lines and the var's day (or NULL, when it is unset) when the
+        -- rules kept no line at all, so that no customer has RFM.
         select
-            sum(sale_lines)::bigint as sale_lines,
-            sum(return_lines)::bigint as return_lines,
+            coalesce(sum(sale_lines), 0)::bigint as sale_lines,
+            coalesce(sum(return_lines), 0)::bigint as return_lines,
             -- The same day for every customer.
-            max(as_of_date) as as_of_date
+            coalesce(max(as_of_date), {{ rfm_as_of_date_sql() }})
+                as as_of_date
 
         from customer_rfm
 

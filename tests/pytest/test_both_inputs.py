@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import Future
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -49,6 +50,16 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
             folders.mktemp("profile_features") / "warehouse.duckdb",
             *DATA_BUILD,
             vars={**BOTH_FILES, "segmentation_features": PROFILE_FEATURES},
+        ),
+        # Every line dated on or after as_of_date: the rules keep none.
+        "every line rejected": start_dbt(
+            folders.mktemp("every_line_rejected") / "warehouse.duckdb",
+            *DATA_BUILD,
+            vars={
+                **BOTH_FILES,
+                "segmentation_features": PROFILE_FEATURES,
+                "as_of_date": "2010-12-01",
+            },
         ),
         "no id in both files": start_dbt(
             folders.mktemp("no_id_in_both_files") / "warehouse.duckdb",
@@ -214,6 +225,25 @@ def test_with_profile_features_a_customer_with_only_returns_is_segmented(runs):
         (99999, None, None, None, None, None, None, None),
     ]  # fmt: skip
     assert result.query("select count(*) from marts.customer_segments") == [(6,)]
+
+
+def test_order_lines_that_the_rules_keep_none_of_count_zero_lines(runs):
+    # Clustered on the customer file, with every order line dated on or
+    # after as_of_date. The run summary summed the kept lines per customer,
+    # and with none it gave NULL sale and return lines and as_of_date, and
+    # its own test failed the build with no word of why.
+    result = passed(runs["every line rejected"])
+    assert result.query(
+        "select transaction_lines, sale_lines, return_lines,"
+        " rejected_transaction_lines, rejected_lines_missing_customer_id,"
+        " rejected_lines_after_as_of_date, as_of_date"
+        " from marts.segmentation_run_summary"
+    ) == [(30, 0, 0, 30, 4, 19, date(2010, 12, 1))]
+    # The other 7 lines: 4 non-product lines, 2 exact copies, 1 price of 0.
+    # All 6 customers with an age and an income are segmented; none has RFM.
+    assert result.query(
+        "select count(*), count(frequency) from marts.customer_segments"
+    ) == [(6, 0)]
 
 
 def test_a_refused_customer_file_leaves_every_mart_as_it_was(runs):

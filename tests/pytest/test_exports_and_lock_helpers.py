@@ -21,6 +21,7 @@ from segmentation.database_lock import waited_seconds
 from segmentation.exports import (
     PBIDS_NAME,
     export_folder,
+    export_folder_problem,
     publish_exports,
     staging_path,
 )
@@ -32,6 +33,26 @@ def test_export_folder_is_made_absolute_from_the_current_directory(
     monkeypatch.chdir(tmp_path)
     assert export_folder("out/exports") == str(tmp_path / "out" / "exports")
     assert (tmp_path / "out" / "exports").is_dir()
+
+
+def test_export_folder_problem_names_what_stops_the_exports(tmp_path, monkeypatch):
+    a_file = tmp_path / "exports"
+    a_file.write_text("")
+    assert export_folder_problem(str(tmp_path)) is None
+    # Missing folders are made when the exports are written.
+    assert export_folder_problem(str(tmp_path / "new" / "exports")) is None
+    assert export_folder_problem(str(a_file)) == f"{a_file} is a file, not a folder"
+    assert (
+        export_folder_problem(str(a_file / "sub"))
+        == f"{a_file} is a file, not a folder"
+    )
+    # As root, os.access grants everything, so a folder without write
+    # permission is simulated.
+    monkeypatch.setattr("os.access", lambda path, mode: False)
+    assert (
+        export_folder_problem(str(tmp_path / "new"))
+        == f"this user may not write in {tmp_path}"
+    )
 
 
 def test_publish_moves_every_staged_file_into_place(tmp_path):

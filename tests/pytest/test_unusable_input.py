@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from concurrent.futures import Future
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, started_with_session
@@ -42,6 +43,33 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
         run = start_on_previous_build(shared["bundled_build"], folder, vars, env)
         runs[case] = (run, expected_line)
     return runs
+
+
+@started_with_session("bundled_build")
+def export_folder_under_a_file(folders, shared) -> tuple[Future, Path]:
+    """A build whose SEGMENTATION_EXPORT_DIR lies under a file, on a copy
+    of a good warehouse, started with the session; and that file."""
+    folder = folders.mktemp("export_folder_under_a_file")
+    a_file = folder / "exports"
+    a_file.write_text("")
+    env = {"SEGMENTATION_EXPORT_DIR": str(a_file / "segments")}
+    return start_on_previous_build(shared["bundled_build"], folder, {}, env), a_file
+
+
+def test_an_export_folder_that_cannot_be_made_stops_the_build_at_once(
+    export_folder_under_a_file, good_marts
+):
+    # It was found after every model and test had run, in a Python
+    # traceback, with "Exited because of keyboard interrupt".
+    run, a_file = export_folder_under_a_file
+    assert_refused(
+        run,
+        f"Unusable export folder {a_file / 'segments'} (SEGMENTATION_EXPORT_DIR):"
+        f" {a_file} is a file, not a folder; the Parquet exports need a folder"
+        " they can be written to",
+        good_marts,
+        before_any_node=True,
+    )
 
 
 # The cases found only by reading the whole file or cleaning its rows: the
