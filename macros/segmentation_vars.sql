@@ -30,9 +30,16 @@
 {%- endmacro %}
 
 {% macro _var_error(name, value, allowed) -%}
+    {#- YAML 1.1, which dbt reads --vars with, takes 1e-3 or 2e4 (no dot
+        before the e) for text, so the value looks right and is refused. -#}
+    {%- set exponent_text = value is string and modules.re.fullmatch(
+        "[-+]?[0-9]+([.][0-9]*)?[eE][-+]?[0-9]+", value.strip()
+    ) -%}
     {{ exceptions.raise_compiler_error(
         "Invalid var '" ~ name ~ "': " ~ (value | tojson)
         ~ ". Allowed values: " ~ allowed ~ "."
+        ~ (" YAML reads " ~ value.strip() ~ " as text; write the number in"
+            ~ " plain digits." if exponent_text else "")
     ) }}
 {%- endmacro %}
 

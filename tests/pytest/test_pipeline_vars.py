@@ -132,6 +132,13 @@ INVALID_VARS = [
         " YYYY-MM-DD, before the year 9999.",
     ),
     (
+        # YAML text, though it reads as a number: the message says so.
+        "{min_segment_share: 1e-3}",
+        "Invalid var 'min_segment_share': \"1e-3\". Allowed values: a number"
+        " from 0 to below 0.5. YAML reads 1e-3 as text; write the number in"
+        " plain digits.",
+    ),
+    (
         {"random_seed": -1},
         "Invalid var 'random_seed': -1. Allowed values: an integer from 0 to"
         " 4294967295.",
