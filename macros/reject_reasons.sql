@@ -99,11 +99,13 @@
         {"reason": "no_purchases", "joined": true,
          "features_from": "order_lines",
          "when": "not has_purchases",
-         "detail": "CustomerID {customer_id} has no sale line in the order"
-            ~ " lines; return lines: {return_lines}",
-         "description": "The customer has no sale line (none at all, or only"
-            ~ " returns): no recency, frequency or spend to segment on, and"
-            ~ " a clustering feature comes from the order lines."},
+         "detail": "CustomerID {customer_id} has no sale line left after"
+            ~ " cleaning; return lines: {return_lines}",
+         "description": "The customer has no sale line left after cleaning"
+            ~ " (none in the file, only returns, or every sale line rejected,"
+            ~ " say dated on or after as_of_date): no recency, frequency or"
+            ~ " spend to segment on, and a clustering feature comes from the"
+            ~ " order lines."},
     ], "order_lines": [
         {"reason": "missing_customer_id",
          "when": "customer_id_text is null",

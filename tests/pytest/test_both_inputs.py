@@ -115,11 +115,11 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
          "CustomerID 12346 has order lines but no row in the customer file"),
         (7, 13047, "exact_duplicate", "exact copy of source row 3"),
         (4, 15311, "no_purchases",
-         "CustomerID 15311 has no sale line in the order lines; return lines: 1"),
+         "CustomerID 15311 has no sale line left after cleaning; return lines: 1"),
         (None, 17908, "no_customer_profile",
          "CustomerID 17908 has order lines but no row in the customer file"),
         (6, 99999, "no_purchases",
-         "CustomerID 99999 has no sale line in the order lines; return lines: 0"),
+         "CustomerID 99999 has no sale line left after cleaning; return lines: 0"),
     ]  # fmt: skip
     # Rows rejected on the join keep their raw values like any other
     # rejected row of the file.

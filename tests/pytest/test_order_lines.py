@@ -321,7 +321,7 @@ def test_rfm_from_the_as_of_date_var(hand_made_build):
         "has_purchases": False,
         "reject_reason": "no_purchases",
         "reject_detail": (
-            "CustomerID 13001 has no sale line in the order lines; return lines: 1"
+            "CustomerID 13001 has no sale line left after cleaning; return lines: 1"
         ),
     }
 

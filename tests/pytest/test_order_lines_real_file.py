@@ -129,7 +129,7 @@ def test_customers_with_only_returns_are_not_segmented(real_build):
     assert real_build.query(
         "select reject_detail from marts.rejected_customer_rows"
         " where customer_id = 12605"
-    ) == [("CustomerID 12605 has no sale line in the order lines; return lines: 3",)]
+    ) == [("CustomerID 12605 has no sale line left after cleaning; return lines: 3",)]
     assert real_build.query(
         "select input_rows, segmented_rows, rejected_rows, rejected_no_purchases,"
         " input_source from marts.segmentation_run_summary"
