@@ -3,8 +3,9 @@
 Five jobs, all hooked into dbt-duckdb's connection set-up so that plain
 ``dbt build`` gets them, not only ``make build``:
 
-- Lock conflicts. dbt-duckdb waits for another program's lock as
-  ``retries.connect_attempts`` in profiles.yml allows. When it gives up, the
+- Opening the database. dbt-duckdb waits for another program's lock as
+  ``retries.connect_attempts`` in profiles.yml allows. When it gives up, or
+  DuckDB refuses a setting of the profile (DBT_DUCKDB_MEMORY_LIMIT=abc), the
   build stops with one clear sentence instead of DuckDB's error and a Python
   traceback, and the rest of the run fails at once instead of waiting again.
 - SQL functions. Register the Python functions that macros call from SQL:
@@ -115,6 +116,30 @@ def import_clustering_in_background() -> threading.Thread:
     return thread
 
 
+# The profile's settings that an environment variable sets (profiles.yml).
+SETTING_VARIABLES = {"memory_limit": "DBT_DUCKDB_MEMORY_LIMIT"}
+
+
+def settings_problem(settings: dict[str, Any] | None) -> str | None:
+    """Why DuckDB refuses one of the profile's settings, in one line; None
+    when it takes them all. dbt-duckdb applies them to each cursor it opens,
+    where a bad value (DBT_DUCKDB_MEMORY_LIMIT=abc) ends in a traceback that
+    names no variable; here they are tried first on a database in memory."""
+    probe = duckdb.connect(":memory:")
+    try:
+        for key, value in (settings or {}).items():
+            quoted = str(value).replace("'", "''")
+            try:
+                probe.execute(f"SET {key} = '{quoted}'")
+            except duckdb.Error as error:
+                variable = SETTING_VARIABLES.get(key)
+                source = f"from {variable}" if variable else "in profiles.yml"
+                return f"Invalid DuckDB setting {key} = {value!r} ({source}): {error}"
+    finally:
+        probe.close()
+    return None
+
+
 @functools.cache
 def explain_failed_opens(environment: type = LocalEnvironment) -> None:
     """Make ``environment``'s ``initialize_db``, where dbt-duckdb retries its
@@ -168,6 +193,8 @@ class Plugin(BasePlugin):
         wait_for_queries_at_exit()
 
     def update_connection_config(self, creds, config: dict[str, Any]) -> None:
+        if not self.gave_up:
+            self.gave_up = settings_problem(creds.settings)
         if self.gave_up:
             raise DbtRuntimeError(self.gave_up)
 

@@ -123,13 +123,16 @@ def dbt_duckdb_sleeps(monkeypatch) -> list[float]:
     return sleeps
 
 
-def dbt_duckdb_environment(database: Path, attempts: int) -> LocalEnvironment:
+def dbt_duckdb_environment(
+    database: Path, attempts: int, memory_limit: str = "1GB"
+) -> LocalEnvironment:
     """dbt-duckdb's own environment, set up as profiles.yml sets it up."""
     return LocalEnvironment(
         DuckDBCredentials(
             database="warehouse",
             schema="main",
             path=str(database),
+            settings={"memory_limit": memory_limit},
             retries=Retries(connect_attempts=attempts),
             plugins=[PluginConfig(module="segmentation.dbt_plugin")],
         )
@@ -202,3 +205,18 @@ def test_other_open_errors_end_in_one_sentence(tmp_path, dbt_duckdb_sleeps):
         environment.handle()
     assert again.value.msg == raised.value.msg
     assert dbt_duckdb_sleeps == [1, 2, 4]
+
+
+def test_a_setting_duckdb_refuses_ends_in_one_sentence(tmp_path, dbt_duckdb_sleeps):
+    # DBT_DUCKDB_MEMORY_LIMIT=abc: dbt-duckdb set it on each new cursor, and
+    # the build ended in a traceback that named no variable.
+    environment = dbt_duckdb_environment(tmp_path / "warehouse.duckdb", 4, "abc")
+    with pytest.raises(DbtRuntimeError) as raised:
+        environment.handle()
+    assert raised.value.msg == (
+        "Invalid DuckDB setting memory_limit = 'abc' (from"
+        " DBT_DUCKDB_MEMORY_LIMIT): Parser Error: Memory must have a number"
+        " (e.g. 1GB)"
+    )
+    assert dbt_duckdb_sleeps == []
+    assert not (tmp_path / "warehouse.duckdb").exists()
