@@ -4,11 +4,11 @@ The dbt models only wire tables to these functions; everything here works on
 plain NumPy arrays of already standardised features, so it is unit-tested
 without dbt. scikit-learn does the clustering and the metrics.
 
-Scale: choosing k runs on a reproducible random sample of about
-``selection_sample_rows`` rows, and silhouette on ``silhouette_sample_rows``
-of those, so nothing is quadratic in the row count (segmentation/sampling.py
-says how each sample is drawn). Below those sizes every step uses all rows
-and the results are exact.
+Scale: choosing k runs on a reproducible random sample of
+``selection_sample_rows`` rows (and at most 100 more), and silhouette on
+``silhouette_sample_rows`` of those, so nothing is quadratic in the row
+count (segmentation/sampling.py says how each sample is drawn). Below those
+sizes every step uses all rows and the results are exact.
 """
 
 from __future__ import annotations
@@ -203,8 +203,10 @@ def evaluate_k_range(
     Inertia is reported for the rows the model was fitted on
     (``evaluated_rows``), so it is comparable across k within one run.
     """
-    picked = selection_sample(x, selection_sample_rows, seed)
-    fit_x = x if picked is None else x[picked]
+    sample = selection_sample(x, selection_sample_rows, seed)
+    fit_x = x if sample is None else x[sample.rows]
+    # Segment shares count the customers drawn at random only.
+    counted = slice(None) if sample is None else sample.drawn
     # With fewer different points than k, K-Means would leave a cluster
     # empty (and scikit-learn warn): such a k is not fitted. Each point is
     # then a centre (inertia 0), some segment is empty, and the k is not
@@ -236,7 +238,8 @@ def evaluate_k_range(
                 "smallest_segment_share": (
                     0.0
                     if fitted is None
-                    else np.bincount(fitted.labels_, minlength=k).min() / len(fit_x)
+                    else np.bincount(fitted.labels_[counted], minlength=k).min()
+                    / len(fitted.labels_[counted])
                 ),
             }
         )
@@ -364,10 +367,10 @@ def fit_segment_centroids(
     rows. Above it, K-Means runs on the same sample used to choose k, and
     full Lloyd iterations on all rows then refine those centroids.
     """
-    picked = selection_sample(x, selection_sample_rows, seed)
-    if picked is None:
+    sample = selection_sample(x, selection_sample_rows, seed)
+    if sample is None:
         return order_centroids(fit_kmeans(x, k, seed).cluster_centers_)
-    started = fit_kmeans(x[picked], k, seed).cluster_centers_
+    started = fit_kmeans(x[sample.rows], k, seed).cluster_centers_
     refined = KMeans(n_clusters=k, init=started, n_init=1, random_state=seed)
     with _kmeans_threads(len(x)):
         return order_centroids(refined.fit(x).cluster_centers_)

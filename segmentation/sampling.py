@@ -8,6 +8,8 @@ random draw could miss a small group of customers entirely.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 
@@ -22,31 +24,51 @@ def sample_rows(n_rows: int, max_rows: int, seed: int) -> np.ndarray | None:
 # A sample holding fewer different points than this may have missed a
 # small group of customers on points of their own, and on one point K-Means
 # can fit no k at all (e.g. 199,999 customers on one point and 1 on
-# another). Such a sample gains one row of each point it missed. 100 is
-# five times the largest k the vars allow (max_segments(), 20); a sample
-# with more points is left as drawn.
+# another). Such a sample gains one row of each point it missed, up to this
+# many points in all, drawn at random when more were missed. 100 is five
+# times the largest k the vars allow (max_segments(), 20); a sample with
+# more points is left as drawn.
 FEW_POINTS = 100
 
 
-def selection_sample(x: np.ndarray, max_rows: int, seed: int) -> np.ndarray | None:
+class SelectionSample(NamedTuple):
+    """Rows of the customers, sorted, and which of them were drawn at
+    random (the others were added for a point the draw missed)."""
+
+    rows: np.ndarray
+    drawn: np.ndarray
+
+
+def selection_sample(x: np.ndarray, max_rows: int, seed: int) -> SelectionSample | None:
     """The rows K-Means is fitted on to choose k and start the final fit:
-    sample_rows, plus one row of each point it missed (at most
-    ``max_rows`` more) when it holds fewer than FEW_POINTS different points;
-    None for all rows."""
+    sample_rows, topped up as FEW_POINTS says; None for all rows.
+
+    An added row stands for one customer where a drawn one stands for many,
+    so segment shares count the drawn rows only.
+    """
     picked = sample_rows(len(x), max_rows, seed)
     if picked is None:
         return None
     in_sample = np.unique(x[picked], axis=0)
     if len(in_sample) >= FEW_POINTS:
-        return picked
+        return SelectionSample(picked, np.ones(len(picked), dtype=bool))
     sampled = {tuple(point) for point in in_sample}
+    # Sorting every row costs a few tenths of a second per million
+    # customers; only such a sample pays it.
     points, first_rows = np.unique(x, axis=0, return_index=True)
-    missed = [
-        row
-        for point, row in zip(points, first_rows, strict=True)
-        if tuple(point) not in sampled
-    ]
-    return np.union1d(picked, missed[:max_rows])
+    missed = np.array(
+        [
+            row
+            for point, row in zip(points, first_rows, strict=True)
+            if tuple(point) not in sampled
+        ],
+        dtype=np.int64,
+    )
+    room = FEW_POINTS - len(in_sample)
+    if len(missed) > room:
+        missed = np.random.default_rng(seed).choice(missed, size=room, replace=False)
+    rows = np.union1d(picked, missed)
+    return SelectionSample(rows, np.isin(rows, picked))
 
 
 # Rows of a cluster that the silhouette sample holds none of, added to it

@@ -303,12 +303,14 @@ def test_a_point_the_selection_sample_missed_is_added_to_it():
     # 199,999 customers on one point and 1 on another: the 20,000-row
     # sample holds only the first point, so no k could be fitted, and the
     # build stopped with a traceback. The sample now gains the other
-    # customer, k = 2 is scored, and the final fit finds both points.
+    # customer, k = 2 is scored, and the final fit finds both points. The
+    # share counts the 20,000 drawn customers: the added one stands for 1
+    # in 200,000, not 1 in 20,001.
     x = np.array([[0.0, 0.0]] * 199_999 + [[5.0, 5.0]])
     assert 199_999 not in sample_rows(200_000, 20_000, seed=42)
     result = evaluate_k_range(x, [2, 3], 42, 20_000, 10_000)
     assert result["evaluated_rows"].tolist() == [20_001, 20_001]
-    assert result["smallest_segment_share"].tolist() == [1 / 20_001, 0.0]
+    assert result["smallest_segment_share"].tolist() == [0.0, 0.0]
     assert result["silhouette"].tolist()[0] == pytest.approx(10_000 / 10_001)
     assert np.isnan(result["silhouette"].tolist()[1])
     assert select_k(result, min_segment_share=0.02) == (2, NONE_ACTIONABLE)

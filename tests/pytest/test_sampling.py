@@ -36,10 +36,10 @@ def test_selection_sample_adds_one_row_of_each_point_it_missed():
     x[[997, 998, 999]] = [[2.0, 2.0], [2.0, 2.0], [3.0, 0.0]]
     picked = sample_rows(1_000, 100, seed=1)
     assert not {0, 1, 2, 997, 998, 999} & set(picked.tolist())
-    # The first row of each missed point, in row order.
-    assert selection_sample(x, 100, seed=1).tolist() == sorted(
-        [*picked.tolist(), 0, 997, 999]
-    )
+    # The first row of each missed point, marked as not drawn.
+    sample = selection_sample(x, 100, seed=1)
+    assert sample.rows.tolist() == sorted([*picked.tolist(), 0, 997, 999])
+    assert sample.rows[~sample.drawn].tolist() == [0, 997, 999]
 
 
 @pytest.mark.parametrize("points", [FEW_POINTS - 1, FEW_POINTS])
@@ -52,9 +52,32 @@ def test_selection_sample_tops_up_only_below_few_points(points):
     picked = sample_rows(len(x), 5_000, seed=1)
     assert last not in picked
     assert len(np.unique(x[picked])) == points
-    expected = picked.tolist() + ([last] if points < FEW_POINTS else [])
-    assert selection_sample(x, 5_000, seed=1).tolist() == expected
+    added = [last] if points < FEW_POINTS else []
+    sample = selection_sample(x, 5_000, seed=1)
+    assert sample.rows.tolist() == picked.tolist() + added
+    assert sample.rows[~sample.drawn].tolist() == added
     assert selection_sample(x, len(x), seed=1) is None
+
+
+def test_selection_sample_adds_missed_points_up_to_few_points_at_random():
+    # 19,850 customers on one point and 150 on points of their own: the
+    # 1,000-row sample holds a few of the 150, and gains randomly chosen
+    # others until it holds FEW_POINTS points; the rest stay out.
+    x = np.zeros((20_000, 1))
+    x[-150:, 0] = np.arange(1.0, 151.0)
+    picked = sample_rows(20_000, 1_000, seed=5)
+    in_sample = len(np.unique(x[picked]))
+    assert 2 <= in_sample < 20
+    sample = selection_sample(x, 1_000, seed=5)
+    added = sample.rows[~sample.drawn]
+    assert sample.drawn.sum() == 1_000
+    assert len(added) == FEW_POINTS - in_sample
+    assert len(np.unique(x[sample.rows])) == FEW_POINTS
+    assert set(added.tolist()) < set(range(19_850, 20_000)) - set(picked.tolist())
+    # Not simply the first rows missed: those would favour the low values.
+    first_missed = [row for row in range(19_850, 20_000) if row not in picked]
+    assert added.tolist() != first_missed[: len(added)]
+    assert selection_sample(x, 1_000, seed=5).rows.tolist() == sample.rows.tolist()
 
 
 def test_rows_to_score_adds_a_bounded_part_of_each_missed_cluster():
