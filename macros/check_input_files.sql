@@ -19,9 +19,8 @@
 
 {% macro check_input_files() -%}
     {#- on-run-start, after the vars: steps 1-5 for each file given, in the
-        order customers, order lines, then the folder a build exports to
-        (macros/export_marts.sql). A file or folder refused here stops the
-        run before any node, so no seed is loaded and no model built. -#}
+        order customers, order lines. A file refused here stops the run
+        before any node, so no seed is loaded and no model built. -#}
     {%- if execute -%}
         {%- do _refuse_one_file_as_both() -%}
     {%- endif -%}
@@ -29,7 +28,6 @@
         and input_file_path(input_name) is not none -%}
         {%- do check_input_file(input_name, input_file_source(input_name)) -%}
     {%- endfor -%}
-    {%- do check_export_folder() -%}
     {#- A hook must render to SQL; this one has nothing to run. -#}
     select 1 as input_files_checked
 {%- endmacro %}

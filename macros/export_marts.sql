@@ -22,10 +22,15 @@
 {%- endmacro %}
 
 {% macro check_export_folder() -%}
-    {#- On-run-start of a build, the only command that exports: a folder the
-        exports cannot go to stops the build before any node runs, in one
-        line, instead of failing after every model and test. -#}
+    {#- On-run-start of a build of every mart, the only run that exports
+        (incomplete_build_reason): a folder the exports cannot go to stops
+        it before any node runs, in one line, instead of failing after
+        every model and test. -#}
     {%- if not execute or flags.WHICH != "build" -%}
+        {{ return("") }}
+    {%- endif -%}
+    {%- if exported_marts() | map(attribute="unique_id")
+        | reject("in", selected_resources) | list -%}
         {{ return("") }}
     {%- endif -%}
     {%- set folder = export_folder_setting() -%}

@@ -30,17 +30,24 @@
 {%- endmacro %}
 
 {% macro _var_error(name, value, allowed) -%}
-    {#- YAML 1.1, which dbt reads --vars with, takes 1e-3 or 2e4 (no dot
-        before the e) for text, so the value looks right and is refused. -#}
-    {%- set exponent_text = value is string and modules.re.fullmatch(
-        "[-+]?[0-9]+([.][0-9]*)?[eE][-+]?[0-9]+", value.strip()
-    ) -%}
     {{ exceptions.raise_compiler_error(
         "Invalid var '" ~ name ~ "': " ~ (value | tojson)
         ~ ". Allowed values: " ~ allowed ~ "."
-        ~ (" YAML reads " ~ value.strip() ~ " as text; write the number in"
-            ~ " plain digits." if exponent_text else "")
     ) }}
+{%- endmacro %}
+
+{% macro _number_var_error(name, value, allowed) -%}
+    {#- _var_error for a var that takes a number. The YAML that dbt reads
+        --vars with takes a number with an exponent for text unless it has
+        both a dot and a signed exponent (1.0e-3): 1e-3, 2e4 and 1.5e3 look
+        right and are refused. -#}
+    {%- if value is string and modules.re.fullmatch(
+        "[-+]?[0-9]+([.][0-9]*)?[eE][-+]?[0-9]+", value.strip()
+    ) -%}
+        {%- set allowed = allowed ~ ". YAML reads " ~ value.strip()
+            ~ " as text; write the number in plain digits" -%}
+    {%- endif -%}
+    {{ _var_error(name, value, allowed) }}
 {%- endmacro %}
 
 {% macro _is_whole_number(value) -%}
@@ -50,7 +57,7 @@
 {% macro _checked_int(name, low, high, allowed_text) -%}
     {%- set value = var(name) -%}
     {%- if not _is_whole_number(value) or value < low or value > high -%}
-        {{ _var_error(name, value, allowed_text) }}
+        {{ _number_var_error(name, value, allowed_text) }}
     {%- endif -%}
     {{ return(value | int) }}
 {%- endmacro %}
@@ -169,7 +176,7 @@
     {%- set min_segment_share = var("min_segment_share") -%}
     {%- if min_segment_share is not number or min_segment_share is boolean
         or min_segment_share < 0 or min_segment_share >= 0.5 -%}
-        {{ _var_error(
+        {{ _number_var_error(
             "min_segment_share", min_segment_share,
             "a number from 0 to below 0.5"
         ) }}

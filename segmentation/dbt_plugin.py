@@ -9,8 +9,8 @@ Five jobs, all hooked into dbt-duckdb's connection set-up so that plain
   build stops with one clear sentence instead of DuckDB's error and a Python
   traceback, and the rest of the run fails at once instead of waiting again.
 - SQL functions. Register the Python functions that macros call from SQL:
-  creating the export folder and moving finished files into place
-  (macros/export_marts.sql), the input file checks DuckDB cannot do
+  checking and creating the export folder and moving finished files into
+  place (macros/export_marts.sql), the input file checks DuckDB cannot do
   itself (macros/check_input_files.sql, segmentation/input_checks.py), and
   the check that every --vars key is a var of dbt_project.yml
   (segmentation/var_names.py).
@@ -44,6 +44,7 @@ from typing import Any
 import duckdb
 from dbt.adapters.duckdb.environments.local import LocalEnvironment
 from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt.adapters.duckdb.utils import escape_sql_string
 from dbt.flags import get_flags
 from dbt_common.exceptions import DbtRuntimeError
 
@@ -121,20 +122,29 @@ SETTING_VARIABLES = {"memory_limit": "DBT_DUCKDB_MEMORY_LIMIT"}
 
 
 def settings_problem(settings: dict[str, Any] | None) -> str | None:
-    """Why DuckDB refuses one of the profile's settings, in one line; None
-    when it takes them all. dbt-duckdb applies them to each cursor it opens,
-    where a bad value (DBT_DUCKDB_MEMORY_LIMIT=abc) ends in a traceback that
-    names no variable; here they are tried first on a database in memory."""
+    """Why DuckDB refuses a profile setting that an environment variable
+    sets, in one line; None when it takes them. dbt-duckdb applies settings
+    to each cursor it opens, where a bad value (DBT_DUCKDB_MEMORY_LIMIT=abc)
+    ends in a traceback that names no variable; here they are tried first
+    on a database in memory. Other settings may need the warehouse's
+    extensions or schemas, so they are left to dbt-duckdb."""
+    given = {
+        key: value
+        for key, value in (settings or {}).items()
+        if key in SETTING_VARIABLES
+    }
+    if not given:
+        return None
     probe = duckdb.connect(":memory:")
     try:
-        for key, value in (settings or {}).items():
-            quoted = str(value).replace("'", "''")
+        for key, value in given.items():
             try:
-                probe.execute(f"SET {key} = '{quoted}'")
+                probe.execute(f"SET {key} = '{escape_sql_string(value)}'")
             except duckdb.Error as error:
-                variable = SETTING_VARIABLES.get(key)
-                source = f"from {variable}" if variable else "in profiles.yml"
-                return f"Invalid DuckDB setting {key} = {value!r} ({source}): {error}"
+                return (
+                    f"Invalid DuckDB setting {key} = {value!r} (from"
+                    f" {SETTING_VARIABLES[key]}): {error}"
+                )
     finally:
         probe.close()
     return None

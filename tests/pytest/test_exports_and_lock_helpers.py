@@ -46,6 +46,11 @@ def test_export_folder_problem_names_what_stops_the_exports(tmp_path, monkeypatc
         export_folder_problem(str(a_file / "sub"))
         == f"{a_file} is a file, not a folder"
     )
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    assert (
+        export_folder_problem(str(tmp_path / "gone" / "exports"))
+        == f"{tmp_path / 'gone'} is a link to nothing"
+    )
     # As root, os.access grants everything, so a folder without write
     # permission is simulated.
     monkeypatch.setattr("os.access", lambda path, mode: False)

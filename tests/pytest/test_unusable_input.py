@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, started_with_session
-from dbt_runs import REFUSED_BUILD, start_dbt, start_on_copy
+from dbt_runs import DATA_BUILD, REFUSED_BUILD, start_dbt, start_on_copy
 from refusals import (
     assert_failed_with_line,
     assert_refused,
@@ -46,14 +46,26 @@ def refused_builds(folders, shared) -> dict[str, tuple[Future, str]]:
 
 
 @started_with_session("bundled_build")
-def export_folder_under_a_file(folders, shared) -> tuple[Future, Path]:
-    """A build whose SEGMENTATION_EXPORT_DIR lies under a file, on a copy
-    of a good warehouse, started with the session; and that file."""
+def export_folder_under_a_file(folders, shared) -> tuple[Future, Future, Path]:
+    """Two builds whose SEGMENTATION_EXPORT_DIR lies under a file, each on a
+    copy of a good warehouse, started with the session: of every mart, and
+    of one mart; and that file."""
     folder = folders.mktemp("export_folder_under_a_file")
     a_file = folder / "exports"
     a_file.write_text("")
     env = {"SEGMENTATION_EXPORT_DIR": str(a_file / "segments")}
-    return start_on_previous_build(shared["bundled_build"], folder, {}, env), a_file
+    one_mart = start_on_copy(
+        shared["bundled_build"],
+        folders.mktemp("one_mart_export_folder_under_a_file"),
+        *DATA_BUILD,
+        "--select",
+        "reject_reasons",
+        "--indirect-selection",
+        "cautious",
+        env=env,
+    )
+    every_mart = start_on_previous_build(shared["bundled_build"], folder, {}, env)
+    return every_mart, one_mart, a_file
 
 
 def test_an_export_folder_that_cannot_be_made_stops_the_build_at_once(
@@ -61,7 +73,7 @@ def test_an_export_folder_that_cannot_be_made_stops_the_build_at_once(
 ):
     # It was found after every model and test had run, in a Python
     # traceback, with "Exited because of keyboard interrupt".
-    run, a_file = export_folder_under_a_file
+    run, _, a_file = export_folder_under_a_file
     assert_refused(
         run,
         f"Unusable export folder {a_file / 'segments'} (SEGMENTATION_EXPORT_DIR):"
@@ -174,4 +186,17 @@ def test_an_empty_build_is_refused_before_it_empties_a_table(
         " build on a small file (--vars '{raw_customers_path: <file>}')",
         good_marts,
         before_any_node=True,
+    )
+
+
+def test_a_build_that_does_not_export_does_not_check_the_export_folder(
+    export_folder_under_a_file,
+):
+    # A build of some marts leaves the exports alone, so their folder
+    # cannot stop it.
+    _, one_mart, _ = export_folder_under_a_file
+    result = one_mart.result()
+    assert result.returncode == 0, result.output
+    assert "Parquet exports left as they were: this build built 1 of the" in (
+        result.output
     )
