@@ -190,9 +190,15 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
         " from marts.segmentation_run_summary"
     ) == [(9, 4, 2, 2, 1, 2, 3)]
     assert result.query("select k from marts.k_evaluation order by k") == [(2,), (3,)]
-    # Four of nine rows segmented: the build warns, and still succeeds.
+    # Four of nine rows segmented: the build warns, and still succeeds,
+    # saying why in one line (dbt's own warning says "Got 1 result").
     assert "Warning in test most_input_rows_are_segmented" in result.output
     assert "WARN=1 " in result.output
+    assert (
+        "  Only 4 of the 9 customer rows were segmented; the other 5 are in"
+        " marts.rejected_customer_rows, the commonest reasons first:"
+        " no_customer_profile 2, no_purchases 2, exact_duplicate 1.\n"
+    ) in result.output
     # A warning does not hold back the Parquet exports.
     exported = result.database.parent / "exports" / "customer_segments.parquet"
     assert result.query(f"select count(*) from '{exported}'") == [(4,)]

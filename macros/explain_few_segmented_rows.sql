@@ -1,0 +1,46 @@
+{% macro explain_few_segmented_rows(results) -%}
+    {#- on-run-end, when the test most_input_rows_are_segmented warned (or
+        failed, with --warn-error): dbt says only "Got 1 result", so this
+        says, in one line, how many rows were segmented and the commonest
+        reasons of the others. -#}
+    {%- set warned = results | selectattr(
+        "node.name", "equalto", "most_input_rows_are_segmented"
+    ) | selectattr("status", "in", ["warn", "fail"]) | list -%}
+    {#- The rejected rows this run built, not an earlier run's. -#}
+    {%- set rejected_built = results | selectattr(
+        "node.name", "equalto", "rejected_customer_rows"
+    ) | selectattr("status", "equalto", "success") | list -%}
+    {%- if not execute or not warned or not rejected_built -%}
+        {{ return("") }}
+    {%- endif -%}
+    {%- set marts = {} -%}
+    {%- for node in graph.nodes.values() if node.resource_type == "model"
+        and node.name in ["segmentation_run_summary", "rejected_customer_rows"] -%}
+        {%- do marts.update({node.name: api.Relation.create(
+            database=node.database, schema=node.schema, identifier=node.alias
+        )}) -%}
+    {%- endfor -%}
+    {%- set counts = run_query(
+        "select segmented_rows, input_rows from "
+        ~ marts["segmentation_run_summary"]
+    ).rows[0] -%}
+    {%- set reasons = run_query(
+        "select reject_reason, count(*) from "
+        ~ marts["rejected_customer_rows"]
+        ~ " group by reject_reason order by count(*) desc, reject_reason"
+        ~ " limit 3"
+    ).rows -%}
+    {%- set listed = [] -%}
+    {%- for reason, rows in reasons -%}
+        {%- do listed.append(reason ~ " " ~ rows) -%}
+    {%- endfor -%}
+    {%- set rejected = marts["rejected_customer_rows"] -%}
+    {% do log(
+        "Only " ~ counts[0] ~ " of the " ~ counts[1] ~ " customer rows were"
+        ~ " segmented; the other " ~ (counts[1] - counts[0]) ~ " are in "
+        ~ rejected.schema ~ "." ~ rejected.identifier
+        ~ ", the commonest reasons first: " ~ listed | join(", ") ~ ".",
+        info=true
+    ) %}
+    {{ return("") }}
+{%- endmacro %}
