@@ -50,18 +50,25 @@ def plane_centres(marts: Marts, x: str, y: str) -> tuple[pd.DataFrame, str]:
 
 
 # Where a centre's number sits, in points from its X: up and right, or,
-# when the X nearly covers an earlier centre's, the first corner free.
+# when a number there would sit on another X or number, the first corner
+# clear of them all.
 NUMBER_OFFSETS = [(11, 9), (11, -22), (-24, 9), (-24, -22)]
-# Nearly covers: within this share of the plotted range on both axes.
-NEAR = 0.04
+# Clear: this share of the plotted range away on one axis at least.
+CLEAR = 0.04
+# Two X marks this close (share of the plotted range, on both axes) are
+# drawn one over the other.
+COINCIDENT = 0.02
+# The plane's axes measure about this many points across and up, to turn
+# an offset in points into a share of the plotted range.
+AXES_POINTS = np.array([700.0, 450.0])
 
 
 def number_offsets(
     centres: pd.DataFrame, customers: pd.DataFrame, log_axes: tuple[bool, bool]
 ) -> list[tuple[int, int]]:
     """One offset from NUMBER_OFFSETS per centre (rows of x, y after the
-    segment id), so that the numbers of centres that nearly coincide do
-    not print over each other."""
+    segment id), so that no number prints over another centre's X or
+    number, or, where no corner is clear, the clearest corner."""
     spots = []
     for column, on_log in zip(centres.columns[1:], log_axes, strict=True):
         values = pd.concat([customers[column], centres[column]]).astype("float64")
@@ -69,16 +76,30 @@ def number_offsets(
         span = (scaled.max() - scaled.min()) or 1.0
         spots.append((scaled.iloc[len(customers) :] - scaled.min()).to_numpy() / span)
     position = np.column_stack(spots)
-    taken: list[int] = []
-    for here in position:
-        near = [
-            taken[earlier]
-            for earlier in range(len(taken))
-            if (np.abs(position[earlier] - here) < NEAR).all()
+    chosen: list[tuple[int, int]] = []
+    numbers: list[np.ndarray] = []
+    for index, here in enumerate(position):
+        # An X that nearly covers this one cannot be kept clear of; its
+        # number, placed earlier, is a blocker instead.
+        others = np.delete(position, index, axis=0)
+        apart = np.abs(others - here).max(axis=1) >= COINCIDENT
+        blockers = np.vstack([others[apart], *numbers])
+        clearances = [
+            _clearance(here + np.array(offset) / AXES_POINTS, blockers)
+            for offset in NUMBER_OFFSETS
         ]
-        free = [n for n in range(len(NUMBER_OFFSETS)) if n not in near]
-        taken.append(free[0] if free else len(taken) % len(NUMBER_OFFSETS))
-    return [NUMBER_OFFSETS[n] for n in taken]
+        clear = [n for n, room in enumerate(clearances) if room >= CLEAR]
+        pick = clear[0] if clear else int(np.argmax(clearances))
+        chosen.append(NUMBER_OFFSETS[pick])
+        numbers.append(here + np.array(NUMBER_OFFSETS[pick]) / AXES_POINTS)
+    return chosen
+
+
+def _clearance(number: np.ndarray, blockers: np.ndarray) -> float:
+    """How far a number is from the nearest blocker, on its farther axis."""
+    if not len(blockers):
+        return np.inf
+    return float(np.abs(blockers - number).max(axis=1).min())
 
 
 def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
@@ -181,6 +202,15 @@ def segment_legend(
     )
 
 
+# How much of the clustering a plane shows, by how many of its axes are
+# clustering features, when the model saw other features too.
+PLANE_AXES = {
+    2: "this plane shows two of them, so segments may overlap",
+    1: "only one axis is a clustering feature, so segments may overlap",
+    0: "neither axis is a clustering feature, so segments may overlap",
+}
+
+
 def plane_figure(
     marts: Marts, x: str, y: str, title: str, markerscale: float = 1.3
 ) -> tuple[Figure, Axes]:
@@ -188,7 +218,7 @@ def plane_figure(
     segment, with their centres and the legend beside."""
     subtitle = model_subtitle(marts)
     if set(marts.features) != {x, y}:
-        subtitle += "; this plane shows two of them, so segments may overlap"
+        subtitle += "; " + PLANE_AXES[len({x, y} & set(marts.features))]
     figure, body = new_figure(14, 7.8, title, subtitle)
     ax = body.subplots()
     kind = scatter_segments(ax, marts, x, y)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 from figure_style import (
     LABEL_WIDTH,
@@ -21,6 +22,7 @@ from rfm_figures import (
 )
 from rfm_hand_made_marts import NAMES, by_gid, hand_made_marts
 from segment_figures import plot_centroid_heatmap
+from segment_planes import number_offsets
 
 
 def test_a_log_axis_within_one_decade_still_has_ticks():
@@ -86,6 +88,55 @@ def test_the_numbers_of_centres_that_nearly_coincide_do_not_overlap():
         figure = plot_segments_recency_monetary(together)
         numbers = by_gid(figure, "segment-number-")
         assert [numbers[f"segment-number-{n}"].xyann for n in (1, 2, 3)] == expected
+
+
+def test_a_number_never_sits_on_another_centres_x():
+    # Segment 2's X sits just up and right of segment 1's, where 1's number
+    # went: each number was printed beside the other's X. Now 1's goes
+    # below its X, and 2's up and right of its own, clear of both.
+    customers = pd.DataFrame({"x": [0.0, 100.0], "y": [0.0, 100.0]})
+    centres = pd.DataFrame({"segment_id": [1, 2], "x": [50.0, 52.5], "y": [50.0, 52.5]})
+    assert number_offsets(centres, customers, (False, False)) == [
+        (11, -22),
+        (11, 9),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("renamed", "tail"),
+    [
+        # The hand-made run clusters on recency, frequency and monetary.
+        (
+            {},
+            "; this plane shows two of them, so segments may overlap",
+        ),
+        (
+            {"recency_days": "age"},
+            "; only one axis is a clustering feature, so segments may overlap",
+        ),
+        (
+            {"recency_days": "age", "monetary": "annual_income_k"},
+            "; neither axis is a clustering feature, so segments may overlap",
+        ),
+    ],
+)
+def test_the_plane_subtitle_says_how_many_axes_were_clustered_on(renamed, tail):
+    # It said "this plane shows two of them" whatever the axes were.
+    marts = hand_made_marts()
+    centroids = marts.centroids.assign(
+        feature=marts.centroids["feature"].replace(renamed)
+    )
+    figure = plot_segments_recency_monetary(replace(marts, centroids=centroids))
+    [_, subtitle] = figure.subfigs[0].texts
+    assert subtitle.get_text().replace("\n", " ").endswith(tail)
+
+
+def test_the_plane_subtitle_says_nothing_more_when_it_shows_every_feature():
+    marts = hand_made_marts()
+    centroids = marts.centroids[marts.centroids["feature"] != "frequency"]
+    figure = plot_segments_recency_monetary(replace(marts, centroids=centroids))
+    [_, subtitle] = figure.subfigs[0].texts
+    assert "overlap" not in subtitle.get_text()
 
 
 def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
