@@ -43,7 +43,11 @@ from figure_style import (
 from joblib import Parallel, cpu_count, delayed
 from mart_data import Marts
 from matplotlib.figure import Figure
-from model_selection_figure import not_actionable_k, plot_model_selection
+from model_selection_figure import (
+    not_actionable_k,
+    plot_model_selection,
+    scored_k_text,
+)
 from rfm_figures import (
     plot_monthly_sales,
     plot_rfm_distributions,
@@ -113,8 +117,8 @@ def _selection_caption(marts: Marts) -> str:
     evaluation = marts.k_evaluation
     selected = marts.selected
     caption = (
-        f"Inertia and silhouette for k = {evaluation['k'].min()} to"
-        f" {evaluation['k'].max()}; k = {int(selected['k'])} was selected"
+        f"Inertia and silhouette for k = {scored_k_text(evaluation['k'].tolist())};"
+        f" k = {int(selected['k'])} was selected"
         f" ({selected['selection_reason']}, silhouette"
         f" {selected['silhouette']:.3f})."
     )

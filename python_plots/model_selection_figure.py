@@ -66,6 +66,18 @@ def _mark_not_actionable(ax: Axes, marts: Marts, column: str, ks: list[int]) -> 
     ax.set_ylim(low - 0.18 * (high - low), high)
 
 
+def scored_k_text(ks: list[int]) -> str:
+    """The k scored, as runs: "2 to 10 and 20"."""
+    runs: list[list[int]] = []
+    for k in sorted(ks):
+        if runs and k == runs[-1][-1] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    parts = [f"{run[0]} to {run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+
 def plot_model_selection(marts: Marts) -> Figure:
     evaluation = marts.k_evaluation
     selected = marts.selected
@@ -85,10 +97,15 @@ def plot_model_selection(marts: Marts) -> Figure:
             "Mean silhouette (−1 to 1, higher is better)",
         ),
     ]
+    # A forced k outside k_min..k_max leaves a gap in the k scored: the line
+    # breaks there instead of joining the two as if the k between were
+    # scored.
+    every_k = range(evaluation["k"].min(), evaluation["k"].max() + 1)
     for ax, (column, title, ylabel) in zip(body.subplots(1, 2), panels, strict=True):
+        scores = evaluation.set_index("k")[column].reindex(every_k)
         ax.plot(
-            evaluation["k"],
-            evaluation[column],
+            scores.index,
+            scores.to_numpy(),
             marker="o",
             markersize=7,
             linewidth=2.2,
@@ -122,5 +139,9 @@ def plot_model_selection(marts: Marts) -> Figure:
         ax.set_xlabel("Number of segments k")
         ax.set_ylabel(ylabel)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # Room above the highest point for the legend, which would otherwise
+        # cover the best score when that sits at the top of the panel.
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high + 0.3 * (high - low))
         ax.legend(handles=ax.get_legend_handles_labels()[0] + handles, loc="best")
     return figure

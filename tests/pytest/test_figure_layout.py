@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 from figure_style import (
@@ -15,6 +16,7 @@ from figure_style import (
     new_figure,
     segment_label,
 )
+from model_selection_figure import plot_model_selection, scored_k_text
 from rfm_figures import (
     plot_monthly_sales,
     plot_segment_rfm_profiles,
@@ -137,6 +139,54 @@ def test_the_plane_subtitle_says_nothing_more_when_it_shows_every_feature():
     figure = plot_segments_recency_monetary(replace(marts, centroids=centroids))
     [_, subtitle] = figure.subfigs[0].texts
     assert "overlap" not in subtitle.get_text()
+
+
+def test_scored_k_text_names_runs_of_k():
+    assert scored_k_text([2, 3, 4, 5, 6, 7, 8, 9, 10, 20]) == "2 to 10 and 20"
+    assert scored_k_text([3, 2]) == "2 to 3"
+    assert scored_k_text([5]) == "5"
+    assert scored_k_text([2, 3, 5, 7, 8]) == "2 to 3, 5 and 7 to 8"
+
+
+def test_the_k_lines_break_where_no_k_was_scored():
+    # n_clusters = 5 with k_max = 3: k = 4 was not scored, and the lines
+    # drew one straight segment from 3 to 5 as if it were.
+    marts = hand_made_marts()
+    evaluation = marts.k_evaluation[marts.k_evaluation["k"] != 4]
+    figure = plot_model_selection(replace(marts, k_evaluation=evaluation))
+    expected = ([60, 40, None, 25], [0.45, 0.36, None, 0.31])
+    for ax, scores in zip(figure.axes, expected, strict=True):
+        [line] = [line for line in ax.get_lines() if len(line.get_xdata()) == 4]
+        assert list(line.get_xdata()) == [2, 3, 4, 5]
+        assert [
+            None if np.isnan(value) else value for value in line.get_ydata()
+        ] == scores
+
+
+def test_the_k_legends_cover_no_point():
+    # A Mall run with log-scaled incomes: the best silhouette, k = 6, sat
+    # at the top of its panel, under the legend.
+    evaluation = pd.DataFrame(
+        {
+            "k": range(2, 11),
+            "selection_reason":
+                ["best silhouette among actionable k"] + [None] * 8,
+            "inertia": [268.2, 160.6, 111.3, 71.9, 37.9, 32.7, 28.5, 25.1, 21.9],
+            "silhouette":
+                [0.35, 0.368, 0.43, 0.512, 0.583, 0.45, 0.469, 0.482, 0.438],
+            "evaluated_rows": [200] * 9,
+            "smallest_segment_share": [0.495] + [0.005] * 8,
+            "is_actionable": [True] + [False] * 8,
+            "is_selected": [True] + [False] * 8,
+        }
+    )  # fmt: skip
+    figure = plot_model_selection(replace(hand_made_marts(), k_evaluation=evaluation))
+    figure.canvas.draw()
+    for ax in figure.axes:
+        legend = ax.get_legend().get_window_extent()
+        [line] = [line for line in ax.get_lines() if len(line.get_xdata()) == 9]
+        points = ax.transData.transform(line.get_xydata())
+        assert not any(legend.contains(x, y) for x, y in points)
 
 
 def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
