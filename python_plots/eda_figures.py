@@ -12,7 +12,9 @@ from figure_style import (
     PLAIN_NAMES,
     bin_edges,
     gender_groups,
+    log_bin_edges,
     new_figure,
+    set_log_axis,
     signed,
     uses_log_axis,
     value_text,
@@ -33,7 +35,7 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
     groups = gender_groups(customers)
     for ax, column in zip(body.subplots(1, 3), NUMERIC_COLUMNS, strict=True):
         values = customers[column].dropna()
-        ax.set_xlabel(AXIS_LABELS[column])
+        ax.set_xlabel(axis_label(marts, column))
         ax.set_ylabel("Customers")
         ax.set_title(PLAIN_NAMES[column].capitalize())
         if values.empty:
@@ -43,7 +45,7 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
         present = [(name, group) for name, group in present if not group.empty]
         ax.hist(
             [group for _, group in present],
-            bins=bin_edges(values),
+            bins=column_bins(marts, column, values),
             color=[GENDER_COLOURS[name] for name, _ in present],
             label=[
                 f"{name} (n = {len(group):,}, median {value_text(group.median())})"
@@ -52,10 +54,25 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
             edgecolor="white",
             linewidth=0.6,
         )
+        if _on_log_scale(marts, column):
+            set_log_axis(ax, "x")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
         ax.legend(loc="upper right", fontsize=11)
     return figure
+
+
+def axis_label(marts: Marts, column: str) -> str:
+    return AXIS_LABELS[column] + (", log scale" if _on_log_scale(marts, column) else "")
+
+
+def column_bins(marts: Marts, column: str, values: pd.Series) -> np.ndarray:
+    """Bins even on the column's axis: on ln(1 + value) for a log1p
+    feature, whose values (an income of 100,000 k$ among ones of 15 to 137)
+    would otherwise fall in one bar."""
+    if _on_log_scale(marts, column):
+        return log_bin_edges(values)
+    return bin_edges(values)
 
 
 def correlation_columns(marts: Marts) -> list[str]:
@@ -71,7 +88,9 @@ def correlation_name(marts: Marts, column: str, names: dict[str, str]) -> str:
 
 
 def _on_log_scale(marts: Marts, column: str) -> bool:
-    return column not in NUMERIC_COLUMNS and uses_log_axis(marts, column)
+    """A log axis, and correlations on ln(1 + value), for a column K-Means
+    saw as log1p (and the skewed order-lines columns: uses_log_axis)."""
+    return uses_log_axis(marts, column)
 
 
 def correlations(marts: Marts) -> pd.DataFrame:
@@ -143,7 +162,9 @@ def plot_pairwise_scatter(marts: Marts) -> Figure:
         if row == column:
             values = customers[x].dropna()
             if not values.empty:
-                ax.hist(values, bins=bin_edges(values), color=NEUTRAL_COLOUR)
+                ax.hist(
+                    values, bins=column_bins(marts, x, values), color=NEUTRAL_COLOUR
+                )
             ax.set_title(
                 f"{PLAIN_NAMES[x].capitalize()}: customers per bin", fontsize=13
             )
@@ -159,8 +180,12 @@ def plot_pairwise_scatter(marts: Marts) -> Figure:
                     edgecolors="none",
                     label=name,
                 )
-            ax.set_ylabel(AXIS_LABELS[y] if column == 0 else "")
-        ax.set_xlabel(AXIS_LABELS[x] if row == n - 1 else "")
+            ax.set_ylabel(axis_label(marts, y) if column == 0 else "")
+            if _on_log_scale(marts, y):
+                set_log_axis(ax, "y")
+        if _on_log_scale(marts, x):
+            set_log_axis(ax, "x")
+        ax.set_xlabel(axis_label(marts, x) if row == n - 1 else "")
         ax.tick_params(labelbottom=True)
     handles, labels = grid[n - 1, 0].get_legend_handles_labels()
     grid[0, n - 1].legend(

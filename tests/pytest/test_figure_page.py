@@ -9,7 +9,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from eda_figures import correlations
+from eda_figures import (
+    correlations,
+    plot_distributions_by_gender,
+    plot_pairwise_scatter,
+)
 from figure_catalogue import figure_specs
 from figure_page import render_index
 from rfm_hand_made_marts import RFM, hand_made_marts
@@ -159,6 +163,35 @@ def test_with_both_files_the_matrix_adds_the_clustered_order_line_features():
         "Pearson correlations of the numeric columns; the strongest pair is"
         " age and monetary value (log) (r = +1.00)."
     )
+
+
+def test_a_profile_column_clustered_as_log1p_is_drawn_and_correlated_on_logs():
+    # Incomes K-Means saw as ln(1 + value): one of 100,000 k$ put every
+    # other customer in one bar of a linear axis, and the matrix correlated
+    # the incomes in k$, not on the scale the model saw.
+    age = range(21, 29)
+    marts = correlation_marts(
+        age, np.expm1(list(age)), [48, 48, 49, 50, 48, 49, 48, 48]
+    )
+    centroids = marts.centroids.assign(
+        transformation=np.where(
+            marts.centroids["feature"] == "annual_income_k", "log1p", "none"
+        )
+    )
+    marts = replace(marts, centroids=centroids)
+    assert correlations(marts).loc["age", "annual_income_k"] == pytest.approx(1.0)
+    distributions = plot_distributions_by_gender(marts)
+    assert [ax.get_xscale() for ax in distributions.axes] == [
+        "linear",
+        "symlog",
+        "linear",
+    ]
+    assert distributions.axes[1].get_xlabel() == "Annual income (k$), log scale"
+    scatter = plot_pairwise_scatter(marts)
+    grid = np.array(scatter.axes).reshape(3, 3)
+    assert [ax.get_xscale() for ax in grid[2]] == ["linear", "symlog", "linear"]
+    assert [grid[row, 0].get_yscale() for row in (1, 2)] == ["symlog", "linear"]
+    assert grid[1, 0].get_ylabel() == "Annual income (k$), log scale"
 
 
 def test_captions_count_one_as_one():
