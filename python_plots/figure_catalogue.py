@@ -197,9 +197,12 @@ def _recency_monetary_caption(marts: Marts) -> str:
 
 def _monthly_sales_caption(marts: Marts) -> str:
     months = marts.monthly_sales["month_start"]
+    span = f"{months.min():%B %Y}"
+    if months.max() != months.min():
+        span += f" to {months.max():%B %Y}"
     return (
         "Revenue and customers with a sale per calendar month, one line per"
-        f" segment, {months.min():%B %Y} to {months.max():%B %Y}. An open"
+        f" segment, {span}. An open"
         " marker is a month the order lines cover only in part (the legend"
         " says how many days): its totals are not a whole month's, so a drop"
         " there is not a fall in sales."

@@ -254,7 +254,8 @@ def plot_centroid_heatmap(marts: Marts) -> Figure:
         ax.text(
             column,
             row,
-            f"{values.iat[row, column]:,.0f} {UNITS[features[column]]}\n"
+            f"{values.iat[row, column]:,.0f}"
+            f" {unit_text(features[column], values.iat[row, column])}\n"
             f"z {signed(z_value, 1)}",
             ha="center",
             va="center",
@@ -265,3 +266,10 @@ def plot_centroid_heatmap(marts: Marts) -> Figure:
         image, ax=ax, label="Standard deviations from the mean (z)", shrink=0.9
     )
     return figure
+
+
+def unit_text(feature: str, value: float) -> str:
+    """The feature's unit after a value shown to 0 decimals: "1 day", not
+    "1 days"."""
+    unit = UNITS[feature]
+    return "day" if unit == "days" and f"{value:,.0f}" == "1" else unit

@@ -189,6 +189,18 @@ def test_the_k_legends_cover_no_point():
         assert not any(legend.contains(x, y) for x, y in points)
 
 
+def test_a_centre_of_one_day_reads_1_day():
+    marts = hand_made_marts()
+    centroids = marts.centroids.copy()
+    centroids.loc[
+        (centroids["segment_id"] == 1) & (centroids["feature"] == "recency_days"),
+        "centroid_value",
+    ] = 1.0
+    ax = plot_centroid_heatmap(replace(marts, centroids=centroids)).axes[0]
+    cells = [text.get_text().split("\n")[0] for text in ax.texts]
+    assert cells[:3] == ["1 day", "12 inv.", "4,000 spent"]
+
+
 def test_an_axis_is_logarithmic_only_for_a_log1p_feature():
     marts = hand_made_marts()
     centroids = marts.centroids

@@ -194,6 +194,21 @@ def test_a_profile_column_clustered_as_log1p_is_drawn_and_correlated_on_logs():
     assert grid[1, 0].get_ylabel() == "Annual income (k$), log scale"
 
 
+def test_the_monthly_caption_names_one_month_once():
+    # A file of one month read "December 2010 to December 2010".
+    marts = hand_made_marts()
+    monthly = marts.monthly_sales.assign(month_start=pd.Timestamp("2010-12-01"))
+    marts = replace(marts, monthly_sales=monthly)
+    (spec,) = [
+        spec
+        for spec in figure_specs(marts)
+        if spec.filename == "10_segment_monthly_sales.png"
+    ]
+    assert ", one line per segment, December 2010. An open marker" in (
+        spec.caption(marts)
+    )
+
+
 def test_captions_count_one_as_one():
     # A run whose median customer bought once, from one invoice.
     marts = hand_made_marts()
