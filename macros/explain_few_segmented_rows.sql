@@ -1,8 +1,8 @@
 {% macro explain_few_segmented_rows(results) -%}
     {#- on-run-end, when the test most_input_rows_are_segmented warned (or
         failed, with --warn-error): dbt says only "Got 1 result", so this
-        says, in one line, how many rows were segmented and the commonest
-        reasons of the others. -#}
+        says, in one line, how many rows were segmented and, commonest
+        first, why the others were not. -#}
     {%- set warned = results | selectattr(
         "node.name", "equalto", "most_input_rows_are_segmented"
     ) | selectattr("status", "in", ["warn", "fail"]) | list -%}
@@ -15,7 +15,8 @@
     {%- endif -%}
     {%- set marts = {} -%}
     {%- for node in graph.nodes.values() if node.resource_type == "model"
-        and node.name in ["segmentation_run_summary", "rejected_customer_rows"] -%}
+        and node.name
+        in ["segmentation_run_summary", "rejected_customer_rows"] -%}
         {%- do marts.update({node.name: api.Relation.create(
             database=node.database, schema=node.schema, identifier=node.alias
         )}) -%}
@@ -28,18 +29,21 @@
         "select reject_reason, count(*) from "
         ~ marts["rejected_customer_rows"]
         ~ " group by reject_reason order by count(*) desc, reject_reason"
-        ~ " limit 3"
     ).rows -%}
     {%- set listed = [] -%}
     {%- for reason, rows in reasons -%}
         {%- do listed.append(reason ~ " " ~ rows) -%}
     {%- endfor -%}
     {%- set rejected = marts["rejected_customer_rows"] -%}
+    {#- With order lines alone, the rows are the customers with a valid
+        line (those with only returns are rejected). -#}
+    {%- set from_file = "customer_profiles" in given_inputs() -%}
     {% do log(
-        "Only " ~ counts[0] ~ " of the " ~ counts[1] ~ " customer rows were"
-        ~ " segmented; the other " ~ (counts[1] - counts[0]) ~ " are in "
-        ~ rejected.schema ~ "." ~ rejected.identifier
-        ~ ", the commonest reasons first: " ~ listed | join(", ") ~ ".",
+        "Only " ~ counts[0] ~ " of the " ~ counts[1]
+        ~ (" customer rows" if from_file else " customers of the order lines")
+        ~ " were segmented; the other " ~ (counts[1] - counts[0])
+        ~ " are in " ~ rejected.schema ~ "." ~ rejected.identifier ~ ": "
+        ~ listed | join(", ") ~ ".",
         info=true
     ) %}
     {{ return("") }}

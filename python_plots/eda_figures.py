@@ -70,7 +70,7 @@ def column_bins(marts: Marts, column: str, values: pd.Series) -> np.ndarray:
     """Bins even on the column's axis: on ln(1 + value) for a log1p
     feature, whose values (an income of 100,000 k$ among ones of 15 to 137)
     would otherwise fall in one bar."""
-    if _on_log_scale(marts, column):
+    if _on_log_scale(marts, column) and values.min() != values.max():
         return log_bin_edges(values)
     return bin_edges(values)
 

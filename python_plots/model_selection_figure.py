@@ -15,7 +15,6 @@ from mart_data import Marts
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
 NOT_ACTIONABLE_COLOUR = "#9a9a9a"
 
@@ -69,7 +68,7 @@ def _mark_not_actionable(ax: Axes, marts: Marts, column: str, ks: list[int]) -> 
 def scored_k_text(ks: list[int]) -> str:
     """The k scored, as runs: "2 to 10 and 20"."""
     runs: list[list[int]] = []
-    for k in sorted(ks):
+    for k in sorted(set(ks)):
         if runs and k == runs[-1][-1] + 1:
             runs[-1].append(k)
         else:
@@ -138,7 +137,9 @@ def plot_model_selection(marts: Marts) -> Figure:
         ax.set_title(title)
         ax.set_xlabel("Number of segments k")
         ax.set_ylabel(ylabel)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # A tick at each k scored; a locator would put one k between
+        # fractions (1.900, 1.925, ...).
+        ax.set_xticks(sorted(evaluation["k"]))
         # Room above the highest point for the legend, which would otherwise
         # cover the best score when that sits at the top of the panel.
         low, high = ax.get_ylim()

@@ -58,17 +58,23 @@ CLEAR = 0.04
 # Two X marks this close (share of the plotted range, on both axes) are
 # drawn one over the other.
 COINCIDENT = 0.02
-# The plane's axes measure about this many points across and up, to turn
-# an offset in points into a share of the plotted range.
-AXES_POINTS = np.array([700.0, 450.0])
+# The headline plane's axes measure about this many points across and up,
+# to turn an offset in points into a share of the plotted range; the
+# panels of a grid pass their own size.
+AXES_POINTS = (700.0, 450.0)
 
 
 def number_offsets(
-    centres: pd.DataFrame, customers: pd.DataFrame, log_axes: tuple[bool, bool]
+    centres: pd.DataFrame,
+    customers: pd.DataFrame,
+    log_axes: tuple[bool, bool],
+    axes_points: tuple[float, float] = AXES_POINTS,
 ) -> list[tuple[int, int]]:
     """One offset from NUMBER_OFFSETS per centre (rows of x, y after the
     segment id), so that no number prints over another centre's X or
-    number, or, where no corner is clear, the clearest corner."""
+    number, or, where no corner is clear, the clearest corner. A centre
+    without coordinates (an average of a column none of its customers
+    has) is not drawn, and blocks nothing."""
     spots = []
     for column, on_log in zip(centres.columns[1:], log_axes, strict=True):
         values = pd.concat([customers[column], centres[column]]).astype("float64")
@@ -76,22 +82,27 @@ def number_offsets(
         span = (scaled.max() - scaled.min()) or 1.0
         spots.append((scaled.iloc[len(customers) :] - scaled.min()).to_numpy() / span)
     position = np.column_stack(spots)
+    drawn = ~np.isnan(position).any(axis=1)
+    size = np.array(axes_points)
     chosen: list[tuple[int, int]] = []
     numbers: list[np.ndarray] = []
     for index, here in enumerate(position):
+        if not drawn[index]:
+            chosen.append(NUMBER_OFFSETS[0])
+            continue
         # An X that nearly covers this one cannot be kept clear of; its
         # number, placed earlier, is a blocker instead.
-        others = np.delete(position, index, axis=0)
+        others = position[drawn & (np.arange(len(position)) != index)]
         apart = np.abs(others - here).max(axis=1) >= COINCIDENT
         blockers = np.vstack([others[apart], *numbers])
         clearances = [
-            _clearance(here + np.array(offset) / AXES_POINTS, blockers)
+            _clearance(here + np.array(offset) / size, blockers)
             for offset in NUMBER_OFFSETS
         ]
         clear = [n for n, room in enumerate(clearances) if room >= CLEAR]
         pick = clear[0] if clear else int(np.argmax(clearances))
         chosen.append(NUMBER_OFFSETS[pick])
-        numbers.append(here + np.array(NUMBER_OFFSETS[pick]) / AXES_POINTS)
+        numbers.append(here + np.array(NUMBER_OFFSETS[pick]) / size)
     return chosen
 
 
@@ -128,7 +139,11 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
         )
     centres, kind = plane_centres(marts, x, y)
     on_log = (uses_log_axis(marts, x), uses_log_axis(marts, y))
-    offsets = number_offsets(centres, marts.customers[[x, y]].dropna(), on_log)
+    # The panel's size as laid out so far: a grid's panels are smaller.
+    panel = ax.get_window_extent().size * 72 / ax.figure.dpi
+    offsets = number_offsets(
+        centres, marts.customers[[x, y]].dropna(), on_log, tuple(panel)
+    )
     for centre, offset in zip(centres.itertuples(index=False), offsets, strict=True):
         segment_id, cx, cy = centre
         ax.scatter(

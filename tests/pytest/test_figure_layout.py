@@ -102,6 +102,28 @@ def test_a_number_never_sits_on_another_centres_x():
         (11, -22),
         (11, 9),
     ]
+    # A centre without coordinates is not drawn and blocks nothing.
+    with_a_gap = pd.concat(
+        [pd.DataFrame({"segment_id": [3], "x": [None], "y": [None]}), centres]
+    ).astype({"x": "float64", "y": "float64"})
+    assert number_offsets(with_a_gap, customers, (False, False)) == [
+        (11, 9),
+        (11, -22),
+        (11, 9),
+    ]
+
+
+def test_a_small_panel_needs_its_numbers_further_apart():
+    # Segment 2's X is 6 % of the range right of 1's: clear of 1's number
+    # on the headline plane, not on a panel of the pairs grid about half as
+    # wide, where 11 points are a larger share of the range.
+    customers = pd.DataFrame({"x": [0.0, 100.0], "y": [0.0, 100.0]})
+    centres = pd.DataFrame({"segment_id": [1, 2], "x": [50.0, 56.0], "y": [50.0, 52.0]})
+    assert number_offsets(centres, customers, (False, False)) == [(11, 9), (11, 9)]
+    assert number_offsets(centres, customers, (False, False), (373.0, 376.0)) == [
+        (11, -22),
+        (11, 9),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -146,6 +168,16 @@ def test_scored_k_text_names_runs_of_k():
     assert scored_k_text([3, 2]) == "2 to 3"
     assert scored_k_text([5]) == "5"
     assert scored_k_text([2, 3, 5, 7, 8]) == "2 to 3, 5 and 7 to 8"
+    assert scored_k_text([3, 2, 2]) == "2 to 3"
+
+
+def test_one_k_scored_gets_one_tick():
+    # Three usable customers score k = 2 alone: the ticks were 1.900,
+    # 1.925, ... around it.
+    marts = hand_made_marts()
+    evaluation = marts.k_evaluation[marts.k_evaluation["k"] == 3]
+    figure = plot_model_selection(replace(marts, k_evaluation=evaluation))
+    assert [list(ax.get_xticks()) for ax in figure.axes] == [[3], [3]]
 
 
 def test_the_k_lines_break_where_no_k_was_scored():

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from eda_figures import (
+    column_bins,
     correlations,
     plot_distributions_by_gender,
     plot_pairwise_scatter,
@@ -192,6 +193,12 @@ def test_a_profile_column_clustered_as_log1p_is_drawn_and_correlated_on_logs():
     assert [ax.get_xscale() for ax in grid[2]] == ["linear", "symlog", "linear"]
     assert [grid[row, 0].get_yscale() for row in (1, 2)] == ["symlog", "linear"]
     assert grid[1, 0].get_ylabel() == "Annual income (k$), log scale"
+    # One income for everyone: one bar around it, not a sliver at its left
+    # of a bin reaching e times further.
+    assert list(column_bins(marts, "annual_income_k", pd.Series([50.0] * 3))) == [
+        49.5,
+        50.5,
+    ]
 
 
 def test_the_monthly_caption_names_one_month_once():
