@@ -13,28 +13,22 @@
     {%- if not execute or not warned or not rejected_built -%}
         {{ return("") }}
     {%- endif -%}
-    {%- set marts = {} -%}
-    {%- for node in graph.nodes.values() if node.resource_type == "model"
-        and node.name
-        in ["segmentation_run_summary", "rejected_customer_rows"] -%}
-        {%- do marts.update({node.name: api.Relation.create(
-            database=node.database, schema=node.schema, identifier=node.alias
-        )}) -%}
-    {%- endfor -%}
+    {#- The mart the test checks, and the rejected rows. -#}
+    {%- set summary = node_relation(
+        graph.nodes[warned[0].node.attached_node]
+    ) -%}
+    {%- set rejected = node_relation(rejected_built[0].node) -%}
     {%- set counts = run_query(
-        "select segmented_rows, input_rows from "
-        ~ marts["segmentation_run_summary"]
+        "select segmented_rows, input_rows from " ~ summary
     ).rows[0] -%}
     {%- set reasons = run_query(
-        "select reject_reason, count(*) from "
-        ~ marts["rejected_customer_rows"]
+        "select reject_reason, count(*) from " ~ rejected
         ~ " group by reject_reason order by count(*) desc, reject_reason"
     ).rows -%}
     {%- set listed = [] -%}
     {%- for reason, rows in reasons -%}
         {%- do listed.append(reason ~ " " ~ rows) -%}
     {%- endfor -%}
-    {%- set rejected = marts["rejected_customer_rows"] -%}
     {#- With order lines alone, the rows are the customers with a valid
         line (those with only returns are rejected). -#}
     {%- set from_file = "customer_profiles" in given_inputs() -%}

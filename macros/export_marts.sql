@@ -49,6 +49,13 @@
     {{ return("") }}
 {%- endmacro %}
 
+{% macro node_relation(node) -%}
+    {#- The table a model node of the graph (or of a run result) builds. -#}
+    {{ return(api.Relation.create(
+        database=node.database, schema=node.schema, identifier=node.alias
+    )) }}
+{%- endmacro %}
+
 {% macro exported_marts() -%}
     {#- Every model of the marts schema, by name: a new mart is exported
         without being listed anywhere. -#}
@@ -152,11 +159,7 @@
         {%- set sort_key = export_sort_key(mart) -%}
         {%- call statement("export_" ~ mart.name) -%}
             copy (
-                select * from {{ api.Relation.create(
-                    database=mart.database,
-                    schema=mart.schema,
-                    identifier=mart.alias,
-                ) }}
+                select * from {{ node_relation(mart) }}
                 order by {{ sort_key or "all" }}
             ) to {{ sql_literal(staged) }} (format parquet, compression snappy)
         {%- endcall -%}

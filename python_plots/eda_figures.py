@@ -54,7 +54,7 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
             edgecolor="white",
             linewidth=0.6,
         )
-        if _on_log_scale(marts, column):
+        if uses_log_axis(marts, column):
             set_log_axis(ax, "x")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(0, ax.get_ylim()[1] * 1.25)
@@ -63,14 +63,14 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
 
 
 def axis_label(marts: Marts, column: str) -> str:
-    return AXIS_LABELS[column] + (", log scale" if _on_log_scale(marts, column) else "")
+    return AXIS_LABELS[column] + (", log scale" if uses_log_axis(marts, column) else "")
 
 
 def column_bins(marts: Marts, column: str, values: pd.Series) -> np.ndarray:
     """Bins even on the column's axis: on ln(1 + value) for a log1p
     feature, whose values (an income of 100,000 k$ among ones of 15 to 137)
     would otherwise fall in one bar."""
-    if _on_log_scale(marts, column) and values.min() != values.max():
+    if uses_log_axis(marts, column) and values.min() != values.max():
         return log_bin_edges(values)
     return bin_edges(values)
 
@@ -84,13 +84,7 @@ def correlation_columns(marts: Marts) -> list[str]:
 def correlation_name(marts: Marts, column: str, names: dict[str, str]) -> str:
     """A column's name from ``names``, marked when it is correlated on the
     log scale."""
-    return names[column] + (" (log)" if _on_log_scale(marts, column) else "")
-
-
-def _on_log_scale(marts: Marts, column: str) -> bool:
-    """A log axis, and correlations on ln(1 + value), for a column K-Means
-    saw as log1p (and the skewed order-lines columns: uses_log_axis)."""
-    return uses_log_axis(marts, column)
+    return names[column] + (" (log)" if uses_log_axis(marts, column) else "")
 
 
 def correlations(marts: Marts) -> pd.DataFrame:
@@ -98,7 +92,7 @@ def correlations(marts: Marts) -> pd.DataFrame:
     on the scale K-Means saw it: ln(1 + value) for a log1p feature."""
     values = marts.customers[correlation_columns(marts)].astype("float64")
     for column in values.columns:
-        if _on_log_scale(marts, column):
+        if uses_log_axis(marts, column):
             values[column] = np.log1p(values[column])
     return values.corr(method="pearson")
 
@@ -181,9 +175,9 @@ def plot_pairwise_scatter(marts: Marts) -> Figure:
                     label=name,
                 )
             ax.set_ylabel(axis_label(marts, y) if column == 0 else "")
-            if _on_log_scale(marts, y):
+            if uses_log_axis(marts, y):
                 set_log_axis(ax, "y")
-        if _on_log_scale(marts, x):
+        if uses_log_axis(marts, x):
             set_log_axis(ax, "x")
         ax.set_xlabel(axis_label(marts, x) if row == n - 1 else "")
         ax.tick_params(labelbottom=True)

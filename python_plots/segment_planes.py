@@ -95,14 +95,12 @@ def number_offsets(
         others = position[drawn & (np.arange(len(position)) != index)]
         apart = np.abs(others - here).max(axis=1) >= COINCIDENT
         blockers = np.vstack([others[apart], *numbers])
-        clearances = [
-            _clearance(here + np.array(offset) / size, blockers)
-            for offset in NUMBER_OFFSETS
-        ]
+        candidates = here + np.array(NUMBER_OFFSETS) / size
+        clearances = [_clearance(number, blockers) for number in candidates]
         clear = [n for n, room in enumerate(clearances) if room >= CLEAR]
         pick = clear[0] if clear else int(np.argmax(clearances))
         chosen.append(NUMBER_OFFSETS[pick])
-        numbers.append(here + np.array(NUMBER_OFFSETS[pick]) / size)
+        numbers.append(candidates[pick])
     return chosen
 
 

@@ -42,9 +42,9 @@ def export_folder_problem(folder: str) -> str | None:
     path = Path(folder).expanduser().absolute()
     for existing in (path, *path.parents):
         try:
-            if existing.is_symlink() and not existing.exists():
-                return f"{existing} is a link to nothing"
             if not existing.exists():
+                if existing.is_symlink():
+                    return f"{existing} is a link to nothing"
                 continue
         except OSError as error:
             return f"{existing} cannot be read ({error.strerror})"
