@@ -156,6 +156,12 @@ def segment_label(
     return "\n".join(lines)
 
 
+def segment_count_label(segment_id: int, segment_name: str, customers: int) -> str:
+    """A legend entry: the segment's label and its customers as "(n = 7)",
+    which a deduplicated name's own "(1)" cannot be mistaken for."""
+    return f"{segment_label(segment_id, segment_name)} (n = {customers:,})"
+
+
 def feature_list_text(features: list[str]) -> str:
     """['age', 'spending_score'] -> 'age and spending score'."""
     names = [PLAIN_NAMES[feature] for feature in features]

@@ -19,7 +19,7 @@ from figure_style import (
     model_subtitle,
     new_figure,
     segment_colour,
-    segment_label,
+    segment_count_label,
     segments_in_order,
     set_log_axis,
     uses_log_axis,
@@ -131,8 +131,9 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
             alpha=0.85 if point_size >= 42 else 0.6,
             edgecolors="white" if point_size >= 42 else "none",
             linewidths=0.5,
-            label=segment_label(segment.segment_id, segment.segment_name)
-            + f" ({segment.customer_count:,})",
+            label=segment_count_label(
+                segment.segment_id, segment.segment_name, segment.customer_count
+            ),
             gid=f"segment-points-{segment.segment_id}",
         )
     centres, kind = plane_centres(marts, x, y)
@@ -209,7 +210,7 @@ def segment_legend(
     body.legend(
         handles,
         labels,
-        title="Segment (customers)",
+        title="Segment",
         markerscale=markerscale,
         **placement,
     )
@@ -287,8 +288,9 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
             stacked=True,
             color=[segment_colour(segment_id) for segment_id in segments["segment_id"]],
             label=[
-                f"{segment_label(row.segment_id, row.segment_name)}"
-                f" ({row.customer_count:,})"
+                segment_count_label(
+                    row.segment_id, row.segment_name, row.customer_count
+                )
                 for row in segments.itertuples()
             ],
         )

@@ -249,6 +249,19 @@ def test_the_legend_centre_marker_is_drawn_at_its_plot_size():
     assert legend.legend_handles[-1].get_markersize() == pytest.approx(14)
 
 
+def test_a_legend_tells_a_deduplicated_name_from_the_customer_count():
+    # "Lost (1) (4)" read as two numbers of the same kind.
+    marts = hand_made_marts()
+    marts.profiles.loc[marts.profiles["segment_id"] == 3, "segment_name"] = "Lost (1)"
+    figure = plot_segments_recency_monetary(marts)
+    (legend,) = [legend for body in figure.subfigs for legend in body.legends]
+    assert legend.get_title().get_text() == "Segment"
+    assert [text.get_text() for text in legend.get_texts()][2:] == [
+        "3: Lost (1) (n = 4)",
+        "centroid, numbered by segment",
+    ]
+
+
 def test_the_centroid_heatmap_says_which_centres_are_on_the_log_scale():
     marts = hand_made_marts()
     centroids = marts.centroids
