@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from axis_ticks import set_log_axis
 from figure_style import (
     AXIS_LABELS,
     GENDER_COLOURS,
@@ -14,7 +15,6 @@ from figure_style import (
     gender_groups,
     log_bin_edges,
     new_figure,
-    set_log_axis,
     signed,
     uses_log_axis,
     value_text,

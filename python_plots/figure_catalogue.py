@@ -22,6 +22,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
+from axis_ticks import space_linear_ticks
 from eda_figures import (
     correlation_name,
     correlations,
@@ -34,6 +35,7 @@ from figure_style import (
     PLAIN_NAMES,
     RFM_FEATURES,
     SLIDE_STYLE,
+    and_list,
     feature_list_text,
     segment_label,
     segments_in_order,
@@ -176,14 +178,29 @@ def _rfm_distributions_caption(marts: Marts) -> str:
 
 
 def _rfm_grid_caption(marts: Marts) -> str:
-    counts = rfm_grid_counts(marts.customers)
-    f, r = counts.stack().idxmax()
+    counts = rfm_grid_counts(marts.customers).stack()
+    # Every tie is named: picking one of them would be arbitrary.
+    fullest = sorted(counts[counts == counts.max()].index, key=lambda fr: fr[::-1])
     per_segment = marts.customers["rfm_segment"].value_counts()
+    largest = sorted(per_segment[per_segment == per_segment.max()].index)
+    customers = _counted(counts.max(), "customer")
+    if len(fullest) == 1:
+        [(f, r)] = fullest
+        cells = f"the fullest cell is r = {r}, f = {f} ({customers})"
+    else:
+        pairs = and_list([f"({r}, {f})" for f, r in reversed(fullest)])
+        cells = f"the fullest cells are (r, f) = {pairs}, {customers} each"
+    if len(largest) == 1:
+        segments = f"the largest RFM segment is {largest[0]} ({per_segment.max():,})"
+    else:
+        segments = (
+            f"the largest RFM segments are {and_list(largest)}"
+            f" ({per_segment.max():,} each)"
+        )
     return (
         "Customers per recency score × frequency score (quintiles, 5 best),"
-        " each cell named after its most common RFM segment; the fullest cell"
-        f" is r = {r}, f = {f} ({_counted(counts.at[f, r], 'customer')}), the largest"
-        f" RFM segment {per_segment.index[0]} ({per_segment.iloc[0]:,})."
+        f" each cell named after its most common RFM segment; {cells};"
+        f" {segments}."
     )
 
 
@@ -361,6 +378,7 @@ def render_one(marts: Marts, spec: FigureSpec, out_dir: Path) -> RenderedFigure:
     """Write one figure as a PNG into out_dir."""
     with mpl.rc_context(SLIDE_STYLE):
         figure = spec.plot(marts)
+        space_linear_ticks(figure)
         figure.savefig(out_dir / spec.filename, dpi=DPI, facecolor="white")
     return RenderedFigure(spec.filename, spec.title, spec.caption(marts))
 

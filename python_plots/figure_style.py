@@ -14,10 +14,8 @@ import numpy as np
 import pandas as pd
 from mart_data import Marts
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure, SubFigure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, SymmetricalLogLocator
 
 # The numeric input columns, in the pipeline's canonical feature order.
 NUMERIC_COLUMNS = ["age", "annual_income_k", "spending_score"]
@@ -164,10 +162,12 @@ def segment_count_label(segment_id: int, segment_name: str, customers: int) -> s
 
 def feature_list_text(features: list[str]) -> str:
     """['age', 'spending_score'] -> 'age and spending score'."""
-    names = [PLAIN_NAMES[feature] for feature in features]
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return and_list([PLAIN_NAMES[feature] for feature in features])
+
+
+def and_list(items: list[str]) -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 HEADER_HEIGHT = 1.0  # inches for the title and a one-line subtitle
@@ -247,56 +247,6 @@ def uses_log_axis(marts: Marts, feature: str) -> bool:
     if "transformation" in transforms.columns and feature in transforms.index:
         return transforms.at[feature, "transformation"] == "log1p"
     return feature in LOG_AXIS_FEATURES
-
-
-def count_ticks(axis: Axis) -> None:
-    """Ticks at whole counts (a few customers would otherwise get 0, 0.5,
-    1, ... read as 0, 0, 1), with separators."""
-    axis.set_major_locator(MaxNLocator(integer=True))
-    axis.set_major_formatter(thousands())
-
-
-def thousands() -> FuncFormatter:
-    """Tick labels as whole numbers with separators: 1,000 rather than 1000
-    (a new formatter per axis, as matplotlib ties each to its axis)."""
-    return FuncFormatter(lambda value, _: f"{value:,.0f}")
-
-
-class LogTicks(SymmetricalLogLocator):
-    """The log axis' ticks at 0, 1, 10, 100 …; at 2 and 5 times each too
-    when fewer than three of those fall in view, and at every multiple when
-    that still gives fewer than two: customers spending 204 to 802 gave an
-    axis with no tick at all, and 12 to 40 one. An axis of zeros only has
-    one tick, 0."""
-
-    # Each set of multiples of the powers of ten, with the ticks in view it
-    # must give to be kept.
-    STEPS = (([1.0], 3), ([1.0, 2.0, 5.0], 2), ([float(n) for n in range(1, 10)], 0))
-
-    def __init__(self) -> None:
-        super().__init__(linthresh=1, base=10)
-
-    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
-        low, high = sorted((vmin, vmax))
-        if high < 1:
-            return np.array([0.0])
-        for subs, enough in self.STEPS:
-            self.set_params(subs=subs)
-            ticks = np.asarray(super().tick_values(vmin, vmax))
-            if np.count_nonzero((ticks >= low) & (ticks <= high)) >= enough:
-                return ticks
-        return ticks
-
-
-def set_log_axis(ax: Axes, axis: str) -> None:
-    """A log scale that still shows zeros: linear from 0 to 1, logarithmic
-    above (the features are counts and amounts of at least 0), with plain
-    numbers as tick labels."""
-    scale = ax.set_xscale if axis == "x" else ax.set_yscale
-    scale("symlog", linthresh=1, linscale=0.4)
-    ticks = ax.xaxis if axis == "x" else ax.yaxis
-    ticks.set_major_locator(LogTicks())
-    ticks.set_major_formatter(thousands())
 
 
 def whole_number_log_bins(values: pd.Series, bins: int = 30) -> np.ndarray:

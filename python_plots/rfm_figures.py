@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from axis_ticks import count_ticks, set_log_axis, thousands
 from figure_style import (
     AXIS_LABELS,
     NEUTRAL_COLOUR,
     PLAIN_NAMES,
     RFM_FEATURES,
     area_heights,
-    count_ticks,
     log_bin_edges,
     model_subtitle,
     new_figure,
@@ -24,9 +24,7 @@ from figure_style import (
     segment_colour,
     segment_label,
     segments_in_order,
-    set_log_axis,
     share_text,
-    thousands,
     value_text,
     whole_number_log_bins,
 )

@@ -11,6 +11,7 @@ from textwrap import fill
 
 import numpy as np
 import pandas as pd
+from axis_ticks import count_ticks, thousands
 from figure_style import (
     AVERAGE_DECIMALS,
     AXIS_LABELS,
@@ -20,7 +21,6 @@ from figure_style import (
     PLAIN_NAMES,
     PROFILE_AVERAGES,
     UNITS,
-    count_ticks,
     model_subtitle,
     new_figure,
     percent_text,
@@ -29,7 +29,6 @@ from figure_style import (
     segments_in_order,
     share_text,
     signed,
-    thousands,
     uses_log_axis,
 )
 from mart_data import Marts

@@ -12,6 +12,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
+from axis_ticks import set_log_axis
 from figure_style import (
     AXIS_LABELS,
     PROFILE_AVERAGES,
@@ -21,7 +22,6 @@ from figure_style import (
     segment_colour,
     segment_count_label,
     segments_in_order,
-    set_log_axis,
     uses_log_axis,
 )
 from mart_data import Marts

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
+from itertools import pairwise
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
+from axis_ticks import LogTicks, NumberFormatter, space_linear_ticks
+from eda_figures import plot_pairwise_scatter
 from figure_style import (
     LABEL_WIDTH,
-    LogTicks,
+    SLIDE_STYLE,
     new_figure,
     segment_label,
 )
@@ -69,6 +73,63 @@ def test_log_ticks_give_two_at_least_and_zeros_one():
     assert in_view(11, 42) == [20.0, 30.0, 40.0]
     # A feature that is 0 for everyone: one tick, not "−0", "0", "0".
     assert in_view(-0.05, 0.05) == [0.0]
+
+
+def shown_x_labels(ax):
+    low, high = ax.get_xlim()
+    return [
+        tick
+        for tick, value in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+        if low <= value <= high
+    ]
+
+
+def test_wide_numbers_get_separators_and_room_on_a_linear_axis():
+    # Incomes given in dollars in the k$ column: Matplotlib wrote 20000,
+    # 40000 … 140000 under a pairs-grid panel, running into each other.
+    marts = hand_made_marts(with_profiles=True)
+    customers = marts.customers.assign(
+        annual_income_k=np.linspace(15_000, 137_000, len(marts.customers))
+    )
+    # In the style figures are saved in (figure_catalogue.render_one).
+    with mpl.rc_context(SLIDE_STYLE):
+        figure = plot_pairwise_scatter(replace(marts, customers=customers))
+        income = np.array(figure.axes).reshape(3, 3)[2, 1]
+        age = np.array(figure.axes).reshape(3, 3)[2, 0]
+        figure.canvas.draw()
+        ages = [tick.get_text() for tick in shown_x_labels(age)]
+        assert not apart([tick.get_window_extent() for tick in shown_x_labels(income)])
+        space_linear_ticks(figure)
+        figure.canvas.draw()
+    incomes = shown_x_labels(income)
+    assert [tick.get_text() for tick in incomes] == ["50,000", "100,000"]
+    assert apart([tick.get_window_extent() for tick in incomes])
+    # Labels that fit keep Matplotlib's ticks.
+    assert [tick.get_text() for tick in shown_x_labels(age)] == ages
+
+
+def apart(boxes) -> bool:
+    return all(left.x1 < right.x0 for left, right in pairwise(boxes))
+
+
+def test_every_tick_of_an_axis_gets_the_same_decimals():
+    assert NumberFormatter().format_ticks([0.35, 0.4, 0.45, 0.5]) == [
+        "0.35",
+        "0.40",
+        "0.45",
+        "0.50",
+    ]
+    assert NumberFormatter().format_ticks([-1, -0.5, 0, 0.5]) == [
+        "\u22121.0",
+        "\u22120.5",
+        "0.0",
+        "0.5",
+    ]
+    assert NumberFormatter().format_ticks([0, 1e-17, 2_500_000]) == [
+        "0",
+        "0",
+        "2,500,000",
+    ]
 
 
 def test_the_numbers_of_centres_that_nearly_coincide_do_not_overlap():

@@ -141,6 +141,28 @@ def test_a_mixed_cell_names_its_most_common_segment_with_its_share():
     assert cells["rfm-cell-1-1"].get_text() == "3\nLost\n67%"
 
 
+def grid_caption(marts: Marts) -> str:
+    (spec,) = [s for s in figure_specs(marts) if s.filename == "02_eda_rfm_grid.png"]
+    return spec.caption(marts)
+
+
+def test_the_grid_caption_names_every_tied_cell_and_segment():
+    # Three cells hold 2 customers each, and Champions and Lost 3 each:
+    # naming one of them was an arbitrary pick.
+    assert grid_caption(hand_made_marts()).endswith(
+        "; the fullest cells are (r, f) = (5, 5), (4, 3) and (1, 1), 2 customers"
+        " each; the largest RFM segments are Champions and Lost (3 each)."
+    )
+    marts = hand_made_marts()
+    customers = marts.customers.copy()
+    customers.loc[0, "rfm_segment"] = "Loyal"
+    customers.loc[3, ["r_score", "f_score"]] = [5, 5]
+    assert grid_caption(replace(marts, customers=customers)).endswith(
+        "; the fullest cell is r = 5, f = 5 (3 customers);"
+        " the largest RFM segment is Lost (3)."
+    )
+
+
 def test_the_k_figure_hatches_the_k_the_rule_set_aside_and_marks_the_selected():
     marts = hand_made_marts()
     figure = plot_model_selection(marts)
