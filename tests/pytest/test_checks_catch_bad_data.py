@@ -11,6 +11,7 @@ expects the check to object.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -280,3 +281,74 @@ def test_a_mart_refuses_a_value_its_contract_rules_out(
         str(refused.value)
         == f"Constraint Error: CHECK constraint failed on table {check}"
     )
+
+
+# The marts' cross-checks (models/marts/_marts__models.yml and tests/), each
+# with a damage that breaks it and what it then returns; the intact
+# warehouse returns nothing from any of them.
+MARTS_TESTS = Path("compiled/mall_segmentation/models/marts/_marts__models.yml")
+CROSS_CHECKS = {
+    "run-summary-matches-the-marts": (
+        MARTS_TESTS / "run_summary_matches_the_marts.sql",
+        "delete from marts.customer_segments where customer_id = 3",
+        "select segmented_rows, rejected_rows",
+        [(200, 0)],
+    ),
+    "reject-reason-counts-add-up": (
+        MARTS_TESTS
+        / "reject_reason_counts_add_up_segmentation_run_summary_customers.sql",
+        "update marts.segmentation_run_summary set rejected_exact_duplicate = 1",
+        "select rejected_rows, rejected_exact_duplicate",
+        [(0, 1)],
+    ),
+    "selected-k-matches-the-segments": (
+        MARTS_TESTS / "k_evaluation_selected_k_matches_segment_count.sql",
+        "delete from marts.segment_profiles where segment_id = 5",
+        # expression_is_true returns every row of k_evaluation: k = 2 to 10.
+        "select count(*)",
+        [(9,)],
+    ),
+    "segment-counts-add-up": (
+        Path(
+            "compiled/mall_segmentation/tests/assert_segment_counts_add_up_to_customers.sql"
+        ),
+        "update marts.segment_profiles set customer_count = 82 where segment_id = 3",
+        "select profiled, segmented",
+        [(201, 200)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CROSS_CHECKS))
+def test_a_marts_cross_check_fails_on_marts_that_disagree(
+    bundled_build, tmp_path, case
+):
+    test_sql, statement, columns, failures = CROSS_CHECKS[case]
+    check = (bundled_build.database.parent / "target" / test_sql).read_text()
+    copy = damaged_copy(bundled_build, tmp_path, statement)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.sql(f"{columns} from ({check})").fetchall() == failures
+    with duckdb.connect(str(bundled_build.database), read_only=True) as con:
+        assert con.sql(f"select count(*) from ({check})").fetchall() == [(0,)]
+
+
+def test_monthly_sales_must_add_up_to_the_customers_spend(
+    order_lines_excerpt_build, tmp_path
+):
+    target = order_lines_excerpt_build.database.parent / "target"
+    check = (
+        target / MARTS_TESTS / "segment_monthly_sales_add_up_to_customer_monetary.sql"
+    ).read_text()
+    copy = damaged_copy(
+        order_lines_excerpt_build,
+        tmp_path,
+        "update marts.segment_monthly_sales set revenue = revenue + 0.01"
+        " where rowid = (select min(rowid) from marts.segment_monthly_sales)",
+    )
+    with duckdb.connect(str(copy), read_only=True) as con:
+        [(actual, expected)] = con.sql(
+            f"select actual_total, expected_total from ({check})"
+        ).fetchall()
+    assert actual - expected == Decimal("0.01")
+    with duckdb.connect(str(order_lines_excerpt_build.database), read_only=True) as con:
+        assert con.sql(f"select count(*) from ({check})").fetchall() == [(0,)]
