@@ -139,6 +139,22 @@ INVALID_VARS = [
         " plain digits.",
     ),
     (
+        # 0.5 would leave only an exact half-and-half split with k = 2.
+        {"min_segment_share": 0.5},
+        "Invalid var 'min_segment_share': 0.5. Allowed values: a number from 0"
+        " to below 0.5.",
+    ),
+    (
+        {"model_selection_sample_rows": 99},
+        "Invalid var 'model_selection_sample_rows': 99. Allowed values: an"
+        " integer from 100 to 100000000.",
+    ),
+    (
+        {"silhouette_sample_rows": 1_000_001},
+        "Invalid var 'silhouette_sample_rows': 1000001. Allowed values: an"
+        " integer from 100 to 1000000.",
+    ),
+    (
         {"random_seed": -1},
         "Invalid var 'random_seed': -1. Allowed values: an integer from 0 to"
         " 4294967295.",
