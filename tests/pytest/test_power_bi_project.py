@@ -338,6 +338,43 @@ def test_dax_names_only_existing_columns_and_measures():
                 assert alone in measures, dax
 
 
+# The measures whose logic is more than one aggregate, written out here as
+# a second statement of what they compute (DAX cannot be evaluated offline):
+# a changed generator that is regenerated still has to change this too.
+MEASURE_LOGIC = {
+    # Out of every segment in view: the segments' shares add up to 100 %.
+    "Share of customers": "DIVIDE ( [Customers], CALCULATE ( [Customers],"
+    " REMOVEFILTERS ( segment_profiles ), REMOVEFILTERS ("
+    " customer_segments[segment_id], customer_segments[segment_name] ) ) )",
+    # Out of the customers whose gender is known, not all of them.
+    "Female share": "DIVIDE ( CALCULATE ( [Customers], KEEPFILTERS ("
+    ' customer_segments[gender] = "Female" ) ), CALCULATE ( [Customers],'
+    " KEEPFILTERS ( NOT ISBLANK ( customer_segments[gender] ) ) ) )",
+    # The selected k whatever k is in view; the marker measures only there.
+    "Selected k": "CALCULATE ( MAX ( k_evaluation[k] ),"
+    " k_evaluation[is_selected] = TRUE () )",
+    "Silhouette at the selected k": "CALCULATE ( [Silhouette], KEEPFILTERS ("
+    " k_evaluation[is_selected] = TRUE () ) )",
+    # 0 rather than blank for a reason with no rows, blank for the other
+    # input's reasons and, for order lines, when the run read none.
+    "Rejected customer rows": "IF ( SELECTEDVALUE ( reject_reasons[input_name] )"
+    ' = "order_lines", BLANK (), COUNTROWS ( rejected_customer_rows ) + 0 )',
+    "Rejected order lines": "IF ( SELECTEDVALUE ( reject_reasons[input_name] )"
+    ' = "customers", BLANK (), IF ( ISBLANK ( SUM ('
+    " segmentation_run_summary[transaction_lines] ) ), BLANK (), COUNTROWS ("
+    " rejected_transaction_rows ) + 0 ) )",
+}
+
+
+def test_the_measures_with_logic_compute_what_is_written_here():
+    measures = {
+        name: " ".join(dax.split())
+        for table in tables().values()
+        for name, dax in table.measures.items()
+    }
+    assert {name: measures[name] for name in MEASURE_LOGIC} == MEASURE_LOGIC
+
+
 def test_the_theme_gives_each_segment_its_figure_colour():
     from segment_figures import segment_colour
 
