@@ -36,7 +36,9 @@ invoice_months as (
         sum(line_amount) filter (where is_sale_line) as revenue,
         sum(-line_amount) filter (where is_return_line) as returned_value,
         min(invoice_date) filter (where is_sale_line) as first_sale_at,
-        max(invoice_date) filter (where is_sale_line) as last_sale_at
+        max(invoice_date) filter (where is_sale_line) as last_sale_at,
+        min(invoice_date) as first_line_at,
+        max(invoice_date) as last_line_at
 
     from valid_lines
     group by customer_id, invoice_no, month_start
@@ -57,7 +59,9 @@ final as (
         -- dates and timestamps
         month_start,
         first_sale_at,
-        last_sale_at
+        last_sale_at,
+        first_line_at,
+        last_line_at
 
     from invoice_months
 

@@ -1,6 +1,7 @@
 {#- One row per customer with at least one valid order line (a sale or a
     return line): the RFM features. A customer whose valid lines are all
-    returns has no recency, frequency or spend: those are NULL, and
+    returns bought nothing: frequency and spend 0, recency, tenure and
+    average order value NULL (there is no sale to date or divide by), and
     int_customers_joined rejects them (no_purchases) when a clustering
     feature comes from the order lines. The quintile scores rank only the
     segmented customers, so int_customers_joined gives them. -#}
@@ -34,7 +35,7 @@ customer_lines as (
         cast(sum(sale_lines) as bigint) as sale_lines,
         cast(sum(return_lines) as bigint) as return_lines,
         count(distinct invoice_no) filter (where sale_lines > 0) as frequency,
-        sum(revenue) as monetary,
+        coalesce(sum(revenue), 0) as monetary,
         coalesce(sum(returned_value), 0) as returned_value,
         min(first_sale_at) as first_sale_at,
         max(last_sale_at) as last_sale_at

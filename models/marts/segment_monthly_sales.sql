@@ -1,9 +1,11 @@
-{#- One row per segment and calendar month with order lines of its
-    customers: active customers, invoices, revenue and returned value, for
-    time-series visuals, and how many of the month's days the file covers,
-    so that a month cut short by the file's first or last day does not read
-    as a drop in sales. Built empty when the run has no order lines, so
-    that Power BI always finds the same tables. -#}
+{#- One row per segment and calendar month of the order lines, from the
+    first line's month to the last's: active customers, invoices, revenue
+    and returned value, for time-series visuals (0 in a month when the
+    segment's customers bought nothing, so that a line chart does not join
+    the months around it), and how many of the month's days the file
+    covers, so that a month cut short by the file's first or last day does
+    not read as a drop in sales. Built empty when the run has no order
+    lines, so that Power BI always finds the same tables. -#}
 {%- set with_order_lines = order_lines_file_path() is not none %}
 
 with
@@ -23,22 +25,39 @@ customer_segments as (
 
     ),
 
-    customer_rfm as (
+    covered_days as (
 
-        select * from {{ ref('int_customer_rfm') }}
+        -- The days the valid lines cover: from the first line's day to the
+        -- last's, returns included. Not to as_of_date, which may be set
+        -- later (today's date, say) than the file runs.
+        select
+            min(first_line_at::date) as first_day,
+            max(last_line_at::date) as last_day
+
+        from customer_invoice_months
 
     ),
 
-    covered_days as (
+    months as (
 
-        -- The days the sale lines cover: from the first sale line's day to
-        -- the last's. Not to as_of_date, which may be set later (today's
-        -- date, say) than the file runs.
-        select
-            min(first_sale_at::date) as first_day,
-            max(last_sale_at::date) as last_day
+        select month_start::date as month_start
 
-        from customer_rfm
+        from covered_days,
+            range(
+                date_trunc('month', first_day),
+                last_day + 1,
+                interval 1 month
+            ) as calendar (month_start)
+
+    ),
+
+    segments as (
+
+        select distinct
+            segment_id,
+            segment_name
+
+        from customer_segments
 
     ),
 
@@ -84,29 +103,30 @@ customer_segments as (
     final as (
 
         select
-            monthly_sales.segment_id,
-            monthly_sales.segment_name,
-            monthly_sales.active_customers,
-            monthly_sales.invoices,
-            monthly_sales.revenue,
-            monthly_sales.returned_value,
-            monthly_sales.sale_lines,
-            monthly_sales.return_lines,
-            -- 0 for a month with only return lines, outside the sales' span.
-            greatest(
-                least(
-                    last_day(monthly_sales.month_start), covered_days.last_day
-                )
-                - greatest(monthly_sales.month_start, covered_days.first_day)
-                + 1,
-                0
+            segments.segment_id,
+            segments.segment_name,
+            coalesce(monthly_sales.active_customers, 0) as active_customers,
+            coalesce(monthly_sales.invoices, 0) as invoices,
+            coalesce(monthly_sales.revenue, 0) as revenue,
+            coalesce(monthly_sales.returned_value, 0) as returned_value,
+            coalesce(monthly_sales.sale_lines, 0) as sale_lines,
+            coalesce(monthly_sales.return_lines, 0) as return_lines,
+            (
+                least(last_day(months.month_start), covered_days.last_day)
+                - greatest(months.month_start, covered_days.first_day)
+                + 1
             )::integer as days_covered,
-            days_covered < day(last_day(monthly_sales.month_start))
+            days_covered < day(last_day(months.month_start))
                 as is_partial_month,
-            monthly_sales.month_start
+            months.month_start
 
-        from monthly_sales
+        from segments
+        cross join months
         cross join covered_days
+        left join monthly_sales
+            on
+                segments.segment_id = monthly_sales.segment_id
+                and months.month_start = monthly_sales.month_start
 
     )
 {%- else %}
