@@ -12,6 +12,7 @@ from figure_style import (
     NUMERIC_COLUMNS,
     PLAIN_NAMES,
     bin_edges,
+    customers_with,
     gender_groups,
     log_bin_edges,
     new_figure,
@@ -30,7 +31,8 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
         16,
         6,
         "Age, income and spending score by gender",
-        f"{len(customers):,} segmented customers; bars side by side per bin",
+        f"{customers_with(customers, NUMERIC_COLUMNS, 'a customer profile')};"
+        " bars side by side per bin",
     )
     groups = gender_groups(customers)
     for ax, column in zip(body.subplots(1, 3), NUMERIC_COLUMNS, strict=True):

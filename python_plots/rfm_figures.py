@@ -17,6 +17,7 @@ from figure_style import (
     PLAIN_NAMES,
     RFM_FEATURES,
     area_heights,
+    customers_with,
     log_bin_edges,
     model_subtitle,
     new_figure,
@@ -59,7 +60,8 @@ def plot_rfm_distributions(marts: Marts) -> Figure:
         16,
         6,
         "Recency, frequency and monetary value",
-        f"{len(customers):,} segmented customers; log scales, as the values span"
+        f"{customers_with(customers, RFM_FEATURES, 'order lines')}; log scales,"
+        " as the values span"
         " several orders of magnitude; each bar's area counts its customers",
     )
     for ax, feature in zip(body.subplots(1, 3), RFM_FEATURES, strict=True):

@@ -231,3 +231,32 @@ def test_captions_count_one_as_one():
     assert "centroids marked ×." in specs["05_segments_recency_monetary.png"].caption(
         marts
     )
+
+
+def test_captions_count_only_the_customers_a_figure_draws():
+    # A run on both files: two customers have no profile row, one has no
+    # sale line. "All 10 customers on the income × spending plane" drew 8.
+    marts = hand_made_marts(with_profiles=True)
+    customers = marts.customers.copy()
+    profile = ["gender", "age", "annual_income_k", "spending_score"]
+    customers.loc[[0, 1], profile] = np.nan
+    customers.loc[2, RFM] = np.nan
+    marts = replace(marts, customers=customers)
+    captions = {spec.filename: spec.caption(marts) for spec in figure_specs(marts)}
+    profiles = "8 of the 10 segmented customers with a customer profile"
+    buyers = "9 of the 10 segmented customers with order lines"
+    assert captions["01_eda_distributions_by_gender.png"] == (
+        f"Age, annual income and spending score of the {profiles}, split by gender."
+    )
+    assert captions["03_eda_pairwise_scatter.png"].startswith(
+        f"The {profiles} on each pair of age,"
+    )
+    assert captions["05_segments_income_spending.png"].startswith(
+        f"The {profiles} on the income × spending plane,"
+    )
+    assert captions["01_eda_rfm_distributions.png"].startswith(
+        f"Recency, frequency and monetary value of the {buyers}, on log axes;"
+    )
+    assert captions["05_segments_recency_monetary.png"].startswith(
+        f"The {buyers} on recency × monetary value"
+    )
