@@ -344,8 +344,9 @@ def line_number_at(path: str, byte_position: int) -> int | None:
     starts at ``byte_position`` of the file's text (after gzip, for a .gz
     file): one more than the line breaks before it. DuckDB's reject log
     counts CSV rows instead, so a cell with a line break in quotes earlier
-    in the file would send the user one line too early. None when the file
-    cannot be read."""
+    in the file would send the user one line too early. After two or more
+    blank lines DuckDB's position falls among them, so the blank lines from
+    there on are skipped too. None when the file cannot be read."""
     if path is None or byte_position is None:
         return None
     try:
@@ -357,6 +358,11 @@ def line_number_at(path: str, byte_position: int) -> int | None:
                     break
                 breaks += chunk.count(b"\n")
                 left -= len(chunk)
+            while chunk := file.read(1 << 16):
+                line_start = chunk.lstrip(b"\r\n")
+                breaks += chunk[: len(chunk) - len(line_start)].count(b"\n")
+                if line_start:
+                    break
     except (OSError, EOFError, zlib.error):
         return None
     return breaks + 1
