@@ -11,6 +11,7 @@ expects the check to object.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -352,3 +353,44 @@ def test_monthly_sales_must_add_up_to_the_customers_spend(
     assert actual - expected == Decimal("0.01")
     with duckdb.connect(str(order_lines_excerpt_build.database), read_only=True) as con:
         assert con.sql(f"select count(*) from ({check})").fetchall() == [(0,)]
+
+
+OUTLYING_YEAR_CHECK = Path(
+    "compiled/mall_segmentation/tests/assert_sale_dates_have_no_outlying_year.sql"
+)
+
+
+@pytest.mark.parametrize(
+    ("statement", "warnings"),
+    [
+        pytest.param("select 1", [], id="intact"),
+        pytest.param(
+            # One more invoice, of 18 January 2011 mistyped as 2101.
+            "insert into intermediate.int_customer_invoice_months"
+            " select * replace (first_sale_at + interval 90 year as first_sale_at,"
+            " last_sale_at + interval 90 year as last_sale_at)"
+            " from intermediate.int_customer_invoice_months"
+            " where invoice_no = '541431'",
+            [("last sale line", date(2101, 1, 18), 32_872)],
+            id="a-year-typed-2101",
+        ),
+        pytest.param(
+            "insert into intermediate.int_customer_invoice_months"
+            " select * replace (first_sale_at - interval 1000 year as first_sale_at,"
+            " last_sale_at - interval 1000 year as last_sale_at)"
+            " from intermediate.int_customer_invoice_months"
+            " where invoice_no = '536365'",
+            [("first sale line", date(1010, 12, 1), 365_243)],
+            id="a-year-typed-1010",
+        ),
+    ],
+)
+def test_a_sale_line_a_year_from_the_rest_is_warned_of(
+    order_lines_excerpt_build, tmp_path, statement, warnings
+):
+    # The excerpt's sale lines fall on 1 December 2010 and 18 January 2011.
+    target = order_lines_excerpt_build.database.parent / "target"
+    check = (target / OUTLYING_YEAR_CHECK).read_text()
+    copy = damaged_copy(order_lines_excerpt_build, tmp_path, statement)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.sql(check).fetchall() == warnings
