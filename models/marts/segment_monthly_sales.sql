@@ -40,14 +40,14 @@ customer_segments as (
 
     months as (
 
-        select month_start::date as month_start
+        select calendar.month_start::date as month_start
 
-        from covered_days,
-            range(
-                date_trunc('month', first_day),
-                last_day + 1,
-                interval 1 month
-            ) as calendar (month_start)
+        from covered_days
+        cross join range(
+            date_trunc('month', covered_days.first_day),
+            covered_days.last_day + 1,
+            interval 1 month
+        ) as calendar (month_start)
 
     ),
 
