@@ -208,7 +208,7 @@ def test_with_profile_features_a_customer_with_only_returns_is_segmented(runs):
     # Every clustering feature comes from the customer file, so
     # no_purchases does not apply; no_customer_profile does (12346 and 17908
     # have no age to cluster on). 15311 has one return line and no sale:
-    # frequency 0, no recency or spend, no scores. 99999 has no order line
+    # frequency and spend 0, no recency, no scores. 99999 has no order line
     # at all: no RFM values. The contract once required frequency >= 1 and
     # failed this build.
     result = passed(runs["profile features"])
@@ -225,7 +225,8 @@ def test_with_profile_features_a_customer_with_only_returns_is_segmented(runs):
         " avg_order_value, r_score, rfm_segment from marts.customer_segments"
         " where customer_id in (15311, 99999, 17850) order by customer_id"
     ) == [
-        (15311, None, 0, None, Decimal("4.650000"), None, None, None),
+        (15311, None, 0, Decimal("0.000000"), Decimal("4.650000"), None, None,
+         None),
         (17850, 49, 2, Decimal("161.320000"), Decimal("0.000000"),
          Decimal("80.660"), 3, "Loyal"),
         (99999, None, None, None, None, None, None, None),

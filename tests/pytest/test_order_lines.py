@@ -310,7 +310,7 @@ def test_rfm_from_the_as_of_date_var(hand_made_build):
     assert rfm(hand_made_build, 13001) == {
         "recency_days": None,
         "frequency": 0,
-        "monetary": None,
+        "monetary": Decimal("0.000000"),
         "tenure_days": None,
         "avg_order_value": None,
         "returned_value": Decimal("0.333"),
