@@ -360,26 +360,30 @@ OUTLYING_YEAR_CHECK = Path(
 )
 
 
+def shifted_copy(invoice_no: str, shift: str) -> str:
+    """One more invoice group: a copy of ``invoice_no``'s, its sales dated
+    ``shift`` (an SQL interval expression) later."""
+    return (
+        "insert into intermediate.int_customer_invoice_months"
+        f" select * replace (first_sale_at {shift} as first_sale_at,"
+        f" last_sale_at {shift} as last_sale_at)"
+        " from intermediate.int_customer_invoice_months"
+        f" where invoice_no = '{invoice_no}'"
+    )
+
+
 @pytest.mark.parametrize(
     ("statement", "warnings"),
     [
         pytest.param("select 1", [], id="intact"),
         pytest.param(
-            # One more invoice, of 18 January 2011 mistyped as 2101.
-            "insert into intermediate.int_customer_invoice_months"
-            " select * replace (first_sale_at + interval 90 year as first_sale_at,"
-            " last_sale_at + interval 90 year as last_sale_at)"
-            " from intermediate.int_customer_invoice_months"
-            " where invoice_no = '541431'",
+            # 18 January 2011 mistyped as 2101.
+            shifted_copy("541431", "+ interval 90 year"),
             [("last sale line", date(2101, 1, 18), 32_872)],
             id="a-year-typed-2101",
         ),
         pytest.param(
-            "insert into intermediate.int_customer_invoice_months"
-            " select * replace (first_sale_at - interval 1000 year as first_sale_at,"
-            " last_sale_at - interval 1000 year as last_sale_at)"
-            " from intermediate.int_customer_invoice_months"
-            " where invoice_no = '536365'",
+            shifted_copy("536365", "- interval 1000 year"),
             [("first sale line", date(1010, 12, 1), 365_243)],
             id="a-year-typed-1010",
         ),
