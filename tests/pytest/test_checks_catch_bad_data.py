@@ -355,46 +355,56 @@ def test_monthly_sales_must_add_up_to_the_customers_spend(
         assert con.sql(f"select count(*) from ({check})").fetchall() == [(0,)]
 
 
-OUTLYING_YEAR_CHECK = Path(
-    "compiled/mall_segmentation/tests/assert_sale_dates_have_no_outlying_year.sql"
+YEAR_LONG_GAP_CHECK = Path(
+    "compiled/mall_segmentation/tests/assert_order_line_dates_have_no_year_long_gap.sql"
 )
 
 
 def shifted_copy(invoice_no: str, shift: str) -> str:
-    """One more invoice group: a copy of ``invoice_no``'s, its sales dated
+    """One more invoice group: a copy of ``invoice_no``'s, its lines dated
     ``shift`` (an SQL interval expression) later."""
+    dates = ["first_sale_at", "last_sale_at", "first_line_at", "last_line_at"]
     return (
-        "insert into intermediate.int_customer_invoice_months"
-        f" select * replace (first_sale_at {shift} as first_sale_at,"
-        f" last_sale_at {shift} as last_sale_at)"
-        " from intermediate.int_customer_invoice_months"
+        "insert into intermediate.int_customer_invoice_months select * replace ("
+        + ", ".join(f"{column} {shift} as {column}" for column in dates)
+        + ") from intermediate.int_customer_invoice_months"
         f" where invoice_no = '{invoice_no}'"
     )
 
 
 @pytest.mark.parametrize(
-    ("statement", "warnings"),
+    ("statements", "gaps"),
     [
-        pytest.param("select 1", [], id="intact"),
+        pytest.param([], [], id="intact"),
         pytest.param(
             # 18 January 2011 mistyped as 2101.
-            shifted_copy("541431", "+ interval 90 year"),
-            [("last sale line", date(2101, 1, 18), 32_872)],
-            id="a-year-typed-2101",
+            [shifted_copy("541431", "+ interval 90 year")],
+            [(date(2011, 1, 18), date(2101, 1, 18), 32_872)],
+            id="a-sale-typed-2101",
         ),
         pytest.param(
-            shifted_copy("536365", "- interval 1000 year"),
-            [("first sale line", date(1010, 12, 1), 365_243)],
-            id="a-year-typed-1010",
+            # Two such lines: the last two days are close, the gap is not.
+            [
+                shifted_copy("541431", "+ interval 90 year"),
+                shifted_copy("536365", "+ interval 90 year"),
+            ],
+            [(date(2011, 1, 18), date(2100, 12, 1), 32_824)],
+            id="two-sales-typed-2100-and-2101",
+        ),
+        pytest.param(
+            # A return, 1 December 2010, mistyped as 1910.
+            [shifted_copy("C536383", "- interval 100 year")],
+            [(date(1910, 12, 1), date(2010, 12, 1), 36_525)],
+            id="a-return-typed-1910",
         ),
     ],
 )
-def test_a_sale_line_a_year_from_the_rest_is_warned_of(
-    order_lines_excerpt_build, tmp_path, statement, warnings
+def test_a_year_without_order_lines_is_warned_of(
+    order_lines_excerpt_build, tmp_path, statements, gaps
 ):
-    # The excerpt's sale lines fall on 1 December 2010 and 18 January 2011.
+    # The excerpt's valid lines fall on 1 December 2010 and 18 January 2011.
     target = order_lines_excerpt_build.database.parent / "target"
-    check = (target / OUTLYING_YEAR_CHECK).read_text()
-    copy = damaged_copy(order_lines_excerpt_build, tmp_path, statement)
+    check = (target / YEAR_LONG_GAP_CHECK).read_text()
+    copy = damaged_copy(order_lines_excerpt_build, tmp_path, *statements)
     with duckdb.connect(str(copy), read_only=True) as con:
-        assert con.sql(check).fetchall() == warnings
+        assert con.sql(check).fetchall() == gaps
