@@ -12,13 +12,13 @@ from figure_style import (
     PLAIN_NAMES,
     RFM_FEATURES,
     and_list,
-    customers_shown,
     customers_with,
     feature_list_text,
     segment_label,
     segments_in_order,
     share_text,
     signed,
+    some_customers_with,
 )
 from mart_data import Marts
 from model_selection_figure import not_actionable_k, scored_k_text
@@ -155,7 +155,7 @@ def recency_monetary_caption(marts: Marts) -> str:
     plane = ["recency_days", "monetary"]
     everyone = f"All {len(marts.customers):,} customers"
     return (
-        f"{drawn(marts, plane, 'order lines', 'all', everyone)} on recency ×"
+        f"{drawn(marts, plane, 'a sale line', 'all', everyone)} on recency ×"
         f" monetary value (log axes), one colour per segment, {kind}s marked ×."
     )
 
@@ -164,11 +164,8 @@ def drawn(marts: Marts, columns: list[str], what: str, how: str, everyone: str):
     """``everyone`` ('All 200 customers'), or 'The 8 of the 10 segmented
     customers with {what}' when only those have a value in ``columns``
     (``how``: in any or in all of them) and so are drawn."""
-    total = len(marts.customers)
-    shown = customers_shown(marts.customers, columns, how)
-    if shown == total:
-        return everyone
-    return f"The {shown:,} of the {total:,} segmented customers with {what}"
+    some = some_customers_with(marts.customers, columns, what, how)
+    return f"The {some}" if some else everyone
 
 
 def monthly_sales_caption(marts: Marts) -> str:

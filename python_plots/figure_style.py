@@ -168,19 +168,24 @@ def feature_list_text(features: list[str]) -> str:
 def customers_with(
     customers: pd.DataFrame, columns: list[str], what: str, how: str = "any"
 ) -> str:
-    """'200 segmented customers', or, when only some of them have a value
-    in ``columns`` (``how``: any or all of them), as in a run on both
-    files, '8 of the 14 segmented customers with {what}': a figure of
-    those columns draws only these."""
-    total, shown = len(customers), customers_shown(customers, columns, how)
-    if shown == total:
-        return f"{total:,} segmented customers"
-    return f"{shown:,} of the {total:,} segmented customers with {what}"
+    """'200 segmented customers', or some_customers_with's phrase."""
+    return some_customers_with(customers, columns, what, how) or (
+        f"{len(customers):,} segmented customers"
+    )
 
 
-def customers_shown(customers: pd.DataFrame, columns: list[str], how: str) -> int:
+def some_customers_with(
+    customers: pd.DataFrame, columns: list[str], what: str, how: str = "any"
+) -> str | None:
+    """'8 of the 14 segmented customers with {what}' when only those have
+    a value in ``columns`` (``how``: in any or in all of them), as in a run
+    on both files, and so are all a figure of those columns draws; None
+    when every segmented customer has."""
     present = customers[columns].notna()
-    return int((present.all(axis=1) if how == "all" else present.any(axis=1)).sum())
+    shown = int((present.all(axis=1) if how == "all" else present.any(axis=1)).sum())
+    if shown == len(customers):
+        return None
+    return f"{shown:,} of the {len(customers):,} segmented customers with {what}"
 
 
 def and_list(items: list[str]) -> str:

@@ -120,9 +120,10 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
     """
     point_size = 42 if len(marts.customers) <= 1000 else 12
     for segment in segments_in_order(marts).itertuples():
+        # Only customers with both values are drawn, and counted.
         members = marts.customers.loc[
-            marts.customers["segment_id"] == segment.segment_id
-        ]
+            marts.customers["segment_id"] == segment.segment_id, [x, y]
+        ].dropna()
         ax.scatter(
             members[x],
             members[y],
@@ -132,7 +133,7 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
             edgecolors="white" if point_size >= 42 else "none",
             linewidths=0.5,
             label=segment_count_label(
-                segment.segment_id, segment.segment_name, segment.customer_count
+                segment.segment_id, segment.segment_name, len(members)
             ),
             gid=f"segment-points-{segment.segment_id}",
         )
@@ -277,21 +278,20 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
         ax = axes[0]
         segments = segments_in_order(marts)
         values = marts.customers[feature].dropna()
+        stacks = [
+            marts.customers.loc[
+                marts.customers["segment_id"] == segment_id, feature
+            ].dropna()
+            for segment_id in segments["segment_id"]
+        ]
         ax.hist(
-            [
-                marts.customers.loc[
-                    marts.customers["segment_id"] == segment_id, feature
-                ].dropna()
-                for segment_id in segments["segment_id"]
-            ],
+            stacks,
             bins=bin_edges(values),
             stacked=True,
             color=[segment_colour(segment_id) for segment_id in segments["segment_id"]],
             label=[
-                segment_count_label(
-                    row.segment_id, row.segment_name, row.customer_count
-                )
-                for row in segments.itertuples()
+                segment_count_label(row.segment_id, row.segment_name, len(stack))
+                for row, stack in zip(segments.itertuples(), stacks, strict=True)
             ],
         )
         ax.set_xlabel(AXIS_LABELS[feature])

@@ -17,7 +17,8 @@ from eda_figures import (
 )
 from figure_catalogue import figure_specs
 from figure_page import render_index
-from rfm_hand_made_marts import RFM, hand_made_marts
+from rfm_hand_made_marts import NAMES, RFM, hand_made_marts
+from segment_planes import plot_segments_income_spending
 
 ORDER_LINES = " Order lines: orders.csv, 100 lines; 80 sale lines, 5 return lines and"
 
@@ -234,17 +235,18 @@ def test_captions_count_one_as_one():
 
 
 def test_captions_count_only_the_customers_a_figure_draws():
-    # A run on both files: two customers have no profile row, one has no
-    # sale line. "All 10 customers on the income × spending plane" drew 8.
+    # A run on both files: two customers have no profile row, one has only
+    # a return line (frequency and spend 0, no recency) and one no order
+    # line. "All 10 customers on the income × spending plane" drew 8.
     marts = hand_made_marts(with_profiles=True)
     customers = marts.customers.copy()
     profile = ["gender", "age", "annual_income_k", "spending_score"]
     customers.loc[[0, 1], profile] = np.nan
-    customers.loc[2, RFM] = np.nan
+    customers.loc[2, RFM] = [np.nan, 0, 0.0]
+    customers.loc[3, RFM] = np.nan
     marts = replace(marts, customers=customers)
     captions = {spec.filename: spec.caption(marts) for spec in figure_specs(marts)}
     profiles = "8 of the 10 segmented customers with a customer profile"
-    buyers = "9 of the 10 segmented customers with order lines"
     assert captions["01_eda_distributions_by_gender.png"] == (
         f"Age, annual income and spending score of the {profiles}, split by gender."
     )
@@ -255,8 +257,18 @@ def test_captions_count_only_the_customers_a_figure_draws():
         f"The {profiles} on the income × spending plane,"
     )
     assert captions["01_eda_rfm_distributions.png"].startswith(
-        f"Recency, frequency and monetary value of the {buyers}, on log axes;"
+        "Recency, frequency and monetary value of the 9 of the 10 segmented"
+        " customers with order lines, on log axes;"
     )
     assert captions["05_segments_recency_monetary.png"].startswith(
-        f"The {buyers} on recency × monetary value"
+        "The 8 of the 10 segmented customers with a sale line on recency ×"
+        " monetary value"
     )
+    # The legend counts the points drawn: segment 1's three customers,
+    # two of them without a profile.
+    figure = plot_segments_income_spending(marts)
+    (legend,) = [legend for body in figure.subfigs for legend in body.legends]
+    assert [text.get_text() for text in legend.get_texts()][:3] == [
+        f"{segment}: {NAMES[segment]} (n = {count})"
+        for segment, count in ((1, 1), (2, 3), (3, 4))
+    ]
