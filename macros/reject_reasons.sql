@@ -103,9 +103,9 @@
             ~ " cleaning; return lines: {return_lines}",
          "description": "The customer has no sale line left after cleaning"
             ~ " (none in the file, only returns, or every sale line rejected,"
-            ~ " say dated on or after as_of_date): no recency, frequency or"
-            ~ " spend to segment on, and a clustering feature comes from the"
-            ~ " order lines."},
+            ~ " say dated on or after as_of_date): no purchase to measure"
+            ~ " recency, frequency and spend by, and a clustering feature"
+            ~ " comes from the order lines."},
     ], "order_lines": [
         {"reason": "missing_customer_id",
          "when": "customer_id_text is null",

@@ -87,10 +87,19 @@ class NumberFormatter(Formatter):
     def __init__(self) -> None:
         self.decimals: int | None = None
 
+    # Past this many decimals a range is too small to label at all.
+    MOST_DECIMALS = 15
+
     def set_locs(self, locs) -> None:
         super().set_locs(locs)
         places = [len(number_text(loc).partition(".")[2]) for loc in locs]
         self.decimals = max(places, default=0)
+        # number_text keeps six decimals: a range of 1e-7 needs more to
+        # tell its ticks apart (ticks still equal at MOST_DECIMALS differ
+        # by float noise only: 0 and 1e-17).
+        apart = len({number_text(loc, self.MOST_DECIMALS) for loc in locs})
+        while len({number_text(loc, self.decimals) for loc in locs}) < apart:
+            self.decimals += 1
 
     def __call__(self, value: float, pos: int | None = None) -> str:
         return number_text(value, self.decimals)

@@ -125,6 +125,12 @@ def test_every_tick_of_an_axis_gets_the_same_decimals():
         "0.0",
         "0.5",
     ]
+    # A range too small for six decimals gets as many as tell ticks apart.
+    assert NumberFormatter().format_ticks([0, 5e-8, 1e-7]) == [
+        "0.00000000",
+        "0.00000005",
+        "0.00000010",
+    ]
     assert NumberFormatter().format_ticks([0, 1e-17, 2_500_000]) == [
         "0",
         "0",
