@@ -64,7 +64,6 @@ from segmentation.input_checks import (
     is_file_named_like_a_pattern,
     is_folder,
     is_same_file,
-    line_number_at,
     mixed_line_endings,
     not_csv_reason,
     parquet_columns,
@@ -72,6 +71,7 @@ from segmentation.input_checks import (
     reader_problem,
     special_file_kind,
 )
+from segmentation.line_numbers import line_number_at
 from segmentation.running_queries import (
     close_after_running_query,
     wait_for_queries_at_exit,

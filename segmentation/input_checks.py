@@ -179,7 +179,7 @@ def not_csv_reason(path: str) -> str | None:
 FIRST_LINE_BYTES = 1 << 16
 
 
-def _open_as_read(path: str):
+def open_as_read(path: str):
     """The file's text as DuckDB's CSV reader takes it: decompressed when
     its name ends in .gz (the reader goes by the name, and a file whose
     content and name disagree is refused before it is read)."""
@@ -197,7 +197,7 @@ def first_line_not_utf8(path: str) -> str | None:
     line would pass for the header; and a line with NUL bytes, as UTF-16
     text without a byte order mark has, printed them into the message."""
     try:
-        with _open_as_read(path) as file:
+        with open_as_read(path) as file:
             start = file.read(FIRST_LINE_BYTES)
     except (OSError, EOFError, zlib.error):
         return None
@@ -266,7 +266,7 @@ def mixed_line_endings(path: str) -> str | None:
     a row with too many values, dropping the extra ones. Reads the whole
     file, so it is asked only once the reader has failed."""
     try:
-        with _open_as_read(path) as file:
+        with open_as_read(path) as file:
             return _first_other_line_ending(iter(lambda: file.read(1 << 20), b""))
     except (OSError, EOFError, zlib.error):
         return None
@@ -337,35 +337,6 @@ def _breaks_if_all(kind: bytes | None, data: bytes) -> int | None:
     if kind == b"\r":
         return cr if lf == 0 else None
     return None
-
-
-def line_number_at(path: str, byte_position: int) -> int | None:
-    """The line, as an editor numbers it (the header is line 1), that
-    starts at ``byte_position`` of the file's text (after gzip, for a .gz
-    file): one more than the line breaks before it. DuckDB's reject log
-    counts CSV rows instead, so a cell with a line break in quotes earlier
-    in the file would send the user one line too early. After two or more
-    blank lines DuckDB's position falls among them, so the blank lines from
-    there on are skipped too. None when the file cannot be read."""
-    if path is None or byte_position is None:
-        return None
-    try:
-        with _open_as_read(path) as file:
-            breaks, left = 0, byte_position
-            while left > 0:
-                chunk = file.read(min(left, 1 << 20))
-                if not chunk:
-                    break
-                breaks += chunk.count(b"\n")
-                left -= len(chunk)
-            while chunk := file.read(1 << 16):
-                line_start = chunk.lstrip(b"\r\n")
-                breaks += chunk[: len(chunk) - len(line_start)].count(b"\n")
-                if line_start:
-                    break
-    except (OSError, EOFError, zlib.error):
-        return None
-    return breaks + 1
 
 
 # Joins header cells for Jinja, which splits them again: a character no

@@ -25,7 +25,6 @@ from segmentation.input_checks import (
     is_file_named_like_a_pattern,
     is_folder,
     is_same_file,
-    line_number_at,
     mixed_line_endings,
     not_csv_reason,
     parquet_columns,
@@ -33,6 +32,7 @@ from segmentation.input_checks import (
     reader_problem,
     special_file_kind,
 )
+from segmentation.line_numbers import line_number_at
 
 OPTIONS = (
     "header = true, all_varchar = true, delim = ',', quote = '\"',"
@@ -270,17 +270,28 @@ def test_a_line_is_numbered_as_an_editor_shows_it(tmp_path, packed):
         (b"1,2,3\n\n\n", 5),
         (b'1,"x\ny",3\n\n\n\n', 7),
         (b"1,2,3\r\n\r\n\r\n", 5),  # with CRLF ends throughout
+        (b"1,2,3\r\r\r", 5),  # with CR ends throughout
         (b"\n\n", 4),
     ],
-    ids=["none", "one", "two", "three-after-a-quoted-break", "crlf", "at-the-start"],
+    ids=[
+        "none",
+        "one",
+        "two",
+        "three-after-a-quoted-break",
+        "crlf",
+        "cr",
+        "at-the-start",
+    ],
 )
 def test_a_malformed_line_after_blank_lines_gets_its_own_number(tmp_path, before, line):
     # Where DuckDB's reject log puts the malformed line, as the input check
     # reads it (macros/check_input_files.sql).
     path = tmp_path / "blank.csv"
     text = b"a,b,c\n" + before + b"7,8,9,10\n"
-    if b"\r" in before:
+    if b"\r\n" in before:
         text = text.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    elif b"\r" in before:
+        text = text.replace(b"\n", b"\r")
     path.write_bytes(text)
     with duckdb.connect() as con:
         con.sql(
