@@ -25,6 +25,9 @@ from model_selection_figure import not_actionable_k, scored_k_text
 from rfm_figures import rfm_grid_counts
 from segment_planes import plane_centres
 
+# More tied cells or segments than this are counted, not named.
+MOST_TIES_NAMED = 3
+
 # Below this |r|, two columns are called unrelated.
 WEAK_CORRELATION = 0.1
 
@@ -133,11 +136,18 @@ def rfm_grid_caption(marts: Marts) -> str:
     if len(fullest) == 1:
         [(f, r)] = fullest
         cells = f"the fullest cell is r = {r}, f = {f} ({customers})"
+    elif len(fullest) > MOST_TIES_NAMED:
+        cells = f"{len(fullest)} cells tie as the fullest, {customers} each"
     else:
         pairs = and_list([f"({r}, {f})" for f, r in reversed(fullest)])
         cells = f"the fullest cells are (r, f) = {pairs}, {customers} each"
     if len(largest) == 1:
         segments = f"the largest RFM segment is {largest[0]} ({per_segment.max():,})"
+    elif len(largest) > MOST_TIES_NAMED:
+        segments = (
+            f"{len(largest)} RFM segments tie as the largest"
+            f" ({per_segment.max():,} each)"
+        )
     else:
         segments = (
             f"the largest RFM segments are {and_list(largest)}"

@@ -161,6 +161,14 @@ def test_the_grid_caption_names_every_tied_cell_and_segment():
         "; the fullest cell is r = 5, f = 5 (3 customers);"
         " the largest RFM segment is Lost (3)."
     )
+    # Ten customers in ten cells: counted, not named.
+    spread = marts.customers.assign(
+        r_score=[5, 5, 4, 4, 3, 3, 2, 2, 1, 1], f_score=[5, 4, 3, 2, 1] * 2
+    )
+    assert grid_caption(replace(marts, customers=spread)).endswith(
+        "; 10 cells tie as the fullest, 1 customer each;"
+        " the largest RFM segments are Champions and Lost (3 each)."
+    )
 
 
 def test_the_k_figure_hatches_the_k_the_rule_set_aside_and_marks_the_selected():
