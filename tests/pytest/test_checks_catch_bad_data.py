@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import started_with_session
-from dbt_runs import DbtResult, copy_warehouse, start_on_copy
+from conftest import FIXTURES, started_with_session
+from dbt_runs import DbtResult, copy_warehouse, start_in_background, start_on_copy
 
 ACCOUNTED_CHECK = Path(
     "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"
@@ -408,3 +408,37 @@ def test_a_year_without_order_lines_is_warned_of(
     copy = damaged_copy(order_lines_excerpt_build, tmp_path, *statements)
     with duckdb.connect(str(copy), read_only=True) as con:
         assert con.sql(check).fetchall() == gaps
+
+
+EXCERPT = FIXTURES / "order_lines" / "online_retail_excerpt.csv"
+
+
+@started_with_session("order_lines_excerpt_build")
+def year_typo_run(folders, shared) -> Future[DbtResult]:
+    """`dbt test` of the date warning on a copy of the excerpt's build with
+    one more invoice dated 2101, as the on-run-end hook explains it."""
+    return start_on_copy(
+        start_in_background(lambda: shared["order_lines_excerpt_build"].result()[0]),
+        folders.mktemp("year_typo"),
+        "test",
+        "--select",
+        "assert_order_line_dates_have_no_year_long_gap",
+        prepare=lambda copy: damage(copy, shifted_copy("541431", "+ interval 90 year")),
+        vars={
+            "raw_transactions_path": str(
+                FIXTURES / "order_lines/online_retail_excerpt.csv"
+            )
+        },
+    )
+
+
+def test_a_year_without_order_lines_is_explained_in_one_line(year_typo_run):
+    result = year_typo_run.result()
+    assert result.returncode == 0, result.output
+    assert "WARN 1 assert_order_line_dates_have_no_year_long_gap" in result.output
+    assert (
+        "The order lines have no valid line between 2011-01-18 and 2101-01-18"
+        " (32,872 days): a mistyped year? Recency counts from the day after the"
+        " latest sale line unless as_of_date is set, which rejects the lines"
+        " from that day on."
+    ) in result.output
