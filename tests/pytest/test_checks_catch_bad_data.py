@@ -42,6 +42,15 @@ def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
     return copy
 
 
+def rows_of_check(build: DbtResult, tmp_path: Path, check: Path, *statements) -> list:
+    """What the compiled test at ``check`` (in the build's target folder)
+    returns on a copy of the build's warehouse changed by ``statements``."""
+    sql = (build.database.parent / "target" / check).read_text()
+    copy = damaged_copy(build, tmp_path, *statements)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
 @pytest.mark.parametrize(
     ("damage", "failures"),
     [
@@ -102,10 +111,7 @@ def damaged_copy(build: DbtResult, tmp_path: Path, *statements: str) -> Path:
 def test_every_input_row_check_lists_what_is_wrong(
     bundled_build, tmp_path, damage, failures
 ):
-    check = (bundled_build.database.parent / "target" / ACCOUNTED_CHECK).read_text()
-    copy = damaged_copy(bundled_build, tmp_path, *damage)
-    with duckdb.connect(str(copy), read_only=True) as con:
-        found = con.sql(check).fetchall()
+    found = rows_of_check(bundled_build, tmp_path, ACCOUNTED_CHECK, *damage)
     assert sorted(found, key=str) == sorted(failures, key=str)
 
 
@@ -158,11 +164,9 @@ REJECTED_LINE_11 = (
 def test_every_order_line_check_lists_what_is_wrong(
     order_lines_excerpt_build, tmp_path, damage, failures
 ):
-    target = order_lines_excerpt_build.database.parent / "target"
-    check = (target / ORDER_LINES_CHECK).read_text()
-    copy = damaged_copy(order_lines_excerpt_build, tmp_path, *damage)
-    with duckdb.connect(str(copy), read_only=True) as con:
-        found = con.sql(check).fetchall()
+    found = rows_of_check(
+        order_lines_excerpt_build, tmp_path, ORDER_LINES_CHECK, *damage
+    )
     assert sorted(found, key=str) == sorted(failures, key=str)
 
 
@@ -403,11 +407,10 @@ def test_a_year_without_order_lines_is_warned_of(
     order_lines_excerpt_build, tmp_path, statements, gaps
 ):
     # The excerpt's valid lines fall on 1 December 2010 and 18 January 2011.
-    target = order_lines_excerpt_build.database.parent / "target"
-    check = (target / YEAR_LONG_GAP_CHECK).read_text()
-    copy = damaged_copy(order_lines_excerpt_build, tmp_path, *statements)
-    with duckdb.connect(str(copy), read_only=True) as con:
-        assert con.sql(check).fetchall() == gaps
+    found = rows_of_check(
+        order_lines_excerpt_build, tmp_path, YEAR_LONG_GAP_CHECK, *statements
+    )
+    assert found == gaps
 
 
 EXCERPT = FIXTURES / "order_lines" / "online_retail_excerpt.csv"
