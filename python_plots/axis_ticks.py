@@ -84,11 +84,11 @@ class NumberFormatter(Formatter):
     """number_text with the same decimals for every tick of an axis, as
     many as the most precise one needs: 0.50 beside 0.55, not 0.5."""
 
-    def __init__(self) -> None:
-        self.decimals: int | None = None
-
     # Past this many decimals a range is too small to label at all.
     MOST_DECIMALS = 15
+
+    def __init__(self) -> None:
+        self.decimals: int | None = None
 
     def set_locs(self, locs) -> None:
         super().set_locs(locs)

@@ -11,6 +11,7 @@ from figure_style import (
     NEUTRAL_COLOUR,
     NUMERIC_COLUMNS,
     PLAIN_NAMES,
+    PROFILE,
     bin_edges,
     customers_with,
     gender_groups,
@@ -31,7 +32,7 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
         16,
         6,
         "Age, income and spending score by gender",
-        f"{customers_with(customers, NUMERIC_COLUMNS, 'a customer profile')};"
+        f"{customers_with(customers, NUMERIC_COLUMNS, PROFILE)};"
         " bars side by side per bin",
     )
     groups = gender_groups(customers)

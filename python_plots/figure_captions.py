@@ -10,6 +10,7 @@ import numpy as np
 from eda_figures import correlation_name, correlations
 from figure_style import (
     PLAIN_NAMES,
+    PROFILE,
     RFM_FEATURES,
     and_list,
     customers_with,
@@ -31,8 +32,7 @@ MOST_TIES_NAMED = 3
 # Below this |r|, two columns are called unrelated.
 WEAK_CORRELATION = 0.1
 
-# The customer file's headline plane, and what its customers have.
-PROFILE = "a customer profile"
+# The customer file's headline plane.
 INCOME_SPENDING = ["annual_income_k", "spending_score"]
 
 

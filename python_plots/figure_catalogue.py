@@ -27,7 +27,6 @@ from eda_figures import (
     plot_pairwise_scatter,
 )
 from figure_captions import (
-    PROFILE,
     centroids_caption,
     correlation_caption,
     drawn,
@@ -42,6 +41,7 @@ from figure_captions import (
 from figure_style import (
     DPI,
     NUMERIC_COLUMNS,
+    PROFILE,
     SLIDE_STYLE,
     customers_with,
     feature_list_text,

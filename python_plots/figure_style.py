@@ -165,6 +165,10 @@ def feature_list_text(features: list[str]) -> str:
     return and_list([PLAIN_NAMES[feature] for feature in features])
 
 
+# What a customer of the customer file has, as the captions name it.
+PROFILE = "a customer profile"
+
+
 def customers_with(
     customers: pd.DataFrame, columns: list[str], what: str, how: str = "any"
 ) -> str:

@@ -7,6 +7,7 @@ import pandas as pd
 from figure_style import (
     HIGHLIGHT_COLOUR,
     NEUTRAL_COLOUR,
+    and_list,
     feature_list_text,
     new_figure,
     share_text,
@@ -73,8 +74,9 @@ def scored_k_text(ks: list[int]) -> str:
             runs[-1].append(k)
         else:
             runs.append([k])
-    parts = [f"{run[0]} to {run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
-    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return and_list(
+        [f"{run[0]} to {run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    )
 
 
 def plot_model_selection(marts: Marts) -> Figure:
