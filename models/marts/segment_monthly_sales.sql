@@ -65,7 +65,6 @@ customer_segments as (
 
         select
             customer_segments.segment_id,
-            customer_segments.segment_name,
             customer_invoice_months.*
 
         from customer_invoice_months
@@ -81,22 +80,21 @@ customer_segments as (
         select
             -- ids
             segment_id,
-            -- strings
-            segment_name,
             -- numerics
             count(distinct customer_id) filter (where sale_lines > 0)
                 as active_customers,
             count(distinct invoice_no) filter (where sale_lines > 0)
                 as invoices,
-            coalesce(sum(revenue), 0) as revenue,
-            coalesce(sum(returned_value), 0) as returned_value,
+            -- NULL without a sale (or return) line: 0 below.
+            sum(revenue) as revenue,
+            sum(returned_value) as returned_value,
             sum(sale_lines)::bigint as sale_lines,
             sum(return_lines)::bigint as return_lines,
             -- dates
             month_start
 
         from segment_invoice_months
-        group by segment_id, segment_name, month_start
+        group by segment_id, month_start
 
     ),
 
