@@ -3,9 +3,7 @@
         failed, with --warn-error): dbt says only "Got 1 result", so this
         says, in one line, how many rows were segmented and, commonest
         first, why the others were not. -#}
-    {%- set warned = results | selectattr(
-        "node.name", "equalto", "most_input_rows_are_segmented"
-    ) | selectattr("status", "in", ["warn", "fail"]) | list -%}
+    {%- set warned = warned_results(results, "most_input_rows_are_segmented") -%}
     {#- The rejected rows this run built, not an earlier run's. -#}
     {%- set rejected_built = results | selectattr(
         "node.name", "equalto", "rejected_customer_rows"
@@ -41,4 +39,11 @@
         info=true
     ) %}
     {{ return("") }}
+{%- endmacro %}
+
+{% macro warned_results(results, test_name) -%}
+    {#- The run results of the test ``test_name`` when it warned (or
+        failed, with --warn-error), for the hooks that explain a warning. -#}
+    {{ return(results | selectattr("node.name", "equalto", test_name)
+        | selectattr("status", "in", ["warn", "fail"]) | list) }}
 {%- endmacro %}

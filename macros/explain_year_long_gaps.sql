@@ -2,9 +2,9 @@
     {#- on-run-end, when the test assert_order_line_dates_have_no_year_long_gap
         warned: dbt says only "Got 1 result", so this names each gap in one
         line, from the test's own query. -#}
-    {%- set warned = results | selectattr(
-        "node.name", "equalto", "assert_order_line_dates_have_no_year_long_gap"
-    ) | selectattr("status", "in", ["warn", "fail"]) | list -%}
+    {%- set warned = warned_results(
+        results, "assert_order_line_dates_have_no_year_long_gap"
+    ) -%}
     {%- if not execute or not warned -%}
         {{ return("") }}
     {%- endif -%}
