@@ -84,7 +84,8 @@ $(CHROMIUM):
 # neither, the bundled seed). Run from the same folder every night, dbt
 # reuses the parse state it saved in target/ last time. Unit tests check the
 # SQL on fixed fixture rows, not the data, so they are left to `make test`,
-# as dbt recommends for production runs.
+# as dbt recommends for production runs (on a file they are off anyway:
+# run_unit_tests in dbt_project.yml).
 INPUT ?=
 ORDERS ?=
 # Only the files given become vars: a var left out keeps its default (null).

@@ -7,8 +7,9 @@ classic notebook approach on the same file, in the same run.
    CSV with the Mall header (see benchmarks.synthetic_customers).
 2. Runs `dbt build --vars '{raw_customers_path: <csv>}'` twice into a fresh
    DuckDB file, each in its own process:
-   - the first run, as on a fresh checkout: a full parse, and every model,
-     data test and unit test;
+   - the first run, as on a fresh checkout: a full parse, and every model
+     and data test (a build on a file leaves the unit tests to development
+     and CI: run_unit_tests in dbt_project.yml);
    - the nightly run, as `make nightly` repeats it every night: dbt reuses the
      parse state the first run saved in target/, and leaves the unit tests
      (fixed fixture rows, not the data) to CI, as dbt recommends.

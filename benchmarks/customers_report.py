@@ -88,8 +88,8 @@ def markdown_report(result: BenchmarkResult) -> str:
         ),
         "",
         "Nightly: `dbt build " + " ".join(NIGHTLY_BUILD_OPTIONS) + "`, reusing"
-        " the parse state the first run saved. First run: a full parse, and"
-        " unit tests as well as data tests.",
+        " the parse state the first run saved. First run: `dbt build`, after"
+        " a full parse.",
         "",
     ]
     if result.fixed_cost:

@@ -236,11 +236,20 @@
     {%- if execute -%}
         {%- do refuse_empty_flag() -%}
         {%- do check_var_names() -%}
+        {%- do check_run_unit_tests() -%}
         {%- do check_input_path_vars() -%}
         {%- do segmentation_settings() -%}
     {%- endif -%}
     {#- A hook must render to SQL; this one has nothing to run. -#}
     select 1 as vars_checked
+{%- endmacro %}
+
+{% macro check_run_unit_tests() -%}
+    {#- dbt_project.yml reads it while parsing, as any truthy value; this
+        refuses what is neither true nor false ("no" in quotes, say). -#}
+    {%- if var("run_unit_tests") is not boolean -%}
+        {{ _var_error("run_unit_tests", var("run_unit_tests"), "true or false") }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro refuse_empty_flag() -%}

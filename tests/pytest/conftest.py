@@ -32,6 +32,7 @@ import pytest
 from dbt_runs import (
     DATA_BUILD,
     PROJECT_DIR,
+    WITH_UNIT_TESTS,
     DbtResult,
     copy_warehouse,
     passed,
@@ -93,6 +94,7 @@ SMALL_K = {"k_min": 2, "k_max": 3}
 FORMAT_VARIANTS_VARS = {
     "raw_customers_path": str(FIXTURES / "format_variants.csv"),
     **SMALL_K,
+    **WITH_UNIT_TESTS,
 }
 
 
@@ -143,7 +145,10 @@ def _order_lines_excerpt(
     # compiled SQL names the database by its file name, warehouse.duckdb,
     # like every shared build, so it runs on any of them.
     database = folder / "warehouse.duckdb"
-    vars = {"raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv")}
+    vars = {
+        "raw_transactions_path": str(ORDER_LINES / "online_retail_excerpt.csv"),
+        **WITH_UNIT_TESTS,
+    }
     # Every model: the unit tests of the later ones (the segment names, the
     # monthly sales) read their relations' columns from it in
     # test_order_lines.py.

@@ -169,6 +169,9 @@ def copy_warehouse(build: DbtResult, folder: Path) -> Path:
 # the build on both files: the join's),
 # not again in every build on another file.
 DATA_BUILD = ("build", "--exclude-resource-type", "unit_test")
+# On a file the unit tests run only when asked for (dbt_project.yml): the
+# vars of the builds above that own them.
+WITH_UNIT_TESTS = {"run_unit_tests": True}
 # A build the tests expect refused: no test reads its JSON artifacts.
 REFUSED_BUILD = (*DATA_BUILD, "--no-write-json")
 

@@ -13,6 +13,7 @@ from conftest import MARTS, ORDER_LINES, started_with_session
 from dbt_runs import (
     DATA_BUILD,
     REFUSED_BUILD,
+    WITH_UNIT_TESTS,
     DbtResult,
     passed,
     start_dbt,
@@ -41,7 +42,9 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
     the session. The first runs the unit tests too: the one of the join on
     both files (int_customers_joined_with_both_inputs) runs only here."""
     both_files = start_dbt(
-        folders.mktemp("both_files") / "warehouse.duckdb", "build", vars=BOTH_FILES
+        folders.mktemp("both_files") / "warehouse.duckdb",
+        "build",
+        vars={**BOTH_FILES, **WITH_UNIT_TESTS},
     )
     refused = folders.mktemp("customer_file_refused")
     return {

@@ -18,7 +18,13 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import FIXTURES, started_with_session
-from dbt_runs import DbtResult, copy_warehouse, start_in_background, start_on_copy
+from dbt_runs import (
+    WITH_UNIT_TESTS,
+    DbtResult,
+    copy_warehouse,
+    start_in_background,
+    start_on_copy,
+)
 
 ACCOUNTED_CHECK = Path(
     "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"
@@ -427,11 +433,8 @@ def year_typo_run(folders, shared) -> Future[DbtResult]:
         "--select",
         "assert_order_line_dates_have_no_year_long_gap",
         prepare=lambda copy: damage(copy, shifted_copy("541431", "+ interval 90 year")),
-        vars={
-            "raw_transactions_path": str(
-                FIXTURES / "order_lines/online_retail_excerpt.csv"
-            )
-        },
+        # The excerpt build's vars, so dbt reuses its saved parse.
+        vars={"raw_transactions_path": str(EXCERPT), **WITH_UNIT_TESTS},
     )
 
 

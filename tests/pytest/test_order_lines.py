@@ -20,6 +20,7 @@ from conftest import (
 )
 from dbt_runs import (
     DATA_BUILD,
+    WITH_UNIT_TESTS,
     DbtResult,
     passed,
     start_dbt,
@@ -122,6 +123,7 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
 # Every setting that the order-lines models read, none at its default.
 USERS_SETTINGS = {
     "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
+    **WITH_UNIT_TESTS,
     "as_of_date": "2010-12-05",
     "non_product_stock_codes": ["POST", "CRUK"],
     "slash_date_order": "day_first",

@@ -158,10 +158,10 @@ def test_small_run_is_a_first_run(small_orders_benchmark):
     stages = dict(result.stages)
     assert "model base_order_lines" in stages
     assert "model int_order_line_copies" in stages
-    # Order lines alone: the 12 unit tests of the order-lines, clustering
-    # and mart models; the customer-file ones are disabled with their
-    # models.
-    assert "12 unit tests" in stages
+    # The plain command on a file: no unit test (run_unit_tests), and
+    # every data test of the order-lines path.
+    assert not any("unit tests" in name for name in stages)
+    assert stages["37 data tests"] > 0
 
 
 def test_small_run_builds_the_first_lines_on_their_own(small_orders_benchmark):

@@ -72,6 +72,11 @@ INVALID_VARS = [
         " lines, else 2) or an integer from 2 to k_max (4).",
     ),
     (
+        # Read as true while parsing: the unit tests would run unasked.
+        {"run_unit_tests": "no"},
+        "Invalid var 'run_unit_tests': \"no\". Allowed values: true or false.",
+    ),
+    (
         {"k_min": 1},
         "Invalid var 'k_min': 1. Allowed values: an integer from 2 to 20.",
     ),
@@ -169,7 +174,7 @@ INVALID_VARS = [
         " as_of_date, slash_date_order, segmentation_features,"
         " log_transformed_features, k_min, k_max, min_segments,"
         " min_segment_share, n_clusters, random_seed,"
-        " model_selection_sample_rows, silhouette_sample_rows"
+        " model_selection_sample_rows, silhouette_sample_rows, run_unit_tests"
         " (dbt_project.yml).",
     ),
 ]
