@@ -25,41 +25,45 @@ rejected_customer_rows as (
 
 ),
 
-expected as (
+-- Each row once as expected (from the input) and once per mart that holds
+-- it: one pass over the three, grouped once, with no join.
+places as (
 
     select
         source_row_number,
         customer_id,
-        count(*) as times_expected
-
+        true as is_expected,
+        false as is_accounted
     from customers
-    group by source_row_number, customer_id
-
-),
-
-accounted as (
-
+    union all
     select
         source_row_number,
-        customer_id
+        customer_id,
+        false as is_expected,
+        true as is_accounted
     from customer_segments
     union all
     select
         source_row_number,
-        customer_id
+        customer_id,
+        false as is_expected,
+        true as is_accounted
     from rejected_customer_rows
 
 ),
 
-times_accounted as (
+-- A row in both marts, twice in one, in neither, or not from the inputs.
+miscounted as (
 
     select
         source_row_number,
         customer_id,
-        count(*) as times_accounted
+        count_if(is_expected) as times_expected,
+        count_if(is_accounted) as times_accounted
 
-    from accounted
+    from places
     group by source_row_number, customer_id
+    having count_if(is_expected) != 1 or count_if(is_accounted) != 1
 
 ),
 
@@ -79,30 +83,6 @@ file_row_gaps as (
     having
         count(source_row_number) != count(distinct source_row_number)
         or count(source_row_number) != coalesce(max(source_row_number), 0)
-
-),
-
--- A row in both marts, twice in one, in neither, or not from the inputs.
-miscounted as (
-
-    select
-        coalesce(expected.source_row_number, times_accounted.source_row_number)
-            as source_row_number,
-        coalesce(expected.customer_id, times_accounted.customer_id)
-            as customer_id,
-        expected.times_expected,
-        times_accounted.times_accounted
-
-    from expected
-    full outer join times_accounted
-        on
-            expected.source_row_number
-            is not distinct from times_accounted.source_row_number
-            and expected.customer_id
-            is not distinct from times_accounted.customer_id
-    where
-        expected.times_expected is distinct from 1
-        or times_accounted.times_accounted is distinct from 1
 
 )
 

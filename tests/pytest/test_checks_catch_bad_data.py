@@ -63,7 +63,7 @@ def rows_of_check(build: DbtResult, tmp_path: Path, check: Path, *statements) ->
         pytest.param([], [], id="intact"),
         pytest.param(
             ["delete from marts.customer_segments where source_row_number = 5"],
-            [(5, 5, 1, None)],
+            [(5, 5, 1, 0)],
             id="row-in-neither-mart",
         ),
         pytest.param(
@@ -89,7 +89,7 @@ def rows_of_check(build: DbtResult, tmp_path: Path, check: Path, *statements) ->
                 "update marts.customer_segments set source_row_number = 201"
                 " where source_row_number = 9"
             ],
-            [(201, 9, None, 1), (9, 9, 1, None)],
+            [(201, 9, 0, 1), (9, 9, 1, 0)],
             id="row-not-from-the-input",
         ),
         pytest.param(
@@ -97,7 +97,7 @@ def rows_of_check(build: DbtResult, tmp_path: Path, check: Path, *statements) ->
                 "update marts.customer_segments set source_row_number = 10"
                 " where source_row_number = 11"
             ],
-            [(10, 11, None, 1), (11, 11, 1, None)],
+            [(10, 11, 0, 1), (11, 11, 1, 0)],
             id="one-row-counted-for-another",
         ),
         pytest.param(
@@ -109,7 +109,7 @@ def rows_of_check(build: DbtResult, tmp_path: Path, check: Path, *statements) ->
                 " as source_row_number) from intermediate.joined",
             ],
             # Row 12 lost on the way, and 300 rows where 200 were numbered.
-            [(300, 12, 1, None), (12, 12, None, 1), (None, None, 200, 300)],
+            [(300, 12, 1, 0), (12, 12, 0, 1), (None, None, 200, 300)],
             id="file-row-numbers-with-a-gap",
         ),
     ],
