@@ -247,7 +247,7 @@ def test_small_benchmark_writes_and_measures_every_run(small_benchmark):
     # data test.
     for run in dbt_runs(result).values():
         assert not any("unit tests" in name for name, _ in run.stages)
-        assert dict(run.stages)["32 data tests"] > 0
+        assert dict(run.stages)["30 data tests"] > 0
 
 
 def test_small_benchmark_builds_the_first_rows_on_their_own(small_benchmark):

@@ -294,6 +294,42 @@ def test_a_mart_refuses_a_value_its_contract_rules_out(
     )
 
 
+# Two rules of one input with the same place, or the same code: what the
+# two unique constraints of reject_reasons refuse (the list is the macro
+# reject_reasons(), so a slip there fails the build that builds the mart).
+DUPLICATE_RULE = (
+    "insert into marts.reject_reasons select reject_reason_key || '_copy',"
+    " {reason}, input_name, description, detail_template, clustering_feature,"
+    " {order} from marts.reject_reasons where reject_reason_key ="
+    " 'customers:invalid_age'"
+)
+
+
+@pytest.mark.parametrize(
+    ("statement", "key"),
+    [
+        (
+            DUPLICATE_RULE.format(reason="'invalid_height'", order="rule_order"),
+            "input_name: customers, rule_order: 5",
+        ),
+        (
+            DUPLICATE_RULE.format(reason="reject_reason", order="99"),
+            "input_name: customers, reject_reason: invalid_age",
+        ),
+    ],
+    ids=["same-place", "same-code"],
+)
+def test_the_reject_reasons_refuse_a_rule_twice(
+    bundled_build, tmp_path, statement, key
+):
+    copy = copy_warehouse(bundled_build, tmp_path / "copy")
+    with pytest.raises(duckdb.ConstraintException) as refused:
+        damage(copy, statement)
+    assert str(refused.value) == (
+        f'Constraint Error: Duplicate key "{key}" violates unique constraint.'
+    )
+
+
 # The marts' cross-checks (models/marts/_marts__models.yml and tests/), each
 # with a damage that breaks it and what it then returns; the intact
 # warehouse returns nothing from any of them.

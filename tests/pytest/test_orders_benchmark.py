@@ -161,7 +161,7 @@ def test_small_run_is_a_first_run(small_orders_benchmark):
     # The plain command on a file: no unit test (run_unit_tests), and
     # every data test of the order-lines path.
     assert not any("unit tests" in name for name in stages)
-    assert stages["37 data tests"] > 0
+    assert stages["35 data tests"] > 0
 
 
 def test_small_run_builds_the_first_lines_on_their_own(small_orders_benchmark):
