@@ -245,8 +245,9 @@
 {%- endmacro %}
 
 {% macro check_run_unit_tests() -%}
-    {#- dbt_project.yml reads it while parsing, as any truthy value; this
-        refuses what is neither true nor false ("no" in quotes, say). -#}
+    {#- The unit tests' configs take only true as true; this refuses what
+        is neither true nor false ("no" in quotes, say) instead of reading
+        it as false without a word. -#}
     {%- if var("run_unit_tests") is not boolean -%}
         {{ _var_error("run_unit_tests", var("run_unit_tests"), "true or false") }}
     {%- endif -%}

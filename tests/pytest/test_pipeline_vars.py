@@ -72,8 +72,9 @@ INVALID_VARS = [
         " lines, else 2) or an integer from 2 to k_max (4).",
     ),
     (
-        # Read as true while parsing: the unit tests would run unasked.
-        {"run_unit_tests": "no"},
+        # Not true, so no unit test would run, but it is likely meant as
+        # false or true: refused, on a file too (where the var counts).
+        {"raw_customers_path": str(SEED_CSV), "run_unit_tests": "no"},
         "Invalid var 'run_unit_tests': \"no\". Allowed values: true or false.",
     ),
     (
