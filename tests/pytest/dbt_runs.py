@@ -162,6 +162,13 @@ def copy_warehouse(build: DbtResult, folder: Path) -> Path:
     return Path(shutil.copy(build.database, folder / build.database.name))
 
 
+def damage(database: Path, *statements: str) -> None:
+    """Runs ``statements`` on the DuckDB file ``database`` (a copy)."""
+    with duckdb.connect(str(database)) as con:
+        for statement in statements:
+            con.execute(statement)
+
+
 # A build for its data: without the SQL unit tests, as `make nightly` runs.
 # They check the SQL on fixed rows whatever the input, so each runs in the
 # builds that own them (the bundled build: the seed path's; the format
