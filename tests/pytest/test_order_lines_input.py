@@ -351,6 +351,7 @@ def test_unusable_order_lines_file_is_refused(refused_builds, good_marts, case):
     found_reading_it_all = case in (
         "malformed line in a gzip file",
         "lines ending in two ways past the sniffer's sample",
+        "a line longer than 2 MB past the sniffer's sample",
         "header but no data rows",
         "one customer",
         "a line that is not UTF-8",
