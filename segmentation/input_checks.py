@@ -351,17 +351,11 @@ def header_cells(first_line: str) -> str:
     return HEADER_CELL_SEPARATOR.join(cell.strip().strip('"').strip() for cell in cells)
 
 
-def _parquet_schema(path: str):
-    """The schema of the file DuckDB's reader takes for ``path``."""
-    import pyarrow.parquet
-
-    return pyarrow.parquet.read_schema(file_as_read(path))
-
-
 def parquet_columns(path: str) -> list[dict] | None:
     """A Parquet file's columns by their stored names, in order, each with
     whether it holds a struct, list or map per row instead of one value;
-    None when it cannot be read (DuckDB's reader says why). DuckDB's own
+    None when it cannot be read (DuckDB's reader says why). The schema is
+    read from the file DuckDB's reader takes for ``path``. DuckDB's own
     schema listing names the fields inside a struct or list column as
     columns too, and its reader renames a second "price" beside "Price" as
     price_1.
@@ -370,10 +364,10 @@ def parquet_columns(path: str) -> list[dict] | None:
     dbt-duckdb plugin imports this module when any dbt command opens its
     database, and importing pyarrow there held up every build by about
     0.45 s before its first hook."""
-    import pyarrow
+    import pyarrow.parquet
 
     try:
-        schema = _parquet_schema(path)
+        schema = pyarrow.parquet.read_schema(file_as_read(path))
     except (OSError, pyarrow.ArrowException):
         return None
     return [
