@@ -68,31 +68,33 @@ FIXED_COST_ROWS = 1_000
 
 def segment_quality(database: Path, truth_path: Path) -> Quality:
     """Selected k, assignment counts and ARI of the marts against the truth."""
-    truth = str(truth_path).replace("'", "''")
+    truth = {"truth": str(truth_path)}
     with duckdb.connect(str(database), read_only=True) as con:
         [(selected_k, reason)] = con.sql(
             "select k, selection_reason from marts.k_evaluation where is_selected"
         ).fetchall()
         [(input_customers, segmented, distinct, unassigned)] = con.sql(
-            f"""
+            """
             select
-                (select count(*) from read_parquet('{truth}')),
+                (select count(*) from read_parquet($truth)),
                 (select count(*) from marts.customer_segments),
                 (select count(distinct customer_id) from marts.customer_segments),
                 (
-                    select count(*) from read_parquet('{truth}') as truth
+                    select count(*) from read_parquet($truth) as truth
                     anti join marts.customer_segments as segments
                         on truth.customer_id = segments.customer_id
                 )
-            """
+            """,
+            params=truth,
         ).fetchall()
         pairs = con.sql(
-            f"""
+            """
             select truth.true_segment, segments.segment_id
-            from read_parquet('{truth}') as truth
+            from read_parquet($truth) as truth
             inner join marts.customer_segments as segments
                 on truth.customer_id = segments.customer_id
-            """
+            """,
+            params=truth,
         ).fetchnumpy()
     return Quality(
         selected_k=int(selected_k),

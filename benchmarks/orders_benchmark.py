@@ -119,10 +119,9 @@ def summary_counts(database: Path) -> dict[str, int]:
 
 
 def compare_rfm(database: Path, notebook_rfm: Path) -> RfmCheck:
-    rfm_path = str(notebook_rfm).replace("'", "''")
     with duckdb.connect(str(database), read_only=True) as con:
         [row] = con.sql(
-            f"""
+            """
             with dbt as (
                 select customer_id, recency_days, frequency, monetary
                 from intermediate.int_customer_rfm
@@ -134,7 +133,7 @@ def compare_rfm(database: Path, notebook_rfm: Path) -> RfmCheck:
                     "Recency" as recency_days,
                     "Frequency" as frequency,
                     "Monetary" as monetary
-                from read_parquet('{rfm_path}')
+                from read_parquet($rfm_path)
             )
             select
                 (select count(*) from dbt),
@@ -153,7 +152,8 @@ def compare_rfm(database: Path, notebook_rfm: Path) -> RfmCheck:
             from dbt
             full outer join notebook
                 on dbt.customer_id = notebook.customer_id
-            """
+            """,
+            params={"rfm_path": str(notebook_rfm)},
         ).fetchall()
     return RfmCheck(*(int(value) for value in row))
 

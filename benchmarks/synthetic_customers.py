@@ -112,15 +112,7 @@ def write_synthetic_customers(
         }
     )
     with duckdb.connect() as con:
-        con.register("customers", customers)
-        con.register("truth", truth)
         # DuckDB quotes only where needed, so the header reads like the Mall
         # file's: CustomerID,Gender,Age,Annual Income (k$),...
-        con.execute(
-            f"copy customers to '{_sql_path(csv_path)}' (format csv, header true)"
-        )
-        con.execute(f"copy truth to '{_sql_path(truth_path)}' (format parquet)")
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
+        con.from_arrow(customers).write_csv(str(csv_path), header=True)
+        con.from_arrow(truth).write_parquet(str(truth_path))

@@ -233,14 +233,12 @@ def write_synthetic_order_lines(
     reader = pa.RecordBatchReader.from_batches(
         first.schema, (b for part in ([first], batches) for b in part)
     )
-    path = str(csv_path).replace("'", "''")
     with duckdb.connect() as con:
         # One thread keeps DuckDB's memory small; writing is not the
         # bottleneck, expanding the chunks in numpy is. DuckDB quotes only
         # where needed, like the UCI export.
         con.execute("set threads = 1")
-        con.register("order_lines", reader)
-        con.execute(f"copy order_lines to '{path}' (format csv, header true)")
+        con.from_arrow(reader).write_csv(str(csv_path), header=True)
     _metadata_path(csv_path).write_text(
         json.dumps(
             {"seed": seed, "generator_version": GENERATOR_VERSION, **asdict(counts)},

@@ -31,17 +31,23 @@
       on the customer rows themselves.
 -#}
 {% macro reject_reasons(input_name="customers") -%}
-    {%- set reasons = {"customers": [
-        {"reason": "missing_customer_id",
-         "when": "customer_id_text is null",
-         "detail": "CustomerID is missing",
-         "description": "The customer id is missing."},
-        {"reason": "invalid_customer_id",
-         "when": "customer_id is null",
-         "detail": "CustomerID '{customer_id_raw}' is not a whole number from"
+    {#- Both inputs read a customer id by one rule (positive_whole_number
+        in macros/cleaning.sql), so its two reasons are written once. -#}
+    {%- set missing_customer_id = {
+        "reason": "missing_customer_id",
+        "when": "customer_id_text is null",
+        "detail": "CustomerID is missing",
+        "description": "The customer id is missing."} -%}
+    {%- set invalid_customer_id = {
+        "reason": "invalid_customer_id",
+        "when": "customer_id is null",
+        "detail": "CustomerID '{customer_id_raw}' is not a whole number from"
             ~ " 1 to 9223372036854775807",
-         "description": "The customer id is not a whole number from 1 to"
-            ~ " 2^63 - 1."},
+        "description": "The customer id is not a whole number from 1 to"
+            ~ " 2^63 - 1 (17850.0 counts as 17850)."} -%}
+    {%- set reasons = {"customers": [
+        missing_customer_id,
+        invalid_customer_id,
         {"reason": "conflicting_duplicate",
          "when": "version_count > 1",
          "detail": "CustomerID {customer_id} appears in {rows_with_id} rows"
@@ -107,16 +113,8 @@
             ~ " recency, frequency and spend by, and a clustering feature"
             ~ " comes from the order lines."},
     ], "order_lines": [
-        {"reason": "missing_customer_id",
-         "when": "customer_id_text is null",
-         "detail": "CustomerID is missing",
-         "description": "The customer id is missing."},
-        {"reason": "invalid_customer_id",
-         "when": "customer_id is null",
-         "detail": "CustomerID '{customer_id_raw}' is not a whole number from"
-            ~ " 1 to 9223372036854775807",
-         "description": "The customer id is not a whole number from 1 to"
-            ~ " 2^63 - 1 (17850.0 counts as 17850)."},
+        missing_customer_id,
+        invalid_customer_id,
         {"reason": "missing_invoice",
          "when": "invoice_no is null",
          "detail": "InvoiceNo is missing",
