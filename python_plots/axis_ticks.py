@@ -10,9 +10,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import (
     AutoLocator,
     Formatter,
-    FuncFormatter,
     MaxNLocator,
     ScalarFormatter,
+    StrMethodFormatter,
     SymmetricalLogLocator,
 )
 
@@ -24,10 +24,10 @@ def count_ticks(axis: Axis) -> None:
     axis.set_major_formatter(thousands())
 
 
-def thousands() -> FuncFormatter:
+def thousands() -> StrMethodFormatter:
     """Tick labels as whole numbers with separators: 1,000 rather than 1000
     (a new formatter per axis, as matplotlib ties each to its axis)."""
-    return FuncFormatter(lambda value, _: f"{value:,.0f}")
+    return StrMethodFormatter("{x:,.0f}")
 
 
 class LogTicks(SymmetricalLogLocator):

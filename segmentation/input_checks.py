@@ -261,8 +261,10 @@ def mixed_line_endings(path: str) -> str | None:
     None when every line outside quoted cells ends alike, or when the file
     cannot be read. DuckDB's strict reader stops on such a file ("state
     machine reached an invalid state"), and its lenient one would also take
-    a row with too many values, dropping the extra ones. Reads the whole
-    file, so it is asked only once the reader has failed."""
+    a row with too many values, dropping the extra ones. Python's csv
+    module cannot tell either: it gives rows, not how each line ended.
+    Reads the whole file, so it is asked only once the reader has
+    failed."""
     try:
         with open_as_read(path) as file:
             return _first_other_line_ending(iter(lambda: file.read(1 << 20), b""))
@@ -294,6 +296,8 @@ def _first_other_line_ending(chunks) -> str | None:
         if breaks is not None:
             # No quote, and every break ends lines as the first does (the
             # common case, counted at C speed): only the line count moves.
+            # On 1M customers (22 MB) 0.07-0.09 s, against 0.45-0.61 s
+            # matching every break (2026-12-02, 2 cores).
             line += breaks
             before, just_closed = data[-1:], False
             continue
