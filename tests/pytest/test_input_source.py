@@ -60,3 +60,11 @@ def test_without_a_file_the_seed_is_the_parent(bundled_build):
     assert [node["unique_id"] for node in built["disabled"][SOURCE]] == [SOURCE]
     assert SEED in nodes_run(bundled_build)
     assert bundled_build.query("select count(*) from raw.mall_customers") == [(200,)]
+    # Without a file, the stg_customers unit tests (fixture rows fed to the
+    # seed) run too: this build is the only one where they can.
+    staging_unit_tests = {
+        uid
+        for uid in nodes_run(bundled_build)
+        if uid.startswith("unit_test.mall_segmentation.stg_customers.")
+    }
+    assert len(staging_unit_tests) == 4
