@@ -72,6 +72,10 @@ def _for_input(input_name: str, count: str) -> str:
     return f'IF ( SELECTEDVALUE ( {RR}[input_name] ) = "{other}", BLANK (), {count} )'
 
 
+# Power BI refuses a model in which a measure shares its name with a column
+# of its table, and compares names ignoring case: a measure "Revenue" beside
+# the column revenue stops the model loading. So no measure is named like
+# any column of the model (test_power_bi_names.py).
 MEASURES = (
     Measure(
         CS, "Customers", f"COUNTROWS ( {CS} )", COUNT,
@@ -123,7 +127,7 @@ MEASURES = (
     # Monthly sales per segment: every month of a segment is one row, so the
     # sums are exact for any set of segments and months.
     Measure(
-        SMS, "Revenue", f"SUM ( {SMS}[revenue] )", AMOUNT,
+        SMS, "Total revenue", f"SUM ( {SMS}[revenue] )", AMOUNT,
         "Quantity × unit price over the sale lines of the segments and months"
         " in view.",
         ((SMS, "revenue"),),
@@ -134,7 +138,7 @@ MEASURES = (
         ((SMS, "returned_value"),),
     ),
     Measure(
-        SMS, "Invoices", f"SUM ( {SMS}[invoices] )", COUNT,
+        SMS, "Invoice count", f"SUM ( {SMS}[invoices] )", COUNT,
         "Invoices with a sale line, over the segments and months in view.",
         ((SMS, "invoices"),),
     ),
@@ -158,24 +162,26 @@ MEASURES = (
         ((KE, "k"), (KE, "is_selected")),
     ),
     Measure(
-        KE, "Inertia", f"SUM ( {KE}[inertia] )", ONE_DECIMAL,
+        KE, "Inertia (sum of squares)", f"SUM ( {KE}[inertia] )", ONE_DECIMAL,
         "Within-segment sum of squared distances (z-score units).",
         ((KE, "inertia"),),
     ),
     Measure(
-        KE, "Silhouette", f"AVERAGE ( {KE}[silhouette] )", "0.000",
+        KE, "Mean silhouette", f"AVERAGE ( {KE}[silhouette] )", "0.000",
         "Mean silhouette, -1 to 1; higher is better separated.",
         ((KE, "silhouette"),),
     ),
     Measure(
         KE, "Inertia at the selected k",
-        f"CALCULATE ( [Inertia], KEEPFILTERS ( {KE}[is_selected] = TRUE () ) )",
+        f"CALCULATE ( [Inertia (sum of squares)], KEEPFILTERS ("
+        f" {KE}[is_selected] = TRUE () ) )",
         ONE_DECIMAL, "Inertia, blank except at the selected k: marks it on a chart.",
         ((KE, "inertia"), (KE, "is_selected")),
     ),
     Measure(
         KE, "Silhouette at the selected k",
-        f"CALCULATE ( [Silhouette], KEEPFILTERS ( {KE}[is_selected] = TRUE () ) )",
+        f"CALCULATE ( [Mean silhouette], KEEPFILTERS ("
+        f" {KE}[is_selected] = TRUE () ) )",
         "0.000", "Silhouette, blank except at the selected k: marks it on a chart.",
         ((KE, "silhouette"), (KE, "is_selected")),
     ),

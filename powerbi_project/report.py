@@ -171,10 +171,13 @@ def choosing_k(marts: Marts) -> list[dict]:
     page = "choosing_k"
     k = column(KE, "k")
     silhouette = [
-        measure(KE, "Silhouette"),
+        measure(KE, "Mean silhouette"),
         measure(KE, "Silhouette at the selected k"),
     ]
-    inertia = [measure(KE, "Inertia"), measure(KE, "Inertia at the selected k")]
+    inertia = [
+        measure(KE, "Inertia (sum of squares)"),
+        measure(KE, "Inertia at the selected k"),
+    ]
     return [
         *cards(page, 16, [measure(KE, "Selected k"), silhouette[1]]),
         visual_container(
@@ -284,7 +287,7 @@ def rfm(marts: Marts) -> list[dict]:
             visual_container(
                 page, "monthly sales", grid(142, 280, span=4), 4, "lineChart",
                 {"Category": [month], "Series": [segment],
-                 "Y": [measure(SMS, "Revenue")],
+                 "Y": [measure(SMS, "Total revenue")],
                  "Tooltips": [measure(SMS, "Days covered")]},
                 "Revenue per month, by segment (the tooltip gives the days of"
                 " the month the file covers)",

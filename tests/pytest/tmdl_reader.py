@@ -32,6 +32,9 @@ class TmdlTable:
     columns: list[TmdlColumn] = field(default_factory=list)
     measures: dict[str, str] = field(default_factory=dict)  # name -> DAX
     partitions: dict[str, str] = field(default_factory=dict)  # name -> M
+    # Every column and measure name in file order, repeats kept (the dict
+    # above would fold a measure written twice into one).
+    names: list[str] = field(default_factory=list)
 
     def column(self, name: str) -> TmdlColumn | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -54,6 +57,8 @@ def read_table(path: Path) -> TmdlTable:
         if match:
             kind, name, rest = match.group(1), unquote(match.group(2)), match.group(3)
             current = (kind, name)
+            if kind != "partition":
+                table.names.append(name)
             if kind == "column":
                 table.columns.append(TmdlColumn(name))
             elif kind == "measure":
@@ -72,6 +77,14 @@ def read_table(path: Path) -> TmdlTable:
         elif depth(line) < 2 and line.strip():
             current = None
     return table
+
+
+def read_tables(definition: Path) -> dict[str, TmdlTable]:
+    """Every table of a semantic model's definition folder, by name."""
+    return {
+        path.stem: read_table(path)
+        for path in sorted((definition / "tables").glob("*.tmdl"))
+    }
 
 
 def _block(lines: list[str], start: int, level: int) -> str:
