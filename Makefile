@@ -26,7 +26,7 @@ export DO_NOT_TRACK := 1
 build: $(INSTALLED)
 	$(BIN)/python -m python_plots.make_build
 
-# The linters and pytest run side by side: sqlfluff takes about 20 s of one
+# The linters and pytest run side by side: sqlfluff takes 20 to 25 s of one
 # core, which pytest leaves free now and then while it waits on dbt.
 # Each one's output is printed whole when it ends; either failing fails.
 test: $(INSTALLED) $(CHROMIUM) $(POWERBI_TOOLS)
