@@ -71,12 +71,14 @@
 
 {% macro decimal_at_least(number_column, min_value) -%}
     {#- A finite number of at least min_value ("inf" and "nan" are invalid).
-        Takes the value already cast to double (NULL when not a number). -#}
+        Takes the value already cast to double (NULL when not a number).
+        Adding 0 turns "-0" into 0: it equals 0 but would print as -0.0,
+        and so tell two copies of a row apart. -#}
     case
         when
             isfinite({{ number_column }})
             and {{ number_column }} >= {{ min_value }}
-            then {{ number_column }}
+            then {{ number_column }} + 0
     end
 {%- endmacro %}
 

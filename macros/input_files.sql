@@ -191,7 +191,14 @@
     {%- for column in wanted -%}
         {%- set matches = [] -%}
         {%- for header in headers -%}
-            {%- if header | replace("\ufeff", "") | trim | lower in column.accepted -%}
+            {#- A second byte order mark is the start of the first cell,
+                to DuckDB's reader and Python's csv module alike: a quote
+                after it is part of the name they read. -#}
+            {%- set name = header | replace("\ufeff", "") | trim -%}
+            {%- if name | length > 1 and name[0] == '"' and name[-1] == '"' -%}
+                {%- set name = name[1:-1] | trim -%}
+            {%- endif -%}
+            {%- if name | lower in column.accepted -%}
                 {%- do matches.append(header) -%}
             {%- endif -%}
         {%- endfor -%}

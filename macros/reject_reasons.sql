@@ -145,10 +145,11 @@
         {"reason": "invalid_unit_price",
          "when": "unit_price is null",
          "detail": "UnitPrice '{unit_price_raw}' is not a number above 0"
-            ~ " and below 10^12",
-         "description": "The unit price is missing, not a finite number, 0"
-            ~ " or less, or 10^12 or more (too large to keep to 6"
-            ~ " decimals)."},
+            ~ " and below 10^12 once rounded to 6 decimals",
+         "description": "The unit price is missing, not a finite number, or"
+            ~ " once rounded to 6 decimals 0 or less (a price under"
+            ~ " 0.0000005 rounds to 0) or 10^12 or more (too large to keep"
+            ~ " to 6 decimals)."},
         {"reason": "inconsistent_cancellation",
          "when": "is_cancellation_invoice and quantity > 0",
          "detail": "cancellation invoice {invoice_no} has a positive"

@@ -350,7 +350,9 @@ def header_cells(first_line: str) -> str:
     """The cells of a CSV header line, trimmed, joined by
     HEADER_CELL_SEPARATOR. A quoted cell may hold a comma (``"Notes,
     misc"``), which splitting the line on commas would cut in two."""
-    cells = next(csv.reader([first_line]), [])
+    # DuckDB's reader drops one byte order mark; a second one would keep a
+    # quote after it from opening a quoted cell.
+    cells = next(csv.reader([first_line.lstrip("\ufeff")]), [])
     # A quote after a space is text to the csv module: ` "Age"`.
     return HEADER_CELL_SEPARATOR.join(cell.strip().strip('"').strip() for cell in cells)
 

@@ -43,11 +43,11 @@ def builds(folders, shared) -> dict[str, Future[DbtResult]]:
     parquet = folders.mktemp("parquet") / "missing_values.parquet"
     # Two byte order marks, as a file saved twice by a BOM-adding editor
     # has: DuckDB's reader drops the first, and the second is the start of
-    # the first header cell.
+    # the first header cell, here before a quoted name.
     two_boms = folders.mktemp("two_boms") / "gender_spellings.csv"
-    two_boms.write_bytes(
-        "\ufeff\ufeff".encode() + (FIXTURES / "gender_spellings.csv").read_bytes()
-    )
+    header, rows = (FIXTURES / "gender_spellings.csv").read_text().split("\n", 1)
+    quoted = ",".join(f'"{cell}"' for cell in header.split(","))
+    two_boms.write_text(f"\ufeff\ufeff{quoted}\n{rows}", encoding="utf-8")
     inputs = {
         "missing_values": (FIXTURES / "missing_values.csv", {}),
         "gender_spellings": (FIXTURES / "gender_spellings.csv", {}),
@@ -224,15 +224,22 @@ def test_exact_duplicates_collapse_to_one_customer(builds):
 
 def test_conflicting_duplicates_are_all_rejected(builds):
     result = passed(builds["conflicting_duplicates"])
-    # Id 6's two rows are the same after cleaning ("F" / "31.0"): one kept.
-    assert sorted(segmented(result)) == [1, 2, 3, 4, 6]
+    # Id 6's two rows are the same after cleaning ("F" / "31.0"), and so
+    # are id 8's ("0" / "-0"): one of each kept.
+    assert sorted(segmented(result)) == [1, 2, 3, 4, 6, 8]
     assert rejected(result) == {
         5: "conflicting_duplicate",
         6: "conflicting_duplicate",
         8: "exact_duplicate",
         9: "conflicting_duplicate",
         10: "conflicting_duplicate",
+        12: "exact_duplicate",
     }
+    # Minus zero is zero: not a value of its own, nor shown as -0.0.
+    assert result.query(
+        "select cast(annual_income_k as varchar) from marts.customer_segments"
+        " where customer_id = 8"
+    ) == [("0.0",)]
     assert result.query(
         "select reject_detail from marts.rejected_customer_rows"
         " where source_row_number = 5"
@@ -268,7 +275,7 @@ def test_run_summary_counts_rows_by_reason(builds):
         "select input_rows, segmented_rows, rejected_rows,"
         " rejected_conflicting_duplicate, rejected_exact_duplicate,"
         " rejected_invalid_age from marts.segmentation_run_summary"
-    ) == [(10, 5, 5, 4, 1, 0)]
+    ) == [(12, 6, 6, 4, 2, 0)]
 
 
 def test_the_public_dirty_file_reconciles(builds, dirty_file):

@@ -194,7 +194,8 @@ def test_excerpt_lines_each_end_in_one_place(excerpt_build):
         (18, "exact copy of source line 17", "536409", "1.25", "17908.0"),
         (
             25,
-            "UnitPrice '0.0' is not a number above 0 and below 10^12",
+            "UnitPrice '0.0' is not a number above 0 and below 10^12"
+            " once rounded to 6 decimals",
             "537197",
             "0.0",
             "12647.0",
