@@ -9,7 +9,10 @@
 {#- exact_avg adds values, then squared deviations, as DECIMAL(38, 9),
     whose sums hold less than 1.7 * 10^29. A feature whose values or
     squared deviations add up to more than 10^28, a margin under that, is
-    refused in one line instead of stopping the build with an overflow. -#}
+    refused in one line instead of stopping the build with an overflow.
+    segment_profiles averages every catalogue feature's own value the same
+    way, clustered on or not, so those sums are checked here too, before
+    any mart is built. -#}
 {%- set largest_sum = "1e28" -%}
 
 with
@@ -86,10 +89,95 @@ first_too_large as (
 
 ),
 
+averaged_sums as (
+
+    -- One pass over the customers, whatever the number of features.
+    {%- set sums = [] %}
+    {%- for feature in feature_catalogue() %}
+        {%- do sums.append(
+            "sum(abs(cast(" ~ feature.name ~ " as double))) as " ~ feature.name
+        ) %}
+    {%- endfor %}
+    select
+        {{ sums | join(",\n        ") }}
+
+    from customers
+
+),
+
+averages_too_large as (
+
+    {%- for feature in feature_catalogue() %}
+        select
+            {{ sql_literal(input_label_shown("customers")
+                if feature.input == "customer_profiles"
+                else input_label_shown("order_lines")) }} as input_label,
+            {{ loop.index }} as feature_position,
+            '{{ feature.name }}' as feature
+        from averaged_sums
+        where {{ feature.name }} > {{ largest_sum }}
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+
+),
+
+first_feature_too_large_to_average as (
+
+    select * from averages_too_large
+    order by feature_position
+    limit 1
+
+),
+
+values_too_large_to_average as (
+
+    -- Read only for the feature named, when there is one.
+    {%- for feature in feature_catalogue() %}
+        select
+            first_feature.input_label,
+            first_feature.feature,
+            customers.customer_id,
+            abs(cast(customers.{{ feature.name }} as double)) as feature_value
+        from customers
+        inner join first_feature_too_large_to_average as first_feature
+            on first_feature.feature = '{{ feature.name }}'
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
+
+),
+
+first_too_large_to_average as (
+
+    -- Its largest value, found only when the build is refused.
+    select
+        input_label,
+        feature,
+        customer_id as largest_customer_id,
+        feature_value as largest_value
+
+    from values_too_large_to_average
+    order by largest_value desc, largest_customer_id asc
+    limit 1
+
+),
+
 refusal as (
 
     -- Raised on the one row left, so the message is the same whatever the
-    -- order the rows are read in.
+    -- order the rows are read in. A value too large to average is named
+    -- first: a log transform would not help it.
+    select
+        error(
+            'Unusable input ' || input_label || ': ' || feature || ' is too'
+            || ' large to average exactly (customer '
+            || largest_customer_id || '''s is '
+            || cast(largest_value as varchar) || '); fix the value'
+        ) as failure
+
+    from first_too_large_to_average
+
+    union all
+
     select
         error(
             'Unusable input ' || input_label || ': ' || feature || ' is too'
@@ -100,6 +188,7 @@ refusal as (
         ) as failure
 
     from first_too_large
+    where not exists (select 1 from first_too_large_to_average)
 
 ),
 

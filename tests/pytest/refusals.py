@@ -73,8 +73,13 @@ def write_damaged_gzip(path: Path) -> None:
 
 
 # Problems found while a model runs, raised by DuckDB's error(): too few
-# usable customers or different points, a value too large to standardise.
-RAISED_BY_DUCKDB = ("usable customer rows", "too large to standardise")
+# usable customers or different points, a value too large to standardise
+# or to average.
+RAISED_BY_DUCKDB = (
+    "usable customer rows",
+    "too large to standardise",
+    "too large to average",
+)
 
 
 # How the refusal shows a name that holds a line break, or a space at an

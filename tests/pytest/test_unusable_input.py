@@ -103,6 +103,7 @@ REFUSED_WHILE_BUILDING = {
     "fewer usable rows than the forced k + 1",
     "fewer different points than the forced k",
     "an income too large to standardise",
+    "an income too large to average, its logarithm clustered",
     "incomes that add up too large to standardise",
 }
 

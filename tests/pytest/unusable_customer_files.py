@@ -15,6 +15,7 @@ from customer_file_makers import (
     gzip_named_csv,
     income_in_a_struct,
     income_too_large,
+    income_too_large_to_average,
     incomes_adding_up_too_large,
     line_endings_two_ways,
     line_endings_two_ways_past_the_sample,
@@ -343,6 +344,14 @@ CASES = [
         "annual_income_k is too large to standardise exactly (customer 7's is"
         " 1000000000000000.0); fix the value, or log-transform the feature"
         " (var log_transformed_features)",
+    ),
+    (
+        "an income too large to average, its logarithm clustered",
+        "customers.csv",
+        income_too_large_to_average,
+        {"log_transformed_features": ["annual_income_k"]},
+        "annual_income_k is too large to average exactly (customer 7's is"
+        " 1e+30); fix the value",
     ),
     (
         "incomes that add up too large to standardise",
