@@ -65,7 +65,7 @@ def candidate_ks(
     needed = (forced_k if forced_k is not None else k_min) + 1
     if n_rows < needed:
         raise ValueError(
-            f"only {n_rows} usable customer rows; k="
+            f"only {n_rows} usable customer row{'' if n_rows == 1 else 's'}; k="
             f"{forced_k if forced_k is not None else k_min} needs at least"
             f" {needed}"
         )

@@ -175,7 +175,8 @@ enough_customers as (
                 then error(
                     'Unusable input '
                     || {{ sql_literal(customers_label) }} || ': only '
-                    || count(*) || ' usable customer rows after cleaning;'
+                    || count(*) || ' usable customer row'
+                    || if(count(*) = 1, '', 's') || ' after cleaning;'
                     || ' k={{ smallest_k }} needs at least {{ smallest_k + 1 }}'
                     || ' (reasons in {{ reasons_models }})'
                     || (select shortfall_note.note from shortfall_note)
@@ -185,8 +186,9 @@ enough_customers as (
                     'Unusable input '
                     || {{ sql_literal(customers_label) }} || ': its '
                     || count(*) || ' usable customer rows have only '
-                    || {{ points }}
-                    || ' different values of the clustering features'
+                    || {{ points }} || ' different value'
+                    || if({{ points }} = 1, '', 's')
+                    || ' of the clustering features'
                     || ' ({{ features | join(", ") }}) once standardised'
                     || ' to 12 decimals; k={{ smallest_k }} needs at least'
                     || ' {{ smallest_k }}'

@@ -76,7 +76,7 @@ def write_damaged_gzip(path: Path) -> None:
 # usable customers or different points, a value too large to standardise
 # or to average.
 RAISED_BY_DUCKDB = (
-    "usable customer rows",
+    "usable customer row",
     "too large to standardise",
     "too large to average",
 )

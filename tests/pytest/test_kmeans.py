@@ -61,6 +61,7 @@ def test_candidate_ks_adds_a_forced_k_outside_the_range():
 @pytest.mark.parametrize(
     ("n_rows", "k_min", "forced", "message"),
     [
+        (1, 2, None, "only 1 usable customer row; k=2 needs at least 3"),
         (2, 2, None, "only 2 usable customer rows; k=2 needs at least 3"),
         (5, 2, 5, "only 5 usable customer rows; k=5 needs at least 6"),
     ],

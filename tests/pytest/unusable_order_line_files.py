@@ -114,7 +114,7 @@ UNUSABLE = [
         "one customer",
         "order_lines.csv",
         f"{UCI_HEADER}\n{LINE}\n",
-        "only 1 usable customer rows after cleaning; k=2 needs at least 3"
+        "only 1 usable customer row after cleaning; k=2 needs at least 3"
         " (reasons in intermediate.int_customers_joined, and for order lines"
         " intermediate.int_order_lines_validated)",
     ),
