@@ -161,34 +161,41 @@ first_too_large_to_average as (
 
 ),
 
-refusal as (
+refusal_cause as (
 
-    -- Raised on the one row left, so the message is the same whatever the
-    -- order the rows are read in. A value too large to average is named
-    -- first: a log transform would not help it.
+    -- A value too large to average is named first: no log transform would
+    -- help it.
     select
-        error(
-            'Unusable input ' || input_label || ': ' || feature || ' is too'
-            || ' large to average exactly (customer '
-            || largest_customer_id || '''s is '
-            || cast(largest_value as varchar) || '); fix the value'
-        ) as failure
-
+        *,
+        'average' as exact_step,
+        '' as advice
     from first_too_large_to_average
 
     union all
 
     select
-        error(
-            'Unusable input ' || input_label || ': ' || feature || ' is too'
-            || ' large to standardise exactly (customer '
-            || largest_customer_id || '''s is '
-            || cast(largest_value as varchar) || '); fix the value, or'
-            || ' log-transform the feature (var log_transformed_features)'
-        ) as failure
-
+        *,
+        'standardise' as exact_step,
+        ', or log-transform the feature (var log_transformed_features)'
+            as advice
     from first_too_large
     where not exists (select 1 from first_too_large_to_average)
+
+),
+
+refusal as (
+
+    -- Raised on the one row left, so the message is the same whatever the
+    -- order the rows are read in.
+    select
+        error(
+            'Unusable input ' || input_label || ': ' || feature || ' is too'
+            || ' large to ' || exact_step || ' exactly (customer '
+            || largest_customer_id || '''s is '
+            || cast(largest_value as varchar) || '); fix the value' || advice
+        ) as failure
+
+    from refusal_cause
 
 ),
 
