@@ -125,12 +125,12 @@
          "description": "The stock code is missing."},
         {"reason": "invalid_invoice_date",
          "when": "invoice_date is null",
-         "detail": "InvoiceDate '{invoice_date_raw}' is not a date and time"
-            ~ " written YYYY-MM-DD HH:MM[:SS] or M/D/YYYY"
+         "detail": "InvoiceDate '{invoice_date_raw}' is not a date"
+            ~ " written YYYY-MM-DD[ HH:MM[:SS]] or M/D/YYYY"
             ~ " H:MM[:SS] (D/M/YYYY when slash_date_order is day_first)"
             ~ " in the years 1000 to 9998",
          "description": "The invoice date is missing, not written"
-            ~ " YYYY-MM-DD HH:MM[:SS] (a T, fractions of a second or a UTC"
+            ~ " YYYY-MM-DD[ HH:MM[:SS]] (a T, fractions of a second or a UTC"
             ~ " offset allowed) or M/D/YYYY H:MM[:SS] (month first, or day"
             ~ " first with the var slash_date_order), or outside the years"
             ~ " 1000 to 9998 (9999-12-31 is a common placeholder for no"

@@ -107,13 +107,15 @@ typed as (
                 then try_strptime(invoice_date_text, {{ slash_date_formats() }})
             else coalesce(
                 -- Fractions to the microsecond (%f): a timestamp, which
-                -- holds every year from 1000 to 9999.
+                -- holds every year from 1000 to 9999. A date alone, as a
+                -- Parquet DATE column reads, is its midnight.
                 try_strptime(
                     replace(invoice_date_text, 'T', ' '),
                     [
                         '%Y-%m-%d %H:%M:%S',
                         '%Y-%m-%d %H:%M',
-                        '%Y-%m-%d %H:%M:%S.%f'
+                        '%Y-%m-%d %H:%M:%S.%f',
+                        '%Y-%m-%d'
                     ]
                 ),
                 -- 7 to 9 digits (%n): a nanosecond timestamp (years 1677

@@ -282,8 +282,8 @@ def test_rare_cases_and_the_online_retail_ii_header(hand_made_build):
         ("exact copy of source line 1",),
         ("cancellation invoice C536502 has a positive quantity (2)",),
         (
-            "InvoiceDate '13/1/2011 8:26' is not a date and time written"
-            " YYYY-MM-DD HH:MM[:SS] or M/D/YYYY H:MM[:SS] (D/M/YYYY when"
+            "InvoiceDate '13/1/2011 8:26' is not a date written"
+            " YYYY-MM-DD[ HH:MM[:SS]] or M/D/YYYY H:MM[:SS] (D/M/YYYY when"
             " slash_date_order is day_first) in the years 1000 to 9998",
         ),
         ("dated 2010-12-05 09:00:00, on or after as_of_date 2010-12-05",),
