@@ -3,3 +3,10 @@
 {% macro sql_literal(text) -%}
     {{ return("'" ~ (text | string | replace("'", "''")) ~ "'") }}
 {%- endmacro %}
+
+{#- A name as a double-quoted SQL identifier, quotes doubled: an input's
+    column as its reader names it (a second byte order mark keeps the
+    quotes of a quoted header cell in the name). -#}
+{% macro sql_identifier(name) -%}
+    {{ return('"' ~ (name | string | replace('"', '""')) ~ '"') }}
+{%- endmacro %}

@@ -28,7 +28,7 @@ numbered as materialized (
     select
         row_number() over () as source_row_number,
     {%- for column in customer_input_columns() %}
-        cast("{{ input_columns[column.name] | replace('"', '""') }}" as varchar)
+        cast({{ sql_identifier(input_columns[column.name]) }} as varchar)
             as {{ column.name }}_raw
         {{- "," if not loop.last }}
     {%- endfor %}

@@ -30,10 +30,8 @@ renamed as (
 
     select
     {%- for column in order_line_input_columns() %}
-            cast(
-                "{{ input_columns[column.name] | replace('"', '""') }}"
-                as varchar
-            ) as {{ column.name }}_raw
+            cast({{ sql_identifier(input_columns[column.name]) }} as varchar)
+                as {{ column.name }}_raw
             {{- "," if not loop.last }}
     {%- endfor %}
 
