@@ -6,7 +6,7 @@ node, seconds of CPU each time (docs/development.md). A worker imports dbt once 
 then runs one command at a time through dbtRunner, dbt's documented
 programmatic entry point, which goes through the same click command as the
 `dbt` executable. A full parse in a warm worker costs about a quarter of a
-cold one (see ``_start_worker``): 1.2 to 1.4 s, against 4.7 to 4.8 s for
+cold one (see ``_start_worker``): 0.5 to 1.1 s, against 3.3 to 4.2 s for
 a process's first parse (2026-12-02, on the 2-core machine).
 
 Each worker runs one command at a time, because dbt keeps global state (its
@@ -53,7 +53,7 @@ def _start_worker() -> None:
     # text. The macros of dbt and dbt-duckdb are the same in every command,
     # so a full parse here takes about half the CPU it takes without them,
     # and the manifest it writes is the same. With the compile cache below
-    # too: 1.2 to 1.4 s, against 2.3 to 2.8 s with neither, in a warm
+    # too: 0.5 to 1.1 s, against 1.5 to 1.9 s with neither, in a warm
     # process (2026-12-02, on the 2-core machine).
     enable_test_caching()
     _cache_jinja_compiles()
