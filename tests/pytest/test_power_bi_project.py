@@ -54,10 +54,6 @@ def manifest_of(build) -> Path:
     return build.database.parent / "target" / "manifest.json"
 
 
-def tables() -> dict:
-    return read_tables(MODEL)
-
-
 # -- The generator ---------------------------------------------------------
 
 
@@ -96,7 +92,7 @@ MONTHLY_MEASURES = [
 
 
 def test_the_rfm_page_and_measures_follow_the_contracts(bundled_build, tmp_path):
-    model = tables()
+    model = read_tables(MODEL)
     assert [m for m in model["customer_segments"].measures if m in RFM_MEASURES] == (
         RFM_MEASURES
     )
@@ -198,7 +194,7 @@ def test_order_lines_exports_fill_the_rfm_tables(online_retail_build):
 
 
 def test_each_table_has_its_exports_columns_and_types(exports):
-    model = tables()
+    model = read_tables(MODEL)
     assert sorted(model) == TABLES
     assert sorted(p.stem for p in exports.glob("*.parquet")) == TABLES
     for name, table in model.items():
@@ -217,7 +213,7 @@ def test_every_partition_reads_its_export_through_the_folder_parameter(exports):
     assert expressions["ExportFolder"].endswith(
         'meta [IsParameterQuery=true, Type="Text", IsParameterQueryRequired=true]'
     )
-    for name, table in tables().items():
+    for name, table in read_tables(MODEL).items():
         # Each of the export's columns set to the type of its model column.
         schema = pq.read_schema(exports / f"{name}.parquet")
         typed = ",\n".join(
@@ -232,7 +228,7 @@ def test_every_partition_reads_its_export_through_the_folder_parameter(exports):
 
 
 def test_relationships_join_existing_columns_of_one_type_many_to_one(exports):
-    model = tables()
+    model = read_tables(MODEL)
     relationships = read_relationships(MODEL / "relationships.tmdl")
     ends = sorted((r.end("from"), r.end("to")) for r in relationships)
     assert ends == [
@@ -272,7 +268,7 @@ def test_relationships_join_existing_columns_of_one_type_many_to_one(exports):
 def test_sort_by_columns_give_each_value_one_position(exports):
     sorted_by = {
         (name, column.name): column.properties["sortByColumn"]
-        for name, table in tables().items()
+        for name, table in read_tables(MODEL).items()
         for column in table.columns
         if "sortByColumn" in column.properties
     }
@@ -323,7 +319,7 @@ MEASURE_LOGIC = {
 def test_the_measures_with_logic_compute_what_is_written_here():
     measures = {
         name: " ".join(dax.split())
-        for table in tables().values()
+        for table in read_tables(MODEL).values()
         for name, dax in table.measures.items()
     }
     assert {name: measures[name] for name in MEASURE_LOGIC} == MEASURE_LOGIC
