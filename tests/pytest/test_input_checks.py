@@ -36,13 +36,11 @@ OPTIONS = (
     "header = true, all_varchar = true, delim = ',', quote = '\"',"
     " escape = '\"', store_rejects = true"
 )
+READABLE_CSV = f"read_csv('{FIXTURES / 'format_variants.csv'}', {OPTIONS})"
 
 
 def test_a_readable_csv_has_no_problem():
-    assert (
-        reader_problem(f"read_csv('{FIXTURES / 'format_variants.csv'}', {OPTIONS})")
-        is None
-    )
+    assert reader_problem(READABLE_CSV) is None
 
 
 def test_an_unterminated_quote_is_reported_in_one_line(tmp_path):
@@ -387,8 +385,7 @@ def test_a_full_read_finds_what_the_first_row_and_the_metadata_do_not(tmp_path):
     assert reader_problem(relation) is None
     # The raw byte DuckDB names is escaped, so that the line prints.
     assert read_problem(relation) == "don't know what type: \\x0f"
-    readable = f"read_csv('{FIXTURES / 'format_variants.csv'}', {OPTIONS})"
-    assert read_problem(readable) is None
+    assert read_problem(READABLE_CSV) is None
 
 
 def test_file_size_of_the_one_file_a_path_names(tmp_path):

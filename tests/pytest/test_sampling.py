@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
 
+from segmentation.kmeans import (
+    BEST_OF_ALL,
+    NONE_ACTIONABLE,
+    evaluate_k_range,
+    fit_segment_centroids,
+    select_k,
+)
 from segmentation.sampling import (
     FEW_POINTS,
     rows_to_score,
@@ -87,3 +96,47 @@ def test_rows_to_score_adds_a_bounded_part_of_each_missed_cluster():
     assert rows.tolist() == [*sample, *range(500, 600), *range(800, 900)]
     assert rows_to_score([labels], None) is None
     assert rows_to_score([labels], np.array([0, 600, 900])).tolist() == [0, 600, 900]
+
+
+# -- The top-ups, through choosing k and the final fit ---------------------
+
+
+def test_a_cluster_the_silhouette_sample_missed_is_added_to_it():
+    # 999 customers on one point and 1 on another: the 100-row silhouette
+    # sample misses the one, and no k was scored (the build stopped with a
+    # traceback). The sample now gains that customer, and k = 2 is scored
+    # on those 101 rows: 100 coefficients of 1 and the singleton's 0.
+    x = np.array([[0.0, 0.0]] * 999 + [[10.0, 10.0]])
+    sample = sample_rows(1_000, 100, seed=1)
+    assert 999 not in sample
+    result = evaluate_k_range(
+        x, [2, 3], seed=1, selection_sample_rows=10_000, silhouette_sample_rows=100
+    )
+    labels = KMeans(n_clusters=2, n_init=10, random_state=1).fit(x).labels_
+    rows = np.append(sample, 999)
+    assert result["silhouette"].tolist()[0] == pytest.approx(
+        silhouette_score(x[rows], labels[rows]), rel=1e-12
+    )
+    assert result["silhouette"].tolist()[0] == pytest.approx(100 / 101)
+    # Two points make no three segments.
+    assert np.isnan(result["silhouette"].tolist()[1])
+    assert select_k(result) == (2, BEST_OF_ALL)
+
+
+def test_a_point_the_selection_sample_missed_is_added_to_it():
+    # 199,999 customers on one point and 1 on another: the 20,000-row
+    # sample holds only the first point, so no k could be fitted, and the
+    # build stopped with a traceback. The sample now gains the other
+    # customer, k = 2 is scored, and the final fit finds both points. The
+    # share counts the 20,000 drawn customers: the added one stands for 1
+    # in 200,000, not 1 in 20,001.
+    x = np.array([[0.0, 0.0]] * 199_999 + [[5.0, 5.0]])
+    assert 199_999 not in sample_rows(200_000, 20_000, seed=42)
+    result = evaluate_k_range(x, [2, 3], 42, 20_000, 10_000)
+    assert result["evaluated_rows"].tolist() == [20_001, 20_001]
+    assert result["smallest_segment_share"].tolist() == [0.0, 0.0]
+    assert result["silhouette"].tolist()[0] == pytest.approx(10_000 / 10_001)
+    assert np.isnan(result["silhouette"].tolist()[1])
+    assert select_k(result, min_segment_share=0.02) == (2, NONE_ACTIONABLE)
+    centers = fit_segment_centroids(x, 2, seed=42, selection_sample_rows=20_000)
+    assert centers == pytest.approx(np.array([[0.0, 0.0], [5.0, 5.0]]), abs=1e-12)
