@@ -1,8 +1,7 @@
 """Hand-built marts of a run on order lines, every number known: ten
 customers in three segments and their monthly sales, for the exact checks
 of test_rfm_figures.py, test_figure_galleries.py and test_figure_layout.py;
-and helpers that find a
-figure's artists."""
+and helpers that find a figure's artists."""
 
 from __future__ import annotations
 
