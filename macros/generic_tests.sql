@@ -19,11 +19,14 @@
 {% endtest %}
 
 {% test row_count_equals(model, expression) %}
-    {#- The model has exactly as many rows as the scalar SQL expression. -#}
+    {#- The model has exactly as many rows as the scalar SQL expression
+        (a NULL expression fails). With the test's `where` config, it counts
+        the rows that meet the condition: unlike expression_is_true, which
+        checks each row, it fails on an empty model. -#}
     select
         (select count(*) from {{ model }}) as actual_rows,
         ({{ expression }}) as expected_rows
-    where (select count(*) from {{ model }}) != ({{ expression }})
+    where (select count(*) from {{ model }}) is distinct from ({{ expression }})
 {% endtest %}
 
 {% test total_equals(model, expression, expected) %}

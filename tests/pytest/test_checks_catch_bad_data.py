@@ -190,11 +190,31 @@ CROSS_CHECKS = {
         [(0, 1)],
     ),
     "selected-k-matches-the-segments": (
-        MARTS_TESTS / "k_evaluation_selected_k_matches_segment_count.sql",
+        MARTS_TESTS / "segment_profiles_has_a_row_per_selected_segment.sql",
         "delete from marts.segment_profiles where segment_id = 5",
-        # expression_is_true returns every row of k_evaluation: k = 2 to 10.
-        "select count(*)",
-        [(9,)],
+        "select actual_rows, expected_rows",
+        [(4, 5)],
+    ),
+    "exactly-one-k-selected": (
+        MARTS_TESTS / "k_evaluation_selects_exactly_one_k.sql",
+        "update marts.k_evaluation set is_selected = false",
+        "select actual_rows, expected_rows",
+        [(0, 1)],
+    ),
+    "no-k-at-all": (
+        MARTS_TESTS / "segment_profiles_has_a_row_per_selected_segment.sql",
+        "delete from marts.k_evaluation",
+        "select actual_rows, expected_rows",
+        [(5, None)],
+    ),
+    "playbook-without-a-catch-all-rule": (
+        Path(
+            "compiled/mall_segmentation/models/staging/_staging__models.yml"
+            "/segment_playbook_has_catch_all_rule.sql"
+        ),
+        "delete from staging.stg_segment_playbook where playbook_rule_id = 21",
+        "select actual_rows, expected_rows",
+        [(0, 1)],
     ),
     "segment-counts-add-up": (
         Path(

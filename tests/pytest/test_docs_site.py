@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
+SCREENSHOTS = ("docs_project_tree.png", "docs_lineage_graph.png")
 DASHBOARD = "exposure.mall_segmentation.customer_segments_dashboard"
 FIGURES = "exposure.mall_segmentation.segment_figures"
 
@@ -184,6 +185,9 @@ def test_static_docs_site_in_headless_chromium(docs_target, manifest):
         if node["resource_type"] == "model" and node["schema"] == "marts"
     }
     ARTIFACTS.mkdir(exist_ok=True)
+    # An earlier run's screenshots must not stand in for this run's.
+    for name in SCREENSHOTS:
+        (ARTIFACTS / name).unlink(missing_ok=True)
     page_errors, console_errors, outside_requests = [], [], []
 
     def record_console_error(message) -> None:
@@ -221,7 +225,7 @@ def test_static_docs_site_in_headless_chromium(docs_target, manifest):
             listed = menu.locator(
                 "a.menu-node[data-nav-unique-id^='model.']:visible"
             ).evaluate_all("links => links.map(a => a.dataset.navUniqueId)")
-            page.screenshot(path=ARTIFACTS / "docs_project_tree.png")
+            page.screenshot(path=ARTIFACTS / SCREENSHOTS[0])
 
             # The full lineage graph, drawn by cytoscape on a canvas: read
             # its nodes from the cytoscape instance behind the container.
@@ -246,7 +250,7 @@ def test_static_docs_site_in_headless_chromium(docs_target, manifest):
                 arg=DASHBOARD,
             ).json_value()
             page.wait_for_timeout(500)  # let the layout settle for the picture
-            page.screenshot(path=ARTIFACTS / "docs_lineage_graph.png")
+            page.screenshot(path=ARTIFACTS / SCREENSHOTS[1])
         finally:
             browser.close()
 
@@ -263,5 +267,5 @@ def test_static_docs_site_in_headless_chromium(docs_target, manifest):
         "model.mall_segmentation.int_k_evaluation",
         "model.mall_segmentation.segment_profiles",
     } <= set(graph["upstream"])
-    for name in ("docs_project_tree.png", "docs_lineage_graph.png"):
+    for name in SCREENSHOTS:
         assert (ARTIFACTS / name).stat().st_size > 10_000

@@ -115,7 +115,9 @@ def test_the_plane_subtitle_says_nothing_more_when_it_shows_every_feature():
     centroids = marts.centroids[marts.centroids["feature"] != "frequency"]
     figure = plot_segments_recency_monetary(replace(marts, centroids=centroids))
     [_, subtitle] = figure.subfigs[0].texts
-    assert "overlap" not in subtitle.get_text()
+    assert subtitle.get_text() == (
+        "k = 3 segments, clustered on recency and monetary value"
+    )
 
 
 def test_scored_k_text_names_runs_of_k():
