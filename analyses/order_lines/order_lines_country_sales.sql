@@ -44,8 +44,13 @@ final as (
         sale_lines,
         cast(revenue as decimal(38, 6)) as revenue,
         revenue / sum(revenue) over () as revenue_share,
-        cast(revenue / nullif(invoices, 0) as decimal(38, 3))
-            as avg_order_value,
+        -- Rounded half away from zero to 3 decimals, from the exact sum,
+        -- as the customers' avg_order_value is.
+        cast(
+            {{ exact_quotient(
+                "revenue", "invoices", numerator_scale=6, scale=3) }}
+            as decimal(38, 3)
+        ) as avg_order_value,
         cast(returned_value as decimal(38, 6)) as returned_value
 
     from by_country

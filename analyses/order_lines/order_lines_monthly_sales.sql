@@ -39,9 +39,13 @@ final as (
         invoices,
         active_customers,
         cast(revenue as decimal(38, 6)) as revenue,
-        -- A quotient is not exact: rounded to 3 decimals.
-        cast(revenue / nullif(invoices, 0) as decimal(38, 3))
-            as avg_order_value,
+        -- Rounded half away from zero to 3 decimals, from the exact sum,
+        -- as the customers' avg_order_value is.
+        cast(
+            {{ exact_quotient(
+                "revenue", "invoices", numerator_scale=6, scale=3) }}
+            as decimal(38, 3)
+        ) as avg_order_value,
         return_lines,
         cast(returned_value as decimal(38, 6)) as returned_value,
         cast(revenue - returned_value as decimal(38, 6)) as net_revenue

@@ -4,10 +4,12 @@ real Online Retail file: test_order_line_analyses_real_file.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from dbt_runs import copy_warehouse, damage
 from order_line_analysis_runs import analysis_runner
 
 
@@ -59,6 +61,35 @@ def test_excerpt_country_sales(run_analysis, order_lines_excerpt_build):
          "sale_lines": 17, "revenue": d("77473.150"), "revenue_share": 1.0,
          "avg_order_value": d("11067.593"), "returned_value": d("77188.250")},
     ]  # fmt: skip
+
+
+def test_an_average_order_halfway_between_two_thousandths_rounds_up(
+    run_analysis, order_lines_excerpt_build, tmp_path
+):
+    # DuckDB divides a DECIMAL as a double: 289.575 / 6 = 48.2625 became
+    # 48.26249999… and 48.262, and 77473.1895 / 7 = 11067.5985 became
+    # 11067.598, where the customers' avg_order_value rounds exactly.
+    copy = copy_warehouse(order_lines_excerpt_build, tmp_path)
+    damage(
+        copy,
+        "update intermediate.int_customer_invoice_months"
+        " set revenue = revenue + 0.025 where invoice_no = '536409'",
+        # The lines as read (int_order_lines_validated is a view over them);
+        # of the two 2.10 lines the second is the copy, rejected either way.
+        "update staging.base_order_lines set unit_price_raw = '2.1395'"
+        " where invoice_no_raw = '536409' and unit_price_raw = '2.1'",
+    )
+    changed = replace(order_lines_excerpt_build, database=copy)
+    december, _ = run_analysis(changed, "order_lines_monthly_sales")
+    assert (december["revenue"], december["avg_order_value"]) == (
+        d("289.575"),
+        d("48.263"),
+    )
+    [country] = run_analysis(changed, "order_lines_country_sales")
+    assert (country["revenue"], country["avg_order_value"]) == (
+        d("77473.1895"),
+        d("11067.599"),
+    )
 
 
 def test_excerpt_top_products(run_analysis, order_lines_excerpt_build):
