@@ -1,4 +1,4 @@
--- Warns when a year or more passes between two days with valid order
+-- Warns when more than 365 days pass between two days with valid order
 -- lines (sales or returns): a mistyped year (2101 or 1911 for 2011) would
 -- otherwise set as_of_date, and with it every customer's recency, or
 -- stretch segment_monthly_sales over a century of empty months. Lines on

@@ -1,9 +1,11 @@
 {#- Order lines: cancellations per calendar month. A cancellation is a valid
-    return line (a C invoice, negative quantity). It counts in the month it
-    was made, against that month's sales: a return of an earlier month's
-    sale makes the share larger than that sale's own month would show.
-    Cancelled lines rejected by a rule (no customer id, postage and
-    discounts, copies) are left out, as they are from every other figure. -#}
+    return line: a negative quantity (in the Online Retail file all 8,506
+    are on C invoices; a negative line on another invoice counts too). It
+    counts in the month it was made, against that month's sales: a return
+    of an earlier month's sale makes the share larger than that sale's own
+    month would show. Cancelled lines rejected by a rule (no customer id,
+    postage and discounts, copies) are left out, as they are from every
+    other figure. -#}
 
 with
 
