@@ -19,28 +19,15 @@ segments as (
 
 overall as (
 
+    -- Averaged as segment_profiles averages each segment.
     select
         {%- for column in numeric_columns %}
-            avg({{ column }}) as overall_avg_{{ column }},
+            {{ exact_avg(column) }} as overall_avg_{{ column }},
         {%- endfor %}
         count(*) filter (where gender = 'Female')
         / nullif(count(gender), 0) as overall_female_share
 
     from customers
-
-),
-
-segment_averages as (
-
-    select
-        segment_id,
-        {%- for column in numeric_columns %}
-            avg({{ column }}) as avg_{{ column }},
-        {%- endfor %}
-        count(*) as customer_count
-
-    from customers
-    group by segment_id
 
 ),
 
@@ -53,13 +40,13 @@ compared as (
         segments.segment_name,
         segments.playbook_label,
         -- size
-        segment_averages.customer_count,
+        segments.customer_count,
         segments.customer_share,
         -- averages and their index against all customers (100 = average)
         {%- for column in numeric_columns %}
-            segment_averages.avg_{{ column }},
+            segments.avg_{{ column }},
             round(
-                100 * segment_averages.avg_{{ column }}
+                100 * segments.avg_{{ column }}
                 / nullif(overall.overall_avg_{{ column }}, 0)
             ) as {{ column }}_index,
         {%- endfor %}
@@ -68,8 +55,6 @@ compared as (
         - overall.overall_female_share as female_share_difference
 
     from segments
-    inner join segment_averages
-        on segments.segment_id = segment_averages.segment_id
     cross join overall
 
 )
