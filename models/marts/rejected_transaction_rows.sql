@@ -25,7 +25,7 @@ rejected as (
     {%- if with_order_lines %}
 
         select
-        -- ids
+            -- ids
             source_line_number,
             customer_id,
             -- strings
