@@ -178,6 +178,13 @@
     {{ return(reasons[input_name]) }}
 {%- endmacro %}
 
+{% macro reject_reason_key(input_name_sql, reason_column="reject_reason") -%}
+    {#- The key of a reason in the mart reject_reasons: the input and the
+        code, as both inputs have, for one, an exact_duplicate rule.
+        `input_name_sql` is SQL: a column, or a quoted name. -#}
+    {{ input_name_sql }} || ':' || {{ reason_column }}
+{%- endmacro %}
+
 {% macro reject_reason_names(input_name="customers") -%}
     {{ return(reject_reasons(input_name) | map(attribute="reason") | list) }}
 {%- endmacro %}

@@ -37,9 +37,8 @@ reasons as (
 final as (
 
     select
-        -- ids: the input and the code, as one key. Both inputs have, for
-        -- one, an exact_duplicate rule, so the code alone is not unique.
-        input_name || ':' || reject_reason as reject_reason_key,
+        -- ids
+        {{ reject_reason_key("input_name") }} as reject_reason_key,
         -- strings
         reject_reason,
         input_name,

@@ -24,7 +24,7 @@ rejected as (
         source_row_number,
         customer_id,
         -- strings
-        'customers:' || reject_reason as reject_reason_key,
+        {{ reject_reason_key(sql_literal("customers")) }} as reject_reason_key,
         reject_reason,
         reject_detail,
         customer_id_raw,

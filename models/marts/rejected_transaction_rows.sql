@@ -29,7 +29,8 @@ rejected as (
             source_line_number,
             customer_id,
             -- strings
-            'order_lines:' || reject_reason as reject_reason_key,
+            {{ reject_reason_key(sql_literal("order_lines")) }}
+                as reject_reason_key,
             reject_reason,
             reject_detail,
             invoice_no_raw,
