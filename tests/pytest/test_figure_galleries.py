@@ -11,33 +11,13 @@ import sys
 
 from conftest import PROJECT_DIR
 from figure_catalogue import figure_specs
+from galleries import MALL_GALLERY, RFM_GALLERY
 from mart_data import load_marts
 from matplotlib.image import imread
 from model_selection_figure import not_actionable_k, plot_model_selection
 from rfm_hand_made_marts import NAMES, by_gid, hand_made_marts
 
 SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"
-RFM_GALLERY = [
-    "01_eda_rfm_distributions.png",
-    "02_eda_rfm_grid.png",
-    "04_model_selection_k.png",
-    "05_segments_recency_monetary.png",
-    "06_segment_rfm_profiles.png",
-    "07_segment_sizes.png",
-    "08_segment_centroids.png",
-    "09_segments_clustering_features.png",
-    "10_segment_monthly_sales.png",
-]
-MALL_GALLERY = [
-    "01_eda_distributions_by_gender.png",
-    "02_eda_correlation_matrix.png",
-    "03_eda_pairwise_scatter.png",
-    "04_model_selection_k.png",
-    "05_segments_income_spending.png",
-    "06_segment_profiles.png",
-    "07_segment_sizes_gender.png",
-    "08_segment_centroids.png",
-]
 
 
 def test_order_lines_only_gives_the_rfm_gallery():

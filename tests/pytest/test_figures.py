@@ -17,6 +17,7 @@ from dbt.config.profile import read_profile
 from dbt.config.renderer import ProfileRenderer
 from dbt_common.context import set_invocation_context
 from figure_style import percent_text, segment_colour, share_text, signed, value_text
+from galleries import MALL_GALLERY
 from mart_data import database_path, load_marts
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgb
@@ -26,16 +27,6 @@ from segment_figures import plot_segment_profiles
 from segment_planes import plot_segments_feature_pairs, plot_segments_income_spending
 
 SCRIPT = PROJECT_DIR / "python_plots" / "render_figures.py"
-COMMON_FIGURES = [
-    "01_eda_distributions_by_gender.png",
-    "02_eda_correlation_matrix.png",
-    "03_eda_pairwise_scatter.png",
-    "04_model_selection_k.png",
-    "05_segments_income_spending.png",
-    "06_segment_profiles.png",
-    "07_segment_sizes_gender.png",
-    "08_segment_centroids.png",
-]
 
 
 def render(database: Path, out_dir: Path) -> subprocess.CompletedProcess:
@@ -105,15 +96,15 @@ def test_bundled_data_gives_every_figure_and_the_page(bundled_render):
     assert done.stdout.strip() == f"Wrote 8 figures and {out_dir / 'index.html'}"
     # The earlier run's figures are gone, the user's files stay.
     assert sorted(path.name for path in out_dir.iterdir()) == [
-        *COMMON_FIGURES,
+        *MALL_GALLERY,
         "99_segment_extra_copy.png",
         "index.html",
         "notes.png",
     ]
-    assert_valid_pngs(out_dir, COMMON_FIGURES)
+    assert_valid_pngs(out_dir, MALL_GALLERY)
 
     page = (out_dir / "index.html").read_text(encoding="utf-8")
-    assert [f'<img src="{name}"' in page for name in COMMON_FIGURES] == [True] * 8
+    assert [f'<img src="{name}"' in page for name in MALL_GALLERY] == [True] * 8
     assert page.count("<figcaption>") == 8
     assert "200 customers in 5 segments, clustered with K-Means on annual" in page
     assert (
@@ -139,7 +130,7 @@ def test_forced_three_segments_on_three_features(three_feature_build, tmp_path):
     done = render(three_feature_build.database, tmp_path)
     assert done.returncode == 0, done.stderr
     # Three features add the view of the space K-Means actually saw.
-    figures = [*COMMON_FIGURES, "09_segments_clustering_features.png"]
+    figures = [*MALL_GALLERY, "09_segments_clustering_features.png"]
     assert sorted(path.name for path in tmp_path.glob("*.png")) == figures
     assert_valid_pngs(tmp_path, figures)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
