@@ -180,8 +180,8 @@
 
 {% macro reject_reason_key(input_name_sql, reason_column="reject_reason") -%}
     {#- The key of a reason in the mart reject_reasons: the input and the
-        code, as both inputs have, for one, an exact_duplicate rule.
-        `input_name_sql` is SQL: a column, or a quoted name. -#}
+        code. Both inputs have an exact_duplicate rule, so the code alone is
+        not unique. `input_name_sql` is SQL: a column, or a quoted name. -#}
     {{ input_name_sql }} || ':' || {{ reason_column }}
 {%- endmacro %}
 

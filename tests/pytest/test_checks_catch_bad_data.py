@@ -171,7 +171,8 @@ def test_every_order_line_check_lists_what_is_wrong(
     assert sorted(found, key=str) == sorted(failures, key=str)
 
 
-# The marts' cross-checks (models/marts/_marts__models.yml and tests/), each
+# The marts' cross-checks (models/marts/_marts__models.yml and tests/) and
+# the playbook's catch-all rule (models/staging/_staging__models.yml), each
 # with a damage that breaks it and what it then returns; the intact
 # warehouse returns nothing from any of them.
 MARTS_TESTS = Path("compiled/mall_segmentation/models/marts/_marts__models.yml")

@@ -74,7 +74,7 @@ def bundled_marts(bundled_build):
 def bundled_render(bundled_build, tmp_path_factory):
     """The figures of the bundled build, drawn while another process holds
     the file open read-only, as Power BI or a SQL client would; a writer
-    could not open it now, a reader can. Read by the two tests below."""
+    could not open it now, a reader can. Read by the test below."""
     out_dir = tmp_path_factory.mktemp("bundled_figures")
     # Drawn into a folder an order-lines run drew into before (its page
     # shows its figures), beside files of the user's own.
