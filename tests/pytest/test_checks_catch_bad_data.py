@@ -202,6 +202,19 @@ CROSS_CHECKS = {
         "select actual_rows, expected_rows",
         [(0, 1)],
     ),
+    "two-k-selected": (
+        MARTS_TESTS / "k_evaluation_selects_exactly_one_k.sql",
+        "update marts.k_evaluation set is_selected = true where k = 3",
+        "select actual_rows, expected_rows",
+        [(2, 1)],
+    ),
+    "two-k-selected-against-the-profiles": (
+        # A failing row, not a subquery error.
+        MARTS_TESTS / "segment_profiles_has_a_row_per_selected_segment.sql",
+        "update marts.k_evaluation set is_selected = true where k = 3",
+        "select actual_rows, expected_rows",
+        [(5, 3)],
+    ),
     "no-k-at-all": (
         MARTS_TESTS / "segment_profiles_has_a_row_per_selected_segment.sql",
         "delete from marts.k_evaluation",
