@@ -176,6 +176,15 @@ def test_every_order_line_check_lists_what_is_wrong(
 # with a damage that breaks it and what it then returns; the intact
 # warehouse returns nothing from any of them.
 MARTS_TESTS = Path("compiled/mall_segmentation/models/marts/_marts__models.yml")
+# The row_count_equals checks, and the two counts each returns.
+ONE_K_SELECTED = MARTS_TESTS / "k_evaluation_selects_exactly_one_k.sql"
+PROFILE_PER_K = MARTS_TESTS / "segment_profiles_has_a_row_per_selected_segment.sql"
+PLAYBOOK_CATCH_ALL = Path(
+    "compiled/mall_segmentation/models/staging/_staging__models.yml"
+    "/segment_playbook_has_catch_all_rule.sql"
+)
+ROW_COUNTS = "select actual_rows, expected_rows"
+SELECT_A_SECOND_K = "update marts.k_evaluation set is_selected = true where k = 3"
 CROSS_CHECKS = {
     "run-summary-matches-the-marts": (
         MARTS_TESTS / "run_summary_matches_the_marts.sql",
@@ -191,43 +200,35 @@ CROSS_CHECKS = {
         [(0, 1)],
     ),
     "selected-k-matches-the-segments": (
-        MARTS_TESTS / "segment_profiles_has_a_row_per_selected_segment.sql",
+        PROFILE_PER_K,
         "delete from marts.segment_profiles where segment_id = 5",
-        "select actual_rows, expected_rows",
+        ROW_COUNTS,
         [(4, 5)],
     ),
     "exactly-one-k-selected": (
-        MARTS_TESTS / "k_evaluation_selects_exactly_one_k.sql",
+        ONE_K_SELECTED,
         "update marts.k_evaluation set is_selected = false",
-        "select actual_rows, expected_rows",
+        ROW_COUNTS,
         [(0, 1)],
     ),
-    "two-k-selected": (
-        MARTS_TESTS / "k_evaluation_selects_exactly_one_k.sql",
-        "update marts.k_evaluation set is_selected = true where k = 3",
-        "select actual_rows, expected_rows",
-        [(2, 1)],
-    ),
+    "two-k-selected": (ONE_K_SELECTED, SELECT_A_SECOND_K, ROW_COUNTS, [(2, 1)]),
+    # A failing row, not a subquery error.
     "two-k-selected-against-the-profiles": (
-        # A failing row, not a subquery error.
-        MARTS_TESTS / "segment_profiles_has_a_row_per_selected_segment.sql",
-        "update marts.k_evaluation set is_selected = true where k = 3",
-        "select actual_rows, expected_rows",
+        PROFILE_PER_K,
+        SELECT_A_SECOND_K,
+        ROW_COUNTS,
         [(5, 3)],
     ),
     "no-k-at-all": (
-        MARTS_TESTS / "segment_profiles_has_a_row_per_selected_segment.sql",
+        PROFILE_PER_K,
         "delete from marts.k_evaluation",
-        "select actual_rows, expected_rows",
+        ROW_COUNTS,
         [(5, None)],
     ),
     "playbook-without-a-catch-all-rule": (
-        Path(
-            "compiled/mall_segmentation/models/staging/_staging__models.yml"
-            "/segment_playbook_has_catch_all_rule.sql"
-        ),
+        PLAYBOOK_CATCH_ALL,
         "delete from staging.stg_segment_playbook where playbook_rule_id = 21",
-        "select actual_rows, expected_rows",
+        ROW_COUNTS,
         [(0, 1)],
     ),
     "segment-counts-add-up": (
