@@ -14,6 +14,11 @@
 
 {%- set features = segmentation_features() -%}
 {%- set largest_sum = "1e28" -%}
+{#- The file each catalogue input comes from, as the refusal names it. -#}
+{%- set input_labels = {
+    "customer_profiles": sql_literal(input_label_shown("customers")),
+    "order_lines": sql_literal(input_label_shown("order_lines")),
+} -%}
 
 with
 
@@ -31,9 +36,7 @@ clustered_values as (
         {%- set input = (feature_catalogue()
             | selectattr("name", "equalto", feature) | first).input %}
         select
-            {{ sql_literal(input_label_shown("customers")
-                if input == "customer_profiles"
-                else input_label_shown("order_lines")) }} as input_label,
+            {{ input_labels[input] }} as input_label,
             {{ loop.index }} as feature_position,
             '{{ feature }}' as feature,
             customer_id,
@@ -109,9 +112,7 @@ averages_too_large as (
 
     {%- for feature in feature_catalogue() %}
         select
-            {{ sql_literal(input_label_shown("customers")
-                if feature.input == "customer_profiles"
-                else input_label_shown("order_lines")) }} as input_label,
+            {{ input_labels[feature.input] }} as input_label,
             {{ loop.index }} as feature_position,
             '{{ feature.name }}' as feature
         from averaged_sums
