@@ -69,6 +69,15 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
             *REFUSED_BUILD,
             vars={**BOTH_FILES, "raw_customers_path": str(OTHER_SYSTEMS_IDS)},
         ),
+        # The same files, clustered on the order lines alone (the default).
+        "no id in both files, RFM": start_dbt(
+            folders.mktemp("no_id_in_both_files_rfm") / "warehouse.duckdb",
+            *DATA_BUILD,
+            vars={
+                "raw_customers_path": str(OTHER_SYSTEMS_IDS),
+                "raw_transactions_path": BOTH_FILES["raw_transactions_path"],
+            },
+        ),
         # The bundled seed, on a copy of the build on both files.
         "bundled after both files": start_on_copy(
             both_files, folders.mktemp("bundled_after_both_files"), *DATA_BUILD
@@ -202,6 +211,8 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
         " marts.rejected_customer_rows: no_customer_profile 2, no_purchases 2,"
         " exact_duplicate 1.\n"
     ) in result.output
+    # Four of the file's seven rows were segmented: no line for the file.
+    assert "rows of the customer file" not in result.output
     # A warning does not hold back the Parquet exports.
     exported = result.database.parent / "exports" / "customer_segments.parquet"
     assert result.query(f"select count(*) from '{exported}'") == [(4,)]
@@ -283,6 +294,32 @@ def test_files_that_share_no_customer_id_are_refused_saying_so(runs):
         " intermediate.int_order_lines_validated); the commonest reason is"
         " no_customer_profile, on 7 of 11 rows; customer ids in both files: 0"
     ) in result.output
+
+
+def test_a_customer_file_sharing_no_id_warns_when_the_order_lines_segment(runs):
+    """Clustered on the order lines alone, the same two files build: the
+    order lines' six customers with a sale are segmented, six of the
+    eleven rows, but none of the file's four. The build warns that the
+    file's rows were not segmented and that it shares no id with the order
+    lines, instead of passing in silence."""
+    result = passed(runs["no id in both files, RFM"])
+    assert result.query(
+        "select input_rows, segmented_rows, rejected_no_purchases"
+        " from marts.segmentation_run_summary"
+    ) == [(11, 6, 5)]
+    assert result.query(
+        "select count(source_row_number) from marts.customer_segments"
+    ) == [(0,)]
+    assert "Warning in test most_input_rows_are_segmented" in result.output
+    assert "WARN=1 " in result.output
+    assert (
+        f"  Only 0 of the 4 rows of the customer file {OTHER_SYSTEMS_IDS} were"
+        " segmented (customer ids it shares with the order lines: 0); the"
+        " other 4 are in marts.rejected_customer_rows: no_purchases 4.\n"
+    ) in result.output
+    # Over all eleven rows, more than half were segmented: only the
+    # file's line is written.
+    assert "customer rows were segmented" not in result.output
 
 
 RELATIONS = (
