@@ -60,8 +60,9 @@ def rfm(build, customer_id) -> dict:
     return dict(zip(columns.split(", "), rows[0], strict=True))
 
 
-# A file longer than one of DuckDB's CSV read buffers (about 51 MB), in
-# which each line's invoice number is its line number.
+# 600,000 lines (41 MB), each line's invoice number its line number: the
+# line numbers come from the loaded rows' positions, so a reader that loads
+# the file's parts out of order would show here.
 LONG_FILE_LINES = 600_000
 
 
