@@ -30,8 +30,8 @@ dbt allocates heavily, so the garbage collector is set before dbt is
 imported (segmentation/gc_tuning.py; the project's dbt-duckdb plugin does
 the same for plain dbt commands, but only once the parse is done).
 
-The output is what the commands print one after the other would be, except
-that the figures' line comes after the docs'. Exits 0 when all succeed. A
+The output is what the commands print one after the other would be, then
+the docs site's path, then the figures' line. Exits 0 when all succeed. A
 failed parse or build stops there: no figures, no docs.
 """
 
@@ -54,6 +54,7 @@ TARGET = Path(os.environ.get("DBT_PROJECT_DIR", ".")) / os.environ.get(
     "DBT_TARGET_PATH", "target"
 )
 RUN_RESULTS = "run_results.json"
+STATIC_INDEX = "static_index.html"
 COMPILED_ANALYSES = Path("compiled", "mall_segmentation", "analyses")
 
 # The build writes the manifest again at its end, with what it compiled.
@@ -154,6 +155,9 @@ def main(figures_out: Path | None = None) -> int:
             if build_results is not None:
                 results.write_bytes(build_results)
             documented = run_dbt(DOCS, manifest)
+        if documented == SUCCESS:
+            # dbt names the catalog it wrote, not the page to open.
+            print(f"Docs site written to {(TARGET / STATIC_INDEX).resolve()}")
         sys.stdout.write(figures.stdout.read())
         drawn = figures.wait()
     finally:

@@ -112,6 +112,7 @@ def test_a_good_build_gives_the_figures_and_the_docs(
         (["docs", "generate", "--static", "--no-compile"], MANIFEST),
     ]
     assert capsys.readouterr().out == (
+        f"Docs site written to {(target / 'static_index.html').resolve()}\n"
         f"Wrote 8 figures and {out_dir / 'index.html'}\n"
     )
     assert len(list(out_dir.glob("*.png"))) == 8
@@ -151,7 +152,7 @@ def test_a_failed_parse_or_build_stops_before_the_figures_and_the_docs(
 
 
 def test_a_failed_analyses_compile_keeps_its_results_for_dbt_retry(
-    bundled_build, figures_stand_in, warehouse, target, tmp_path, monkeypatch
+    bundled_build, figures_stand_in, warehouse, target, tmp_path, monkeypatch, capsys
 ):
     calls = stand_in_dbt(
         monkeypatch,
@@ -168,3 +169,5 @@ def test_a_failed_analyses_compile_keeps_its_results_for_dbt_retry(
         make_build.ANALYSES,
     ]
     assert (target / make_build.RUN_RESULTS).read_text() == repr(make_build.ANALYSES)
+    # No docs site, so no line naming it.
+    assert "Docs site" not in capsys.readouterr().out
