@@ -39,8 +39,8 @@ from segment_planes import plane_figure
 SCORES = [1, 2, 3, 4, 5]
 # The RFM features that are whole numbers: their bins hold whole values.
 WHOLE_NUMBER_FEATURES = {"recency_days", "frequency"}
-# A month the file covers only in part: an open marker, on the line and in
-# the legend.
+# A month the file covers only in part: an open marker, at the end of a
+# dotted link and in the legend.
 PARTIAL_MONTH_MARKER = {
     "linestyle": "none",
     "marker": "o",
@@ -219,11 +219,32 @@ def partial_months_text(sales: pd.DataFrame) -> str:
     )
 
 
+def partial_month_links(
+    months: pd.DataFrame, column: str
+) -> dict[pd.Timestamp, tuple[list, list]]:
+    """For each month of one segment's ``months`` (in month order) that the
+    file covers in part, the x and y of a link from the month next to it
+    (the one before; the one after for the first month) to it; none for a
+    segment with that month alone."""
+    starts = list(months["month_start"])
+    values = list(months[column].astype("float64"))
+    links = {}
+    for index in np.flatnonzero(months["is_partial_month"].astype(bool)):
+        other = index - 1 if index > 0 else index + 1
+        if other < len(starts):
+            links[starts[index]] = (
+                [starts[other], starts[index]],
+                [values[other], values[index]],
+            )
+    return links
+
+
 def plot_monthly_sales(marts: Marts) -> Figure:
     """Revenue and active customers per calendar month, one line per
     segment (segment_monthly_sales). A month the file covers only in part
-    (its first or last) has open markers, so that it does not read as a
-    drop in sales."""
+    (its first or last) has an open marker and a dotted link to its whole
+    neighbour, off the solid line, so that it does not read as a drop in
+    sales."""
     sales = marts.monthly_sales
     figure, body = new_figure(
         16,
@@ -237,6 +258,8 @@ def plot_monthly_sales(marts: Marts) -> Figure:
         months = sales.loc[sales["segment_id"] == segment.segment_id].sort_values(
             "month_start"
         )
+        is_partial = months["is_partial_month"].astype(bool)
+        whole = months.loc[~is_partial]
         style = {
             "color": segment_colour(segment.segment_id),
             "marker": "o",
@@ -244,19 +267,19 @@ def plot_monthly_sales(marts: Marts) -> Figure:
             "linewidth": 2.2,
         }
         revenue_ax.plot(
-            months["month_start"],
-            months["revenue"].astype("float64"),
+            whole["month_start"],
+            whole["revenue"].astype("float64"),
             label=segment_label(segment.segment_id, segment.segment_name),
             gid=f"monthly-revenue-{segment.segment_id}",
             **style,
         )
         customers_ax.plot(
-            months["month_start"],
-            months["active_customers"],
+            whole["month_start"],
+            whole["active_customers"],
             gid=f"monthly-customers-{segment.segment_id}",
             **style,
         )
-        partial = months.loc[months["is_partial_month"].astype(bool)]
+        partial = months.loc[is_partial]
         if partial.empty:
             # No marker line at all: an empty one, drawn unclipped on a date
             # axis, collapsed the layout of a one-month file's figure.
@@ -265,6 +288,14 @@ def plot_monthly_sales(marts: Marts) -> Figure:
             (revenue_ax, "revenue", "revenue"),
             (customers_ax, "customers", "active_customers"),
         ):
+            for month, link in partial_month_links(months, column).items():
+                ax.plot(
+                    *link,
+                    linestyle=":",
+                    linewidth=style["linewidth"],
+                    color=style["color"],
+                    gid=f"partial-link-{panel}-{segment.segment_id}-{month:%Y-%m}",
+                )
             ax.plot(
                 partial["month_start"],
                 partial[column].astype("float64"),
@@ -297,7 +328,14 @@ def plot_monthly_sales(marts: Marts) -> Figure:
     handles, labels = revenue_ax.get_legend_handles_labels()
     partial_text = partial_months_text(sales)
     if partial_text:
-        handles.append(Line2D([], [], **PARTIAL_MONTH_MARKER, color=NEUTRAL_COLOUR))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                **{**PARTIAL_MONTH_MARKER, "linestyle": ":"},
+                color=NEUTRAL_COLOUR,
+            )
+        )
         labels.append("Month the file covers\nonly in part:\n" + partial_text)
     body.legend(handles, labels, loc="outside right upper", title="Segment")
     return figure

@@ -19,6 +19,7 @@ from matplotlib.legend import Legend
 from model_selection_figure import not_actionable_k, plot_model_selection
 from rfm_figures import (
     part_text,
+    partial_month_links,
     plot_monthly_sales,
     plot_rfm_distributions,
     plot_rfm_grid,
@@ -155,9 +156,12 @@ def test_monthly_sales_draw_one_line_per_segment_and_panel():
         assert sorted(lines) == [f"monthly-{panel}-{s}" for s in (1, 2, 3)]
         for segment, months in MONTHS.items():
             line = lines[f"monthly-{panel}-{segment}"]
-            assert len(line.get_xdata()) == len(months)
-            assert list(line.get_ydata()) == [month[column] for month in months]
+            # The solid line joins the whole months: March 2011 is partial.
+            whole = [month for month in months if month[0] != "2011-03-01"]
+            assert len(line.get_xdata()) == len(whole)
+            assert list(line.get_ydata()) == [month[column] for month in whole]
             assert rgb(line.get_color()) == rgb(segment_colour(segment))
+            assert line.get_linestyle() == "-"
 
 
 def test_a_month_the_file_covers_in_part_has_open_markers():
@@ -180,10 +184,46 @@ def test_a_month_the_file_covers_in_part_has_open_markers():
         assert {marker.get_markerfacecolor() for marker in markers.values()} == {
             "white"
         }
+        # A dotted link from February to March: segment 1's and 2's lines
+        # do not fall into the partial month.
+        links = by_gid(figure, f"partial-link-{panel}-")
+        assert {
+            gid: (list(link.get_xdata()), list(link.get_ydata()), link.get_linestyle())
+            for gid, link in links.items()
+        } == {
+            f"partial-link-{panel}-{segment}-2011-03": (
+                [pd.Timestamp("2011-02-01"), pd.Timestamp("2011-03-01")],
+                [MONTHS[segment][-2][column], MONTHS[segment][-1][column]],
+                ":",
+            )
+            for segment in (1, 2)
+        }
     [legend] = figure.findobj(Legend)
     assert legend.get_texts()[-1].get_text() == (
         "Month the file covers\nonly in part:\nMar 2011: 15 of 31 days"
     )
+
+
+def test_a_partial_month_is_linked_to_the_month_next_to_it():
+    def months(*partial: bool) -> pd.DataFrame:
+        starts = pd.date_range("2011-01-01", periods=len(partial), freq="MS")
+        return pd.DataFrame(
+            {
+                "month_start": starts,
+                "revenue": [10.0 * (n + 1) for n in range(len(partial))],
+                "is_partial_month": list(partial),
+            }
+        )
+
+    jan, feb, mar = pd.date_range("2011-01-01", periods=3, freq="MS")
+    # The first month from the one after it, the last from the one before.
+    assert partial_month_links(months(True, False, True), "revenue") == {
+        jan: ([feb, jan], [20.0, 10.0]),
+        mar: ([feb, mar], [20.0, 30.0]),
+    }
+    assert partial_month_links(months(False, False, False), "revenue") == {}
+    # A file of one month, in part: a marker, nothing to link it to.
+    assert partial_month_links(months(True), "revenue") == {}
 
 
 def test_whole_months_have_no_note():
@@ -315,4 +355,6 @@ def test_real_monthly_sales_have_a_line_per_segment(online_retail_build, retail_
     drawn = {
         int(gid.rsplit("-", 1)[1]): len(line.get_xdata()) for gid, line in lines.items()
     }
-    assert drawn == months == {1: 13, 2: 13, 3: 13}
+    # December 2011 is partial: a marker and a dotted link, off the line.
+    assert months == {1: 13, 2: 13, 3: 13}
+    assert drawn == {1: 12, 2: 12, 3: 12}
