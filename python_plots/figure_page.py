@@ -41,9 +41,9 @@ def _number(value: float, text: Callable[[float], str]) -> str:
 # table: the customer file's, then the order lines', each when the run had
 # that input.
 PROFILE_CELLS = [
-    ("Avg age", "avg_age", "{:.0f}".format),
+    ("Avg age", "avg_age", "{:.1f}".format),
     ("Avg income k$", "avg_annual_income_k", "{:.1f}".format),
-    ("Avg score", "avg_spending_score", "{:.0f}".format),
+    ("Avg score", "avg_spending_score", "{:.1f}".format),
     ("Female", "female_share", percent_text),
 ]
 RFM_CELLS = [

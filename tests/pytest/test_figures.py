@@ -124,6 +124,13 @@ def test_bundled_data_gives_every_figure_and_the_page(bundled_render):
         "High income · Low spending",
     ]:
         assert f"<strong>{name}</strong>" in page
+    # Segment 1's averages to one decimal, as the README's table gives them:
+    # age, income k$, score; then the female share.
+    assert (
+        '<td class="number">22 (11.0%)</td><td class="number">25.3</td>'
+        '<td class="number">25.7</td><td class="number">79.4</td>'
+        '<td class="number">59%</td>'
+    ) in page
 
 
 def test_forced_three_segments_on_three_features(three_feature_build, tmp_path):
