@@ -70,3 +70,50 @@
         {%- endfor -%}
     )
 {% endtest %}
+
+{% test most_rows_are_segmented(model, rejected) %}
+    {#- One row for each set of input rows (segmented_row_sets) of which
+        fewer were segmented (in `model`) than rejected (in `rejected`):
+        its name and both counts, in the sets' order.
+        explain_few_segmented_rows runs this query again to say which. -#}
+    with
+
+    row_sets as (
+        {%- for row_set, rows in segmented_row_sets().items() %}
+
+            select
+                '{{ row_set }}' as row_set,
+                {{ loop.index }} as row_set_position,
+                (select count(*) from {{ model }} where {{ rows }})
+                    as segmented_rows,
+                (select count(*) from {{ rejected }} where {{ rows }})
+                    as rejected_rows
+            {{ "union all" if not loop.last }}
+        {%- endfor %}
+
+    )
+
+    select
+        row_set,
+        segmented_rows,
+        rejected_rows
+
+    from row_sets
+    where segmented_rows < rejected_rows
+    order by row_set_position
+{% endtest %}
+
+{% macro segmented_row_sets() -%}
+    {#- The rows of which most must be segmented, by name, as a condition
+        on customer_segments and rejected_customer_rows: all of them, and
+        with both files the customer file's own (those with a
+        source_row_number), which the order lines' customers can
+        outnumber when the file shares none of their ids. -#}
+    {%- set row_sets = {"all": "true"} -%}
+    {%- if given_inputs() | length > 1 -%}
+        {%- do row_sets.update(
+            {"customer_file": "source_row_number is not null"}
+        ) -%}
+    {%- endif -%}
+    {{ return(row_sets) }}
+{%- endmacro %}

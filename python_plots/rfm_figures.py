@@ -242,9 +242,9 @@ def partial_month_links(
 def plot_monthly_sales(marts: Marts) -> Figure:
     """Revenue and active customers per calendar month, one line per
     segment (segment_monthly_sales). A month the file covers only in part
-    (its first or last) has an open marker and a dotted link to its whole
-    neighbour, off the solid line, so that it does not read as a drop in
-    sales."""
+    (its first or last) has an open marker and a dotted link to the month
+    next to it, off the solid line: its lower totals come from fewer days,
+    not from a fall in sales."""
     sales = marts.monthly_sales
     figure, body = new_figure(
         16,

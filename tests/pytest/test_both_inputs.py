@@ -33,6 +33,8 @@ PROFILE_FEATURES = ["age", "annual_income_k"]
 MALFORMED = ORDER_LINES.parent / "malformed_line.csv"
 # Ids 1 to 4: none of them has an order line in the excerpt.
 OTHER_SYSTEMS_IDS = ORDER_LINES.parent / "too_few_rows.csv"
+# Ids 1 to 4 again, and 17850 and 12838, who buy in the excerpt.
+FEW_SHARED_IDS = ORDER_LINES / "few_shared_ids.csv"
 
 
 @started_with_session()
@@ -69,12 +71,12 @@ def runs(folders, shared) -> dict[str, Future[DbtResult]]:
             *REFUSED_BUILD,
             vars={**BOTH_FILES, "raw_customers_path": str(OTHER_SYSTEMS_IDS)},
         ),
-        # The same files, clustered on the order lines alone (the default).
-        "no id in both files, RFM": start_dbt(
-            folders.mktemp("no_id_in_both_files_rfm") / "warehouse.duckdb",
+        # Clustered on the order lines alone (the default).
+        "few ids in both files, RFM": start_dbt(
+            folders.mktemp("few_ids_in_both_files_rfm") / "warehouse.duckdb",
             *DATA_BUILD,
             vars={
-                "raw_customers_path": str(OTHER_SYSTEMS_IDS),
+                "raw_customers_path": str(FEW_SHARED_IDS),
                 "raw_transactions_path": BOTH_FILES["raw_transactions_path"],
             },
         ),
@@ -296,25 +298,26 @@ def test_files_that_share_no_customer_id_are_refused_saying_so(runs):
     ) in result.output
 
 
-def test_a_customer_file_sharing_no_id_warns_when_the_order_lines_segment(runs):
-    """Clustered on the order lines alone, the same two files build: the
-    order lines' six customers with a sale are segmented, six of the
-    eleven rows, but none of the file's four. The build warns that the
-    file's rows were not segmented and that it shares no id with the order
-    lines, instead of passing in silence."""
-    result = passed(runs["no id in both files, RFM"])
+def test_a_customer_file_sharing_few_ids_warns_when_the_order_lines_segment(runs):
+    """Clustered on the order lines alone, a customer file that shares two
+    of its six ids with the order lines builds: the order lines' six
+    customers with a sale are segmented, six of the eleven rows, but only
+    two of the file's six. The build warns that the file's rows were not
+    segmented and how many ids it shares, instead of passing in silence."""
+    result = passed(runs["few ids in both files, RFM"])
     assert result.query(
         "select input_rows, segmented_rows, rejected_no_purchases"
         " from marts.segmentation_run_summary"
     ) == [(11, 6, 5)]
     assert result.query(
-        "select count(source_row_number) from marts.customer_segments"
-    ) == [(0,)]
+        "select source_row_number, customer_id from marts.customer_segments"
+        " where source_row_number is not null order by 1"
+    ) == [(3, 17850), (5, 12838)]
     assert "Warning in test most_input_rows_are_segmented" in result.output
     assert "WARN=1 " in result.output
     assert (
-        f"  Only 0 of the 4 rows of the customer file {OTHER_SYSTEMS_IDS} were"
-        " segmented (customer ids it shares with the order lines: 0); the"
+        f"  Only 2 of the 6 rows of the customer file {FEW_SHARED_IDS} were"
+        " segmented (customer ids it shares with the order lines: 2); the"
         " other 4 are in marts.rejected_customer_rows: no_purchases 4.\n"
     ) in result.output
     # Over all eleven rows, more than half were segmented: only the

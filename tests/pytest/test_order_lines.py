@@ -61,8 +61,8 @@ def rfm(build, customer_id) -> dict:
 
 
 # 600,000 lines (41 MB), each line's invoice number its line number: the
-# line numbers come from the loaded rows' positions, so a reader that loads
-# the file's parts out of order would show here.
+# line numbers come from the loaded rows' positions. The file fits in one
+# of the reader's 128 MiB buffers (buffer_size in _staging__sources.yml).
 LONG_FILE_LINES = 600_000
 
 

@@ -246,6 +246,8 @@ def test_a_failed_test_alone_leaves_the_exports_untouched(builds_on_copies):
         "  Only 5 of the 12 customer rows were segmented; the other 7 are in"
         " marts.rejected_customer_rows: invalid_annual_income_k 7.\n"
     ) in result.output
+    # A customer file alone: no line for the file's rows apart from all.
+    assert "rows of the customer file" not in result.output
     assert " ERROR=1 SKIP=0 " in result.output
     assert (
         "Parquet exports left as they were: the build did not succeed"
