@@ -209,6 +209,11 @@ def test_customer_file_and_order_lines_join_on_customer_id(runs):
     assert "Warning in test most_input_rows_are_segmented" in result.output
     assert "WARN=1 " in result.output
     assert (
+        "  Segmented 4 of the 9 customers (the customer file's rows, and the"
+        " order lines' customers without one) into 2 segments; 5 rejected,"
+        " each with its reason in marts.rejected_customer_rows.\n"
+    ) in result.output
+    assert (
         "  Only 4 of the 9 customer rows were segmented; the other 5 are in"
         " marts.rejected_customer_rows: no_customer_profile 2, no_purchases 2,"
         " exact_duplicate 1.\n"
@@ -289,6 +294,8 @@ def test_files_that_share_no_customer_id_are_refused_saying_so(runs):
     The refusal names the commonest reason and the ids the files share."""
     result = runs["no id in both files"].result()
     assert result.returncode != 0
+    # Refused: no run summary, so no line saying what became of the rows.
+    assert "Segmented" not in result.output
     assert (
         f"Unusable input {OTHER_SYSTEMS_IDS}: only 0 usable customer rows after"
         " cleaning; k=2 needs at least 3 (reasons in"

@@ -289,6 +289,10 @@ def test_the_public_dirty_file_reconciles(builds, dirty_file):
         " rejected_missing_annual_income_k, rejected_missing_spending_score,"
         " rejected_exact_duplicate from marts.segmentation_run_summary"
     ) == [(812, 710, 102, 30, 60, 12)]
+    assert (
+        "  Segmented 710 of the 812 customer rows into 3 segments; 102"
+        " rejected, each with its reason in marts.rejected_customer_rows.\n"
+    ) in result.output
     # Row numbers point back at the file: source row n is data row n.
     income_missing = {n for n, row in enumerate(rows, start=1) if row[3].strip() == "?"}
     assert income_missing == {

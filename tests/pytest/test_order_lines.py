@@ -171,6 +171,16 @@ def test_unit_tests_pin_the_settings_they_depend_on(builds):
 
 def test_excerpt_lines_each_end_in_one_place(excerpt_build):
     sale = {n: "sale" for n in [*range(1, 11), 14, 15, 16, 17, 21, 22, 26]}
+    # The build says so in a line per input: 17 sales, 2 returns, 11
+    # rejected; 15311 has only a return.
+    assert (
+        "  Segmented 6 of the 7 customers of the order lines into 3 segments; 1"
+        " rejected, each with its reason in marts.rejected_customer_rows.\n"
+    ) in excerpt_build.output
+    assert (
+        "  Order lines: 30 read, 17 sales, 2 returns, 11 rejected, each with"
+        " its reason in marts.rejected_transaction_rows.\n"
+    ) in excerpt_build.output
     assert line_outcomes(excerpt_build) == {
         **sale,
         11: "non_product_line",  # POST

@@ -61,6 +61,12 @@ def test_every_line_is_counted_by_outcome_and_reason(real_build):
         )
     )
     assert by_reason == {reason: n for reason, n in REJECTED.items() if n}
+    # The build ends by saying the same.
+    assert (
+        f"  Order lines: {LINES} read, {SALE_LINES} sales, {RETURN_LINES} returns,"
+        f" {sum(REJECTED.values())} rejected, each with its reason in"
+        " marts.rejected_transaction_rows.\n"
+    ) in real_build.output
 
 
 def test_line_numbers_point_back_at_the_file(real_build):

@@ -54,6 +54,12 @@ def test_every_bundled_customer_is_segmented(bundled_build):
     ) == [(200, 200, 1, 200)]
     # Nothing to warn about (most_input_rows_are_segmented among others).
     assert " WARN=0 " in bundled_build.output
+    # What became of the rows, said at the end of the build.
+    assert (
+        "  Segmented 200 of the 200 customer rows into 5 segments; 0 rejected,"
+        " each with its reason in marts.rejected_customer_rows.\n"
+    ) in bundled_build.output
+    assert "Order lines:" not in bundled_build.output
 
 
 def test_selected_k_matches_plain_scikit_learn(bundled_build, plain_sklearn):
