@@ -40,10 +40,7 @@
             {%- set note = " (customer ids it shares with the order lines: "
                 ~ shared ~ ")" -%}
         {%- else -%}
-            {#- With order lines alone, the rows are the customers with a
-                valid line (those with only returns are rejected). -#}
-            {%- set what = " customer rows" if "customer_profiles"
-                in given_inputs() else " customers of the order lines" -%}
+            {%- set what = " " ~ customer_rows_name() -%}
             {%- set note = "" -%}
         {%- endif -%}
         {% do log(

@@ -141,6 +141,14 @@
     {{ return(inputs) }}
 {%- endmacro %}
 
+{% macro customer_rows_name() -%}
+    {#- What the build's messages call the rows it segments: the rows of
+        the customer file (or seed), or with order lines alone their
+        customers with a valid line. -#}
+    {{ return("customer rows" if "customer_profiles" in given_inputs()
+        else "customers of the order lines") }}
+{%- endmacro %}
+
 {% macro input_label(input_name) -%}
     {#- How messages and the run summary name the input. -#}
     {{ return(

@@ -15,13 +15,10 @@
         ~ node_relation(built[0].node)
     ).rows[0] -%}
     {%- set inputs = given_inputs() -%}
+    {%- set customers = " " ~ customer_rows_name() -%}
     {%- if inputs | length > 1 -%}
         {%- set customers = " customers (the customer file's rows, and the"
             ~ " order lines' customers without one)" -%}
-    {%- elif "customer_profiles" in inputs -%}
-        {%- set customers = " customer rows" -%}
-    {%- else -%}
-        {%- set customers = " customers of the order lines" -%}
     {%- endif -%}
     {% do log(
         "Segmented " ~ summary[1] ~ " of the " ~ summary[0] ~ customers
