@@ -1,9 +1,9 @@
 {#- One row per order line that is neither a sale line nor a return line,
     with its raw values and the reason. Together with the sale and return
     lines of int_order_lines_validated it accounts for every line of the
-    file (tests/assert_every_order_line_is_accounted_for.sql). Built empty
-    when the run has no order lines, so that Power BI always finds the same
-    tables. -#}
+    file (tests/order_lines/assert_every_order_line_is_accounted_for.sql).
+    Built empty when the run has no order lines, so that Power BI always
+    finds the same tables. -#}
 {#- Built only after the clustering models succeed, as
     rejected_customer_rows is: they descend from both files, so a refused
     customer file, or a build that fails in the clustering, leaves this mart

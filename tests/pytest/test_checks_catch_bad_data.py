@@ -1,11 +1,12 @@
 """The checks that replace per-model tests really fail on bad data.
 
 The whole-input checks (tests/assert_every_input_row_is_accounted_for.sql
-and tests/assert_every_order_line_is_accounted_for.sql) stand in for the key
-tests the intermediate tables do not have; the marts' cross-checks and the
-date warning check what no single mart can. Each case damages a copy of a
-built warehouse and expects the check to object. The contract constraints
-that replace other tests are in test_contract_constraints.py.
+and tests/order_lines/assert_every_order_line_is_accounted_for.sql) stand
+in for the key tests the intermediate tables do not have; the marts'
+cross-checks and the date warning check what no single mart can. Each
+case damages a copy of a built warehouse and expects the check to object.
+The contract constraints that replace other tests are in
+test_contract_constraints.py.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ ACCOUNTED_CHECK = Path(
     "compiled/mall_segmentation/tests/assert_every_input_row_is_accounted_for.sql"
 )
 ORDER_LINES_CHECK = Path(
-    "compiled/mall_segmentation/tests/assert_every_order_line_is_accounted_for.sql"
+    "compiled/mall_segmentation/tests/order_lines"
+    "/assert_every_order_line_is_accounted_for.sql"
 )
 
 
@@ -278,7 +280,8 @@ def test_monthly_sales_must_add_up_to_the_customers_spend(
 
 
 YEAR_LONG_GAP_CHECK = Path(
-    "compiled/mall_segmentation/tests/assert_order_line_dates_have_no_year_long_gap.sql"
+    "compiled/mall_segmentation/tests/order_lines"
+    "/assert_order_line_dates_have_no_year_long_gap.sql"
 )
 
 

@@ -4,10 +4,7 @@
 -- stretch segment_monthly_sales over a century of empty months. Lines on
 -- or after a set as_of_date are rejected before they get here. A warning
 -- is explained in one line (macros/explain_year_long_gaps.sql).
-{{ config(
-    enabled=var('raw_transactions_path') is not none,
-    severity='warn',
-) }}
+{{ config(severity='warn') }}
 
 with
 

@@ -5,8 +5,6 @@
 -- one pass over it, joined to the rejected lines, finds a line in two
 -- places or in none, and the rejected rows numbered outside 1..N are not
 -- lines of the file.
-{{ config(enabled=var('raw_transactions_path') is not none) }}
-
 with
 
 validated_lines as (
