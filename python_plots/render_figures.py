@@ -1,6 +1,7 @@
 """Render the segment figures and one HTML page showing them all.
 
     .venv/bin/python python_plots/render_figures.py [--out DIR]
+    .venv/bin/python -m python_plots.render_figures [--out DIR]
 
 Reads the marts read-only from the DuckDB file in DBT_DUCKDB_PATH (default
 mall_segmentation.duckdb in the project folder); `make build` runs it after
@@ -14,6 +15,11 @@ import argparse
 import re
 import sys
 from pathlib import Path
+
+if __package__:
+    # Run as a module (-m python_plots.render_figures): the figure modules
+    # import each other by name, as a script's neighbours.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from figure_catalogue import render_all
 from figure_page import write_index
