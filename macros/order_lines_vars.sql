@@ -90,11 +90,38 @@
     {{ return("[" ~ formats | join(", ") ~ "]") }}
 {%- endmacro %}
 
+{% macro order_lines_currency() -%}
+    {#- The var currency: the unit of the order lines' amounts as the
+        figures write it, or none when unset. -#}
+    {%- set raw = var("currency") -%}
+    {%- if raw is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if raw is not string or not raw.strip() or raw != raw.strip()
+        or raw | length > 10 or not raw.isprintable() -%}
+        {{ _var_error("currency", raw,
+            "null (no unit shown) or the currency as the figures should"
+            ~ " write it, 1 to 10 printable characters without spaces at"
+            ~ " either end, such as £ or GBP"
+        ) }}
+    {%- endif -%}
+    {{ return(raw) }}
+{%- endmacro %}
+
 {% macro validate_order_lines_vars() -%}
     {%- if execute -%}
         {#- Its path: check_input_path_vars (macros/input_files.sql). -#}
         {%- do non_product_stock_codes() -%}
         {%- do slash_date_order() -%}
+        {#- It labels the order lines' amounts only: without them, a
+            likely slip (the customer file's income is in k$). -#}
+        {%- set currency = order_lines_currency() -%}
+        {%- if currency is not none and order_lines_file_path() is none -%}
+            {{ _var_error("currency", currency,
+                "null without an order-lines file (currency is the unit of"
+                ~ " raw_transactions_path's prices)"
+            ) }}
+        {%- endif -%}
         {%- set as_of_date = rfm_as_of_date() -%}
         {#- Without order lines it would date nothing: likely a forgotten
             raw_transactions_path. -#}

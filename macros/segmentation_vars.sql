@@ -30,8 +30,13 @@
 {%- endmacro %}
 
 {% macro _var_error(name, value, allowed) -%}
+    {#- A text the user can read is shown as typed ("£", "o'brien.csv");
+        anything else as JSON, whose escapes keep the message on one line
+        (tojson writes £ as \u00a3). -#}
+    {%- set shown = '"' ~ value ~ '"'
+        if value is string and value.isprintable() else value | tojson -%}
     {{ exceptions.raise_compiler_error(
-        "Invalid var '" ~ name ~ "': " ~ (value | tojson)
+        "Invalid var '" ~ name ~ "': " ~ shown
         ~ ". Allowed values: " ~ allowed ~ "."
     ) }}
 {%- endmacro %}

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 from axis_ticks import set_log_axis
 from figure_style import (
-    AXIS_LABELS,
     GENDER_COLOURS,
     NEUTRAL_COLOUR,
     NUMERIC_COLUMNS,
@@ -14,6 +13,7 @@ from figure_style import (
     PROFILE,
     bin_edges,
     customers_with,
+    feature_label,
     gender_groups,
     log_bin_edges,
     new_figure,
@@ -66,7 +66,9 @@ def plot_distributions_by_gender(marts: Marts) -> Figure:
 
 
 def axis_label(marts: Marts, column: str) -> str:
-    return AXIS_LABELS[column] + (", log scale" if uses_log_axis(marts, column) else "")
+    return feature_label(marts, column) + (
+        ", log scale" if uses_log_axis(marts, column) else ""
+    )
 
 
 def column_bins(marts: Marts, column: str, values: pd.Series) -> np.ndarray:
@@ -111,7 +113,10 @@ def plot_correlation_matrix(marts: Marts) -> Figure:
     )
     ax = body.subplots()
     image = ax.imshow(matrix.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
-    labels = [correlation_name(marts, column, AXIS_LABELS) for column in columns]
+    labels = [
+        correlation_name(marts, column, {column: feature_label(marts, column)})
+        for column in columns
+    ]
     # More than the three profile columns: slanted, so that long labels fit.
     ax.set_xticks(
         range(len(labels)),

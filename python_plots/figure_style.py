@@ -34,6 +34,8 @@ AXIS_LABELS = {
     "avg_order_value": "Average order value",
     "returned_value": "Returned value",
 }
+# The features that are amounts of money, in the order lines' currency.
+MONEY_FEATURES = {"monetary", "avg_order_value", "returned_value"}
 PLAIN_NAMES = {
     "age": "age",
     "annual_income_k": "annual income",
@@ -265,6 +267,22 @@ def segments_in_order(marts: Marts) -> pd.DataFrame:
 def model_subtitle(marts: Marts) -> str:
     k = int(marts.selected["k"])
     return f"k = {k} segments, clustered on {feature_list_text(marts.features)}"
+
+
+def money_label(marts: Marts, label: str) -> str:
+    """An amount's label with the currency the build recorded, if any:
+    'Revenue (sale lines, £)', 'Returned value (£)'."""
+    if marts.currency is None:
+        return label
+    if label.endswith(")"):
+        return f"{label[:-1]}, {marts.currency})"
+    return f"{label} ({marts.currency})"
+
+
+def feature_label(marts: Marts, feature: str) -> str:
+    """A feature's axis label; an amount's with its currency."""
+    label = AXIS_LABELS[feature]
+    return money_label(marts, label) if feature in MONEY_FEATURES else label
 
 
 def uses_log_axis(marts: Marts, feature: str) -> bool:

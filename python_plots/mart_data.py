@@ -64,6 +64,13 @@ class Marts:
         return list(dict.fromkeys(ordered["feature"]))
 
     @property
+    def currency(self) -> str | None:
+        """The unit of the order lines' amounts (the var currency), or None
+        when the build recorded none."""
+        value = self.run_summary["currency"].iloc[0]
+        return None if pd.isna(value) else str(value)
+
+    @property
     def segment_ids(self) -> list[int]:
         return [int(segment_id) for segment_id in self.profiles["segment_id"]]
 

@@ -12,14 +12,15 @@ import numpy as np
 import pandas as pd
 from axis_ticks import count_ticks, set_log_axis, thousands
 from figure_style import (
-    AXIS_LABELS,
     NEUTRAL_COLOUR,
     PLAIN_NAMES,
     RFM_FEATURES,
     area_heights,
     customers_with,
+    feature_label,
     log_bin_edges,
     model_subtitle,
+    money_label,
     new_figure,
     percent_text,
     segment_colour,
@@ -67,7 +68,7 @@ def plot_rfm_distributions(marts: Marts) -> Figure:
     for ax, feature in zip(body.subplots(1, 3), RFM_FEATURES, strict=True):
         values = customers[feature].dropna().astype("float64")
         ax.set_title(PLAIN_NAMES[feature].capitalize())
-        ax.set_xlabel(AXIS_LABELS[feature] + ", log scale")
+        ax.set_xlabel(feature_label(marts, feature) + ", log scale")
         ax.set_ylabel("Customers per bar of average width")
         if values.empty:
             ax.text(0.5, 0.5, "no values", ha="center", transform=ax.transAxes)
@@ -305,7 +306,7 @@ def plot_monthly_sales(marts: Marts) -> Figure:
                 clip_on=False,
                 gid=f"partial-month-{panel}-{segment.segment_id}",
             )
-    revenue_ax.set_ylabel("Revenue (sale lines)")
+    revenue_ax.set_ylabel(money_label(marts, "Revenue (sale lines)"))
     revenue_ax.yaxis.set_major_formatter(thousands())
     revenue_ax.set_title("Revenue per month")
     customers_ax.set_ylabel("Customers with a sale")

@@ -14,13 +14,13 @@ import pandas as pd
 from axis_ticks import count_ticks, thousands
 from figure_style import (
     AVERAGE_DECIMALS,
-    AXIS_LABELS,
     GENDER_COLOURS,
     HIGHLIGHT_COLOUR,
     NUMERIC_COLUMNS,
     PLAIN_NAMES,
     PROFILE_AVERAGES,
     UNITS,
+    feature_label,
     model_subtitle,
     new_figure,
     percent_text,
@@ -86,7 +86,7 @@ def plot_segment_profiles(
         ax.set_xlim(0, 100 if feature == "spending_score" else upper * 1.18)
         if upper >= 1000:
             ax.xaxis.set_major_formatter(thousands())
-        ax.set_xlabel(AXIS_LABELS[feature])
+        ax.set_xlabel(feature_label(marts, feature))
         used = "" if feature in marts.features else "\n(not a clustering feature)"
         ax.set_title(f"Average {PLAIN_NAMES[feature]}{used}")
         ax.grid(axis="y", visible=False)
@@ -229,7 +229,11 @@ def plot_centroid_heatmap(marts: Marts) -> Figure:
     ax.set_xticks(
         range(len(features)),
         labels=[
-            (fill(AXIS_LABELS[f], 26) if len(features) > 3 else AXIS_LABELS[f])
+            (
+                fill(feature_label(marts, f), 26)
+                if len(features) > 3
+                else feature_label(marts, f)
+            )
             + ("\ncentre on the log scale" if uses_log_axis(marts, f) else "")
             for f in features
         ],

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from axis_ticks import set_log_axis
 from figure_style import (
-    AXIS_LABELS,
     PROFILE_AVERAGES,
     bin_edges,
+    feature_label,
     model_subtitle,
     new_figure,
     segment_colour,
@@ -173,13 +173,13 @@ def scatter_segments(ax: Axes, marts: Marts, x: str, y: str) -> str:
                 "alpha": 0.8,
             },
         )
-    ax.set_xlabel(AXIS_LABELS[x])
-    ax.set_ylabel(AXIS_LABELS[y])
+    ax.set_xlabel(feature_label(marts, x))
+    ax.set_ylabel(feature_label(marts, y))
     for axis, feature, log in zip("xy", (x, y), on_log, strict=True):
         if log:
             set_log_axis(ax, axis)
             label = ax.set_xlabel if axis == "x" else ax.set_ylabel
-            label(AXIS_LABELS[feature] + ", log scale")
+            label(feature_label(marts, feature) + ", log scale")
     return kind
 
 
@@ -294,7 +294,7 @@ def plot_segments_feature_pairs(marts: Marts) -> Figure:
                 for row, stack in zip(segments.itertuples(), stacks, strict=True)
             ],
         )
-        ax.set_xlabel(AXIS_LABELS[feature])
+        ax.set_xlabel(feature_label(marts, feature))
         ax.set_ylabel("Customers")
         kind = None
     # Beside one row of panels; under a grid, where the long names of many

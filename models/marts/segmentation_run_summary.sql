@@ -4,6 +4,7 @@
     lines or rejected (and why); without one, those counts are NULL: no
     file was read, which is not the same as a file with no such lines. -#}
 {%- set order_lines_path = order_lines_file_path() -%}
+{%- set currency = order_lines_currency() -%}
 {#- The customers come from the customer file (or seed) when there is one,
     else from the order lines. -#}
 {%- set customers_label = customer_input_label()
@@ -166,6 +167,8 @@ summary as (
         selected_k.selection_reason,
         {{ sql_literal(order_lines_path) if order_lines_path is not none
             else "null" }}::varchar as transactions_source,
+        {{ sql_literal(currency) if currency is not none
+            else "null" }}::varchar as currency,
         -- numerics
         row_counts.*,
         selected_k.selected_k,

@@ -71,7 +71,8 @@ MARTS = (
 
 THREE_FEATURES = ["age", "annual_income_k", "spending_score"]
 # The default settings: k from 2 to 8, recency, frequency and monetary value.
-ONLINE_RETAIL_VARS = {"raw_transactions_path": str(ONLINE_RETAIL)}
+# UCI's prices are in pounds sterling.
+ONLINE_RETAIL_VARS = {"raw_transactions_path": str(ONLINE_RETAIL), "currency": "£"}
 
 
 def _build(

@@ -118,6 +118,8 @@ def hand_made_marts(with_profiles: bool = False) -> Marts:
             {
                 "input_source": "orders.csv",
                 "transactions_source": "orders.csv",
+                # The var currency unset: amounts without a unit.
+                "currency": None,
                 "input_rows": 11,
                 "segmented_rows": 10,
                 "rejected_rows": 1,

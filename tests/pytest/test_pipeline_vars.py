@@ -9,7 +9,7 @@ from concurrent.futures import Future
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, started_with_session
+from conftest import ORDER_LINES, PROJECT_DIR, started_with_session
 from dbt_runs import DATA_BUILD, REFUSED_BUILD, DbtResult, passed, start_dbt
 from refusals import nodes_started
 from sklearn.cluster import KMeans
@@ -130,6 +130,24 @@ INVALID_VARS = [
         " without an order-lines file (as_of_date needs raw_transactions_path).",
     ),
     (
+        # It labels the order lines' amounts; the customer file's income
+        # is in k$. Shown as typed, not as JSON's \u00a3.
+        {"currency": "£"},
+        "Invalid var 'currency': \"£\". Allowed values: null without an"
+        " order-lines file (currency is the unit of raw_transactions_path's"
+        " prices).",
+    ),
+    (
+        {
+            "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
+            "currency": "pounds sterling",
+        },
+        "Invalid var 'currency': \"pounds sterling\". Allowed values: null"
+        " (no unit shown) or the currency as the figures should write it, 1"
+        " to 10 printable characters without spaces at either end, such as £"
+        " or GBP.",
+    ),
+    (
         # YAML, not JSON: unquoted, this is a datetime, which JSON cannot
         # hold; the message shows it as written.
         "{as_of_date: 2011-12-10 10:00:00}",
@@ -172,7 +190,7 @@ INVALID_VARS = [
         "Unknown vars 'segmentation_feature' (did you mean"
         " 'segmentation_features'?), 'colour': this project reads only"
         " raw_customers_path, raw_transactions_path, non_product_stock_codes,"
-        " as_of_date, slash_date_order, segmentation_features,"
+        " as_of_date, slash_date_order, currency, segmentation_features,"
         " log_transformed_features, k_min, k_max, min_segments,"
         " min_segment_share, n_clusters, random_seed,"
         " model_selection_sample_rows, silhouette_sample_rows, run_unit_tests"

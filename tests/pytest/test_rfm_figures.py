@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from figure_catalogue import figure_specs
-from figure_style import segment_colour
+from figure_style import feature_label, segment_colour
 from mart_data import Marts, load_marts
 from matplotlib.legend import Legend
 from model_selection_figure import not_actionable_k, plot_model_selection
@@ -358,3 +358,35 @@ def test_real_monthly_sales_have_a_line_per_segment(online_retail_build, retail_
     # December 2011 is partial: a marker and a dotted link, off the line.
     assert months == {1: 13, 2: 13, 3: 13}
     assert drawn == {1: 12, 2: 12, 3: 12}
+
+
+def test_money_axes_carry_the_currency_the_build_recorded(retail_marts):
+    # The real build sets currency to £; the hand-made marts leave it unset.
+    assert retail_marts.run_summary["currency"].tolist() == ["£"]
+    monthly = plot_monthly_sales(retail_marts)
+    assert [ax.get_ylabel() for ax in monthly.axes[:2]] == [
+        "Revenue (sale lines, £)",
+        "Customers with a sale",
+    ]
+    labels = [ax.get_xlabel() for ax in plot_rfm_distributions(retail_marts).axes]
+    assert labels == [
+        "Recency (days since the last purchase), log scale",
+        "Frequency (invoices), log scale",
+        "Monetary value (total spend, £), log scale",
+    ]
+    unset = hand_made_marts()
+    assert unset.currency is None
+    assert plot_monthly_sales(unset).axes[0].get_ylabel() == "Revenue (sale lines)"
+    assert [
+        feature_label(unset, feature) for feature in ("monetary", "avg_order_value")
+    ] == ["Monetary value (total spend)", "Average order value"]
+    pounds = replace(unset, run_summary=unset.run_summary.assign(currency="GBP"))
+    assert [
+        feature_label(pounds, feature)
+        for feature in ("monetary", "avg_order_value", "returned_value", "frequency")
+    ] == [
+        "Monetary value (total spend, GBP)",
+        "Average order value (GBP)",
+        "Returned value (GBP)",
+        "Frequency (invoices)",
+    ]
