@@ -31,10 +31,13 @@
 
 {% macro _var_error(name, value, allowed) -%}
     {#- A text the user can read is shown as typed ("£", "o'brien.csv");
-        anything else as JSON, whose escapes keep the message on one line
-        (tojson writes £ as \u00a3). -#}
+        anything else as JSON (tojson writes £ as \u00a3), whose escapes
+        keep the message on one line and show where a text with a quote or
+        a backslash ends. -#}
     {%- set shown = '"' ~ value ~ '"'
-        if value is string and value.isprintable() else value | tojson -%}
+        if value is string and value.isprintable()
+        and '"' not in value and "\\" not in value
+        else value | tojson -%}
     {{ exceptions.raise_compiler_error(
         "Invalid var '" ~ name ~ "': " ~ shown
         ~ ". Allowed values: " ~ allowed ~ "."

@@ -15,6 +15,7 @@ from figure_style import (
     and_list,
     customers_with,
     feature_list_text,
+    money_label,
     segment_label,
     segments_in_order,
     share_text,
@@ -116,13 +117,14 @@ def counted(value: float, noun: str) -> str:
 
 def rfm_distributions_caption(marts: Marts) -> str:
     medians = marts.customers[RFM_FEATURES].astype("float64").median()
+    spent = money_label(marts, f"{medians['monetary']:,.0f} spent")
     return (
         "Recency, frequency and monetary value of the"
         f" {customers_with(marts.customers, RFM_FEATURES, 'order lines')},"
         " on log axes; medians"
         f" {counted(round(medians['recency_days']), 'day')},"
         f" {counted(medians['frequency'], 'invoice')} and"
-        f" {medians['monetary']:,.0f} spent."
+        f" {spent}."
     )
 
 

@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 from figure_catalogue import RenderedFigure
-from figure_style import feature_list_text, percent_text, segment_colour, share_text
+from figure_style import (
+    feature_list_text,
+    money_label,
+    percent_text,
+    segment_colour,
+    share_text,
+)
 from mart_data import Marts
 
 PAGE_STYLE = """
@@ -82,7 +88,10 @@ def _segment_rows(marts: Marts) -> str:
 
 def _table_head(marts: Marts) -> str:
     headings = ["#", "Segment", "Customers"]
-    headings += [heading for heading, _, _ in _average_cells(marts)]
+    headings += [
+        money_label(marts, heading) if column == "avg_monetary" else heading
+        for heading, column, _ in _average_cells(marts)
+    ]
     headings.append("Recommended action")
     cells = [f"<th>{escape(heading)}</th>" for heading in headings]
     # Laid out as the page always was: four cells, the other averages, the

@@ -138,6 +138,13 @@ INVALID_VARS = [
         " prices).",
     ),
     (
+        # A text with a quote stays JSON, so that its end is clear.
+        {"slash_date_order": 'd"m'},
+        'Invalid var \'slash_date_order\': "d\\"m". Allowed values:'
+        " month_first (12/1/2010 is 1 December, as in UCI's export) or"
+        " day_first (1/12/2010 is 1 December).",
+    ),
+    (
         {
             "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
             "currency": "pounds sterling",

@@ -12,7 +12,9 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 import pytest
+from figure_captions import rfm_distributions_caption
 from figure_catalogue import figure_specs
+from figure_page import render_index
 from figure_style import feature_label, segment_colour
 from mart_data import Marts, load_marts
 from matplotlib.legend import Legend
@@ -374,8 +376,14 @@ def test_money_axes_carry_the_currency_the_build_recorded(retail_marts):
         "Frequency (invoices), log scale",
         "Monetary value (total spend, £), log scale",
     ]
+    page = render_index(retail_marts, [])
+    assert "<th>Avg spend (£)</th>" in page
+    assert rfm_distributions_caption(retail_marts).endswith(
+        "; medians 51 days, 2 invoices and 663 spent (£)."
+    )
     unset = hand_made_marts()
     assert unset.currency is None
+    assert "<th>Avg spend</th>" in render_index(unset, [])
     assert plot_monthly_sales(unset).axes[0].get_ylabel() == "Revenue (sale lines)"
     assert [
         feature_label(unset, feature) for feature in ("monetary", "avg_order_value")
