@@ -242,8 +242,9 @@ def data_quality(marts: Marts) -> list[dict]:
     ]  # fmt: skip
     if with_order_lines:
         run_columns += [
-            "transactions_source", "as_of_date", "transaction_lines",
-            "sale_lines", "return_lines", "rejected_transaction_lines",
+            "transactions_source", "as_of_date", "currency",
+            "transaction_lines", "sale_lines", "return_lines",
+            "rejected_transaction_lines",
         ]  # fmt: skip
     visuals += [
         visual_container(
