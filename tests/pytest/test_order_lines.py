@@ -5,6 +5,7 @@ the real Online Retail file in test_order_lines_real_file.py."""
 
 from __future__ import annotations
 
+import json
 import re
 from concurrent.futures import Future
 from decimal import Decimal
@@ -66,14 +67,14 @@ def rfm(build, customer_id) -> dict:
 LONG_FILE_LINES = 600_000
 
 
-def write_long_file(path: Path) -> Path:
+def write_long_file(path: Path, lines: int = LONG_FILE_LINES) -> Path:
     with duckdb.connect() as connection:
         connection.execute(
             "copy (select line as InvoiceNo, 'SC' || line % 977 as StockCode,"
             " 'PRODUCT ' || line % 31 as Description, 1 + line % 12 as Quantity,"
             " '2011-01-02 10:11' as InvoiceDate, '1.25' as UnitPrice,"
             " 12000 + line % 900 as CustomerID, 'United Kingdom' as Country"
-            f" from range(1, {LONG_FILE_LINES + 1}) as lines (line))"
+            f" from range(1, {lines + 1}) as lines (line))"
             f" to '{path}' (header true)"
         )
     return path
@@ -342,11 +343,43 @@ def test_rfm_from_the_as_of_date_var(hand_made_build):
 
 def test_line_numbers_follow_the_file_on_a_long_file(builds):
     # base_order_lines stores the lines unnumbered and stg_order_lines
-    # numbers them by their place in the table: DuckDB keeps the file's
-    # order however many read buffers the load takes.
+    # numbers them by their place in the table; the next test reads
+    # through many buffers.
     build = passed(builds["long file"])
     assert build.query(
         "select count(*), min(source_line_number), max(source_line_number),"
         " count(*) filter (where invoice_no_raw::bigint != source_line_number)"
         " from staging.stg_order_lines"
     ) == [(LONG_FILE_LINES, 1, LONG_FILE_LINES, 0)]
+
+
+def test_the_readers_options_keep_the_file_order_across_many_buffers(
+    order_lines_excerpt_build, tmp_path
+):
+    # The long file above fits in one of the reader's 128 MiB buffers. Here
+    # the project's reader, as the build's manifest gives it, reads 100,000
+    # lines (6.8 MB) through 26 buffers of 256 KiB on two threads. Without
+    # DuckDB's preserve_insertion_order, this load put 96,765 of the lines
+    # out of place (checked by hand, 2026-12-02): the numbers would be wrong.
+    manifest = json.loads(
+        (order_lines_excerpt_build.database.parent / "target/manifest.json").read_text()
+    )
+    source = "source.mall_segmentation.order_lines_file.order_lines"
+    options = manifest["sources"][source]["config"]["external_location"]
+    path = write_long_file(tmp_path / "order_lines.csv", lines=100_000)
+    small_buffers = {
+        "buffer_size = 134217728": "buffer_size = 262144",
+        # The reader wants a buffer larger than its longest line.
+        "max_line_size = 2000000": "max_line_size = 100000",
+        f"read_csv('{ORDER_LINES / 'online_retail_excerpt.csv'}'": f"read_csv('{path}'",
+    }
+    for option, replacement in small_buffers.items():
+        assert options.count(option) == 1, options
+        options = options.replace(option, replacement)
+    with duckdb.connect() as connection:
+        connection.execute("set threads = 2")
+        connection.execute(f"create table lines as select * from {options}")
+        assert connection.sql(
+            "select count(*), count(*) filter (where InvoiceNo::bigint != rowid + 1)"
+            " from lines"
+        ).fetchall() == [(100_000, 0)]
