@@ -92,7 +92,9 @@
 
 {% macro order_lines_currency() -%}
     {#- The var currency: the unit of the order lines' amounts as the
-        figures write it, or none when unset. -#}
+        figures write it; none when unset or when the run reads no order
+        lines. A store sets it once in dbt_project.yml, so a run on its
+        customer file alone (or on the bundled data) ignores it. -#}
     {%- set raw = var("currency") -%}
     {%- if raw is none -%}
         {{ return(none) }}
@@ -105,7 +107,7 @@
             ~ " either end, such as £ or GBP"
         ) }}
     {%- endif -%}
-    {{ return(raw) }}
+    {{ return(raw if order_lines_file_path() is not none else none) }}
 {%- endmacro %}
 
 {% macro validate_order_lines_vars() -%}
@@ -113,15 +115,7 @@
         {#- Its path: check_input_path_vars (macros/input_files.sql). -#}
         {%- do non_product_stock_codes() -%}
         {%- do slash_date_order() -%}
-        {#- It labels the order lines' amounts only: without them, a
-            likely slip (the customer file's income is in k$). -#}
-        {%- set currency = order_lines_currency() -%}
-        {%- if currency is not none and order_lines_file_path() is none -%}
-            {{ _var_error("currency", currency,
-                "null without an order-lines file (currency is the unit of"
-                ~ " raw_transactions_path's prices)"
-            ) }}
-        {%- endif -%}
+        {%- do order_lines_currency() -%}
         {%- set as_of_date = rfm_as_of_date() -%}
         {#- Without order lines it would date nothing: likely a forgotten
             raw_transactions_path. -#}

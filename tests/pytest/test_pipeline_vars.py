@@ -9,7 +9,7 @@ from concurrent.futures import Future
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ORDER_LINES, PROJECT_DIR, started_with_session
+from conftest import PROJECT_DIR, started_with_session
 from dbt_runs import DATA_BUILD, REFUSED_BUILD, DbtResult, passed, start_dbt
 from refusals import nodes_started
 from sklearn.cluster import KMeans
@@ -27,6 +27,9 @@ K_RANGE_VARS = {
     # seeds 7 and 42 find different segments.
     "min_segments": 4,
     "random_seed": 7,
+    # Set in dbt_project.yml for a store's order lines, it is ignored on a
+    # run without them.
+    "currency": "£",
 }
 # Only k = 2 and 3 keep every segment above 15% of the customers; k = 5 has
 # the best silhouette. At k = 6, 7, 9 and 10 seeds 7 and 42 differ.
@@ -130,14 +133,6 @@ INVALID_VARS = [
         " without an order-lines file (as_of_date needs raw_transactions_path).",
     ),
     (
-        # It labels the order lines' amounts; the customer file's income
-        # is in k$. Shown as typed, not as JSON's \u00a3.
-        {"currency": "£"},
-        "Invalid var 'currency': \"£\". Allowed values: null without an"
-        " order-lines file (currency is the unit of raw_transactions_path's"
-        " prices).",
-    ),
-    (
         # A text with a quote stays JSON, so that its end is clear.
         {"slash_date_order": 'd"m'},
         'Invalid var \'slash_date_order\': "d\\"m". Allowed values:'
@@ -145,11 +140,10 @@ INVALID_VARS = [
         " day_first (1/12/2010 is 1 December).",
     ),
     (
-        {
-            "raw_transactions_path": str(ORDER_LINES / "hand_made.csv"),
-            "currency": "pounds sterling",
-        },
-        "Invalid var 'currency': \"pounds sterling\". Allowed values: null"
+        # Checked with or without order lines; shown as typed, not as
+        # JSON's \u00a3.
+        {"currency": "GBP (£) sterling"},
+        "Invalid var 'currency': \"GBP (£) sterling\". Allowed values: null"
         " (no unit shown) or the currency as the figures should write it, 1"
         " to 10 printable characters without spaces at either end, such as £"
         " or GBP.",
@@ -265,9 +259,9 @@ def test_forced_k_with_three_features(three_feature_build):
 def test_k_range_and_comma_separated_features(runs):
     result = passed(runs["k range"])
     assert result.query("select k from marts.k_evaluation order by k") == [(3,), (4,)]
-    assert result.query("select k_min, k_max from marts.segmentation_run_summary") == [
-        (3, 4)
-    ]
+    assert result.query(
+        "select k_min, k_max, currency from marts.segmentation_run_summary"
+    ) == [(3, 4, None)]
     assert result.query(
         "select distinct feature from marts.segment_centroids order by feature"
     ) == [("age",), ("spending_score",)]
