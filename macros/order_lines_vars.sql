@@ -94,7 +94,8 @@
     {#- The var currency: the unit of the order lines' amounts as the
         figures write it; none when unset or when the run reads no order
         lines. A store sets it once in dbt_project.yml, so a run on its
-        customer file alone (or on the bundled data) ignores it. -#}
+        customer file alone (or on the bundled data) checks it but records
+        none. -#}
     {%- set raw = var("currency") -%}
     {%- if raw is none -%}
         {{ return(none) }}
