@@ -1,7 +1,8 @@
 {#- A value as a single-quoted SQL string literal, quotes doubled, for
-    paths and labels spliced into SQL. -#}
+    paths and labels spliced into SQL; none as null. -#}
 {% macro sql_literal(text) -%}
-    {{ return("'" ~ (text | string | replace("'", "''")) ~ "'") }}
+    {{ return("null" if text is none
+        else "'" ~ (text | string | replace("'", "''")) ~ "'") }}
 {%- endmacro %}
 
 {#- A name as a double-quoted SQL identifier, quotes doubled: an input's

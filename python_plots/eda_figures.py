@@ -113,10 +113,8 @@ def plot_correlation_matrix(marts: Marts) -> Figure:
     )
     ax = body.subplots()
     image = ax.imshow(matrix.to_numpy(), cmap="RdBu_r", vmin=-1, vmax=1)
-    labels = [
-        correlation_name(marts, column, {column: feature_label(marts, column)})
-        for column in columns
-    ]
+    axis_names = {column: feature_label(marts, column) for column in columns}
+    labels = [correlation_name(marts, column, axis_names) for column in columns]
     # More than the three profile columns: slanted, so that long labels fit.
     ax.set_xticks(
         range(len(labels)),

@@ -4,7 +4,6 @@
     lines or rejected (and why); without one, those counts are NULL: no
     file was read, which is not the same as a file with no such lines. -#}
 {%- set order_lines_path = order_lines_file_path() -%}
-{%- set currency = order_lines_currency() -%}
 {#- The customers come from the customer file (or seed) when there is one,
     else from the order lines. -#}
 {%- set customers_label = customer_input_label()
@@ -165,10 +164,8 @@ summary as (
         array_to_string(settings.log_transformed_features, ', ')
             as log_transformed_features,
         selected_k.selection_reason,
-        {{ sql_literal(order_lines_path) if order_lines_path is not none
-            else "null" }}::varchar as transactions_source,
-        {{ sql_literal(currency) if currency is not none
-            else "null" }}::varchar as currency,
+        {{ sql_literal(order_lines_path) }}::varchar as transactions_source,
+        {{ sql_literal(order_lines_currency()) }}::varchar as currency,
         -- numerics
         row_counts.*,
         selected_k.selected_k,
