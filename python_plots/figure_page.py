@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from figure_catalogue import RenderedFigure
 from figure_style import (
+    MONEY_AVERAGES,
     feature_list_text,
     money_label,
     percent_text,
@@ -89,7 +90,7 @@ def _segment_rows(marts: Marts) -> str:
 def _table_head(marts: Marts) -> str:
     headings = ["#", "Segment", "Customers"]
     headings += [
-        money_label(marts, heading) if column == "avg_monetary" else heading
+        money_label(marts, heading) if column in MONEY_AVERAGES else heading
         for heading, column, _ in _average_cells(marts)
     ]
     headings.append("Recommended action")

@@ -69,6 +69,8 @@ PROFILE_AVERAGES = {
     "avg_order_value": "avg_avg_order_value",
     "returned_value": "avg_returned_value",
 }
+# The segment averages that are amounts of money, e.g. avg_monetary.
+MONEY_AVERAGES = {PROFILE_AVERAGES[feature] for feature in MONEY_FEATURES}
 # Decimals of a feature's averages on bar labels (0 unless listed).
 AVERAGE_DECIMALS = {"frequency": 1}
 # Skewed counts and amounts, drawn on log axes when they are not clustering
